@@ -1,0 +1,534 @@
+// The run loop: an asynchronous pipeline in which generation and evaluation overlap. Each
+// candidate goes parent sampling -> generation -> patch + EVOLVE-BLOCK check -> dedup ->
+// cascade evaluation -> validation against its parent -> population, and every step is journaled
+// before the next depends on it.
+import type { CandidateOutcome, EngineEvent, RunProgress } from '../protocol/progress';
+import { aggregateScores } from './aggregate';
+import { blockTexts, parseBlocks } from './evolve-blocks';
+import type { EvalSummary, JournalEvent, StopReason } from './journal-events';
+import type { RunStore } from './journal';
+import { languageOf } from './language';
+import { codeHash } from './normalize';
+import { applyPatch } from './patch';
+import type { ProgramRecord } from './population';
+import { rngFor } from './rng';
+import { CandidateEntry, RunState } from './run-state';
+import { Semaphore } from './semaphore';
+import type { CandidateSource, EvalResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
+
+export interface EngineOptions {
+  store: RunStore;
+  state: RunState;
+  workloads: Workload[];
+  pool: EvaluationPool;
+  generator: Generator;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface RunSummary {
+  runId: string;
+  reason: StopReason;
+  best: { id: string; score: number | null; validation: number | null };
+  initial: { score: number | null; validation: number | null };
+  holdout?: { best: number | null; initial: number | null };
+  candidates: number;
+  failed: number;
+  duplicates: number;
+  spendUsd: number;
+  elapsedMs: number;
+}
+
+class Cancelled extends Error {}
+
+const now = (): string => new Date().toISOString();
+
+function summarize(result: EvalResult): EvalSummary {
+  return {
+    ok: result.ok,
+    score: result.ok && Number.isFinite(result.score) ? result.score : null,
+    metrics: result.metrics,
+    features: result.features,
+    perWorkload: result.perWorkload,
+    feedback: result.feedback,
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.fingerprint !== undefined ? { fingerprint: result.fingerprint } : {}),
+  };
+}
+
+export class Engine {
+  private readonly state: RunState;
+  private readonly store: RunStore;
+  private readonly search: Workload[];
+  private readonly validationSet: Workload[];
+  private readonly holdoutSet: Workload[];
+  private readonly cheap: Workload[];
+  private readonly codeCache = new Map<string, string>();
+  /** Evaluations under way by normalised-code hash, so a duplicate waits instead of evaluating again. */
+  private readonly inflightCode = new Map<string, { id: string; summary: Promise<EvalSummary> }>();
+  private readonly genSemaphore: Semaphore;
+  private readonly startedAt = Date.now();
+  private readonly doneAtStart: number;
+  private launchIndex: number;
+  private inFlight = 0;
+  private stopReason: StopReason | undefined;
+  private readonly costByIndex = new Map<number, number>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.state = options.state;
+    this.store = options.store;
+    this.search = options.workloads.filter((w) => w.split === 'search');
+    this.validationSet = options.workloads.filter((w) => w.split === 'validation');
+    this.holdoutSet = options.workloads.filter((w) => w.split === 'holdout');
+    if (this.search.length === 0) throw new Error('the evaluator offers no search workloads');
+    const cascade = this.state.config.cascade;
+    const marked = this.search.filter((w) => w.cheap);
+    this.cheap = !cascade.enabled ? [] : marked.length ? marked : this.search.slice(0, cascade.cheapCount);
+    if (this.cheap.length >= this.search.length) this.cheap = [];
+    this.genSemaphore = new Semaphore(Math.max(1, this.state.config.generationConcurrency));
+    this.launchIndex = Math.max(this.state.nextIndex, 1);
+    this.doneAtStart = this.state.evaluated + this.countProposalFailures();
+  }
+
+  private countProposalFailures(): number {
+    return this.state.failures.filter((f) => f.id === undefined).length;
+  }
+
+  /** Journals an event and folds it into the state; returns the state's answer (admission). */
+  private record(event: JournalEvent): boolean {
+    const admitted = this.state.apply(event);
+    if (event.type === 'evaluated') event.admitted = admitted;
+    this.store.append(event);
+    return admitted;
+  }
+
+  /** Called by the generator context for each model call, as it happens. */
+  recordUsage(usage: TokenUsage, index?: number): void {
+    this.record({ type: 'llm-call', ...(index !== undefined ? { index } : {}), ...usage });
+    if (index !== undefined) this.costByIndex.set(index, (this.costByIndex.get(index) ?? 0) + usage.costUsd);
+  }
+
+  private code(hash: string): string {
+    let code = this.codeCache.get(hash);
+    if (code === undefined) {
+      code = this.store.readSource(hash);
+      if (this.codeCache.size > 4096) this.codeCache.clear();
+      this.codeCache.set(hash, code);
+    }
+    return code;
+  }
+
+  private candidateSource(entry: CandidateEntry): CandidateSource {
+    return { id: entry.id, code: this.code(entry.sourceHash), fileName: this.state.config.fileName, hash: entry.codeHash };
+  }
+
+  private emit(event: EngineEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  progress(): RunProgress {
+    const s = this.state;
+    const champion = s.champion();
+    const done = s.evaluated + this.countProposalFailures();
+    const elapsedMs = Date.now() - this.startedAt;
+    const rate = elapsedMs > 0 ? ((done - this.doneAtStart) * 1000) / elapsedMs : 0;
+    const target = s.config.budget.maxCandidates !== undefined ? s.config.budget.maxCandidates + 1 : undefined;
+    const etaByCount = target !== undefined && rate > 0 ? ((target - done) / rate) * 1000 : undefined;
+    const etaByTime = s.config.budget.maxWallSeconds !== undefined ? s.config.budget.maxWallSeconds * 1000 - elapsedMs : undefined;
+    const etas = [etaByCount, etaByTime].filter((x): x is number => x !== undefined);
+    return {
+      runId: s.runId,
+      proposed: Math.max(0, s.nextIndex - 1),
+      done: Math.max(0, done - 1),
+      failed: s.failed,
+      duplicates: s.duplicates,
+      inFlight: this.inFlight,
+      ...(target !== undefined ? { target: target - 1 } : {}),
+      bestId: s.championId,
+      bestScore: champion?.result?.score ?? null,
+      initialScore: s.initial()?.result?.score ?? null,
+      spendUsd: s.spendUsd,
+      elapsedMs,
+      rate,
+      ...(etas.length ? { etaMs: Math.max(0, Math.min(...etas)) } : {}),
+    };
+  }
+
+  private budgetReason(): StopReason | undefined {
+    const b = this.state.config.budget;
+    if (b.maxCandidates !== undefined && this.launchIndex > b.maxCandidates) return 'budget-candidates';
+    if (b.maxWallSeconds !== undefined && Date.now() - this.startedAt >= b.maxWallSeconds * 1000) return 'budget-time';
+    if (b.maxCostUsd !== undefined && this.state.spendUsd >= b.maxCostUsd) return 'budget-cost';
+    if (b.stagnation !== undefined && this.state.sinceImprovement >= b.stagnation) return 'stagnation';
+    return undefined;
+  }
+
+  async run(signal: AbortSignal): Promise<RunSummary> {
+    const local = new AbortController();
+    const abort = (): void => local.abort(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    const timeLimit = this.state.config.budget.maxWallSeconds;
+    const timer =
+      timeLimit !== undefined
+        ? setTimeout(() => {
+            this.stopReason ??= 'budget-time';
+            local.abort(new Cancelled('time budget reached'));
+          }, timeLimit * 1000)
+        : undefined;
+    try {
+      await this.evaluateInitial(local.signal);
+      for (const entry of this.state.pending()) {
+        if (local.signal.aborted) break;
+        await this.finishCandidate(entry, local.signal);
+      }
+      await this.loop(local.signal);
+    } catch (err) {
+      if (!(err instanceof Cancelled) && !local.signal.aborted) {
+        this.stopReason = 'error';
+        throw err;
+      }
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', abort);
+    }
+    if (signal.aborted) this.stopReason = 'cancelled';
+    const reason = this.stopReason ?? this.budgetReason() ?? 'budget-candidates';
+    const holdout = reason !== 'cancelled' ? await this.evaluateHoldout(signal) : undefined;
+    this.record({ type: 'run-ended', time: now(), reason, bestId: this.state.championId, ...(holdout ? { holdout } : {}) });
+    this.emit({ kind: 'progress', progress: this.progress() });
+    return this.summary(reason);
+  }
+
+  summary(reason: StopReason): RunSummary {
+    const s = this.state;
+    return {
+      runId: s.runId,
+      reason,
+      best: { id: s.championId, score: s.champion()?.result?.score ?? null, validation: s.validation.get(s.championId) ?? null },
+      initial: { score: s.initial()?.result?.score ?? null, validation: s.validation.get('c0') ?? null },
+      ...(s.holdout ? { holdout: s.holdout } : {}),
+      candidates: Math.max(0, s.nextIndex - 1),
+      failed: s.failed,
+      duplicates: s.duplicates,
+      spendUsd: s.spendUsd,
+      elapsedMs: Date.now() - this.startedAt,
+    };
+  }
+
+  private async evaluateInitial(signal: AbortSignal): Promise<void> {
+    let initial = this.state.initial();
+    if (!initial) {
+      const code = this.store.readSource(this.state.initialSourceHash);
+      this.record({
+        type: 'proposed',
+        index: 0,
+        id: 'c0',
+        island: 0,
+        parentIds: [],
+        sourceHash: this.state.initialSourceHash,
+        codeHash: codeHash(code, this.state.config.fileName),
+        generator: 'initial',
+        patchKind: 'none',
+        time: now(),
+      });
+      initial = this.state.initial() as CandidateEntry;
+    }
+    if (!initial.result) {
+      const result = await this.evaluateStages(initial, undefined, signal);
+      this.record({ type: 'evaluated', id: 'c0', index: 0, result: result.summary, admitted: false, improvement: false, time: now() });
+    }
+    const r = initial.result;
+    if (!r || !r.ok) throw new Error(`the starting program failed its evaluation: ${r?.error ?? 'no result'}${r?.feedback ? `\n${r.feedback}` : ''}`);
+    if (this.validationSet.length) await this.validationScore(initial, signal);
+    this.emit({ kind: 'progress', progress: this.progress() });
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    const limit = Math.max(1, this.state.config.evaluationConcurrency);
+    const running = new Set<Promise<void>>();
+    let failure: unknown;
+    while (!signal.aborted && failure === undefined) {
+      const reason = this.budgetReason();
+      if (reason) {
+        this.stopReason ??= reason;
+        break;
+      }
+      if (running.size >= limit) {
+        await Promise.race(running);
+        continue;
+      }
+      const index = this.launchIndex++;
+      const task = this.runCandidate(index, signal)
+        .catch((err: unknown) => {
+          if (!(err instanceof Cancelled) && !signal.aborted) failure ??= err;
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+    }
+    await Promise.all(running);
+    if (failure !== undefined) throw failure;
+  }
+
+  private view(record: ProgramRecord): ProgramView {
+    const code = this.code(record.sourceHash);
+    let blocks: string[];
+    try {
+      blocks = blockTexts(code, parseBlocks(code));
+    } catch {
+      blocks = [code];
+    }
+    return { id: record.id, code, score: record.score, metrics: record.metrics, feedback: record.feedback, blocks };
+  }
+
+  private async runCandidate(index: number, signal: AbortSignal): Promise<void> {
+    const s = this.state;
+    const config = s.config;
+    const island = index % s.population.islandCount;
+    const { parent, inspirations } = s.population.sample(island, rngFor(config.seed, 'sample', index));
+    const patchMode = rngFor(config.seed, 'mode', index).next() < config.searchReplaceRatio ? 'search-replace' : 'full';
+    const parentIds = [parent.id, ...inspirations.map((p) => p.id)];
+    this.inFlight++;
+    try {
+      let generated: GenerationResult;
+      const parentView = this.view(parent);
+      await this.genSemaphore.acquire();
+      try {
+        if (signal.aborted) throw new Cancelled();
+        generated = await this.options.generator.generate(
+          {
+            runId: s.runId,
+            index,
+            seed: rngFor(config.seed, 'generate', index).int(2 ** 31),
+            fileName: config.fileName,
+            language: languageOf(config.fileName),
+            domain: s.domain,
+            parent: parentView,
+            inspirations: inspirations.map((p) => this.view(p)),
+            recentFailures: this.recentFailures(),
+            humanNotes: [...s.notes],
+            patchMode,
+          },
+          signal,
+        );
+      } catch (err) {
+        if (signal.aborted) throw new Cancelled();
+        this.failProposal(index, island, parentIds, 'generate', err);
+        return;
+      } finally {
+        this.genSemaphore.release();
+      }
+      let code: string;
+      try {
+        code = applyPatch(parentView.code, generated.patch);
+      } catch (err) {
+        this.failProposal(index, island, parentIds, 'patch', err);
+        return;
+      }
+      const sourceHash = this.store.putSource(code);
+      const exchanges = generated.exchanges?.map((x) => ({ model: x.model, promptHash: this.store.putSource(x.prompt), responseHash: this.store.putSource(x.response) }));
+      const id = `c${index}`;
+      this.codeCache.set(sourceHash, code);
+      this.record({
+        type: 'proposed',
+        index,
+        id,
+        island,
+        parentIds,
+        sourceHash,
+        codeHash: codeHash(code, config.fileName),
+        generator: generated.source ?? this.options.generator.id,
+        patchKind: generated.patch.kind,
+        patchMode,
+        ...(generated.explanation ? { explanation: generated.explanation } : {}),
+        ...(exchanges?.length ? { exchanges } : {}),
+        time: now(),
+      });
+      await this.finishCandidate(s.candidates.get(id) as CandidateEntry, signal);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    this.record({ type: 'proposal-failed', index, island, parentIds, stage, error, time: now() });
+    this.options.generator.observe?.(undefined, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
+    this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
+    this.emit({ kind: 'progress', progress: this.progress() });
+  }
+
+  private recentFailures(): { code: string; error: string }[] {
+    const out: { code: string; error: string }[] = [];
+    for (let i = this.state.failures.length - 1; i >= 0 && out.length < 3; i--) {
+      const f = this.state.failures[i];
+      if (!f?.id) continue;
+      const entry = this.state.candidates.get(f.id);
+      if (entry) out.push({ code: this.code(entry.sourceHash), error: f.error });
+    }
+    return out;
+  }
+
+  /** Evaluates a proposed candidate (dedup, cascade, validation) and records the outcome. */
+  private async finishCandidate(entry: CandidateEntry, signal: AbortSignal): Promise<void> {
+    const s = this.state;
+    const parent = entry.parentIds[0] ? s.candidates.get(entry.parentIds[0]) : undefined;
+    let summary: EvalSummary;
+    let cascadeStopped = false;
+    let duplicateOf: string | undefined;
+    let duplicateKind: 'code' | 'behaviour' | undefined;
+    const cachedId = s.evaluatedCode.get(entry.codeHash);
+    const inflight = this.inflightCode.get(entry.codeHash);
+    if (cachedId && cachedId !== entry.id) {
+      summary = (s.candidates.get(cachedId) as CandidateEntry).result as EvalSummary;
+      duplicateOf = cachedId;
+      duplicateKind = 'code';
+    } else if (inflight && inflight.id !== entry.id) {
+      summary = await inflight.summary;
+      duplicateOf = inflight.id;
+      duplicateKind = 'code';
+    } else {
+      const work = this.evaluateStages(entry, entry.island, signal);
+      const summaryPromise = work.then((r) => r.summary);
+      this.inflightCode.set(entry.codeHash, { id: entry.id, summary: summaryPromise });
+      summaryPromise.catch(() => undefined);
+      try {
+        const r = await work;
+        summary = r.summary;
+        cascadeStopped = r.cascadeStopped;
+      } finally {
+        this.inflightCode.delete(entry.codeHash);
+      }
+      if (summary.ok && summary.fingerprint) {
+        const holder = s.population.holderOfFingerprint(summary.fingerprint);
+        if (holder) {
+          duplicateOf = holder.id;
+          duplicateKind = 'behaviour';
+        }
+      }
+    }
+    let improvement = false;
+    const parentScore = parent?.result?.score ?? null;
+    if (!duplicateOf && !cascadeStopped && summary.ok && summary.score !== null && parentScore !== null && summary.score > parentScore) {
+      improvement = true;
+      if (this.validationSet.length && parent) {
+        const mine = await this.validationScore(entry, signal);
+        const theirs = await this.validationScore(parent, signal);
+        improvement = mine !== null && (theirs === null || mine > theirs);
+      }
+    }
+    const previousBest = s.champion()?.result?.score ?? null;
+    const admitted = this.record({
+      type: 'evaluated',
+      id: entry.id,
+      index: entry.index,
+      result: summary,
+      ...(cascadeStopped ? { cascadeStopped } : {}),
+      ...(duplicateOf ? { duplicateOf, duplicateKind } : {}),
+      admitted: false,
+      improvement,
+      time: now(),
+    });
+    const scoreDelta = summary.score !== null && parentScore !== null ? summary.score - parentScore : 0;
+    this.options.generator.observe?.(this.state.candidates.get(entry.id)?.generator, { improved: improvement, costUsd: this.costByIndex.get(entry.index) ?? 0, scoreDelta });
+    const outcome: CandidateOutcome = {
+      runId: s.runId,
+      id: entry.id,
+      index: entry.index,
+      parentIds: entry.parentIds,
+      ok: summary.ok,
+      score: summary.score,
+      improvement,
+      admitted,
+      ...(duplicateOf ? { duplicateOf } : {}),
+      ...(summary.error ? { error: summary.error } : {}),
+      ...(entry.explanation ? { explanation: entry.explanation } : {}),
+    };
+    this.emit({ kind: 'candidate', outcome });
+    if (s.championId === entry.id && summary.score !== null) this.emit({ kind: 'new-best', id: entry.id, score: summary.score, previous: previousBest });
+    this.emit({ kind: 'progress', progress: this.progress() });
+  }
+
+  private async evaluate(entry: CandidateEntry, workloads: Workload[], signal: AbortSignal): Promise<EvalResult> {
+    if (signal.aborted) throw new Cancelled();
+    const config = this.state.config;
+    let result: EvalResult;
+    try {
+      result = await this.options.pool.evaluate(
+        { runId: this.state.runId, candidate: this.candidateSource(entry), workloads, evaluator: config.evaluator },
+        signal,
+      );
+    } catch (err) {
+      if (signal.aborted) throw new Cancelled();
+      result = { ok: false, score: Number.NaN, metrics: {}, features: {}, perWorkload: [], feedback: '', error: `evaluator failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (signal.aborted) throw new Cancelled();
+    const own = result.perWorkload.filter((r) => workloads.some((w) => w.id === r.workloadId));
+    if (result.ok && own.length) result = { ...result, score: aggregateScores(own, config.aggregation, workloads) };
+    if (!Number.isFinite(result.score)) result = { ...result, ok: false, error: result.error ?? 'the evaluator returned no finite score' };
+    return result;
+  }
+
+  /** Cheap subset first (when the cascade is on), then the rest of the search set for promising candidates. */
+  private async evaluateStages(entry: CandidateEntry, island: number | undefined, signal: AbortSignal): Promise<{ summary: EvalSummary; cascadeStopped: boolean }> {
+    const withFeatures = (r: EvalResult): EvalSummary => {
+      const code = this.code(entry.sourceHash);
+      let length = code.length;
+      try {
+        length = blockTexts(code, parseBlocks(code)).reduce((n, b) => n + b.length, 0);
+      } catch {
+        // keep the whole-file length
+      }
+      return summarize({ ...r, features: { codeLength: length, ...r.features } });
+    };
+    const best = island !== undefined ? this.state.population.islandBest(island) : undefined;
+    if (!this.cheap.length || !best) return { summary: withFeatures(await this.evaluate(entry, this.search, signal)), cascadeStopped: false };
+    const cheapResult = await this.evaluate(entry, this.cheap, signal);
+    if (!cheapResult.ok) return { summary: withFeatures(cheapResult), cascadeStopped: false };
+    const cheapIds = new Set(this.cheap.map((w) => w.id));
+    const bestCheap = best.perWorkload.filter((r) => cheapIds.has(r.workloadId));
+    const bestCheapScore = bestCheap.length ? aggregateScores(bestCheap, this.state.config.aggregation, this.cheap) : Number.NaN;
+    const margin = this.state.config.cascade.margin;
+    if (Number.isFinite(bestCheapScore) && cheapResult.score < bestCheapScore - margin * Math.max(Math.abs(bestCheapScore), 1e-9)) {
+      return {
+        summary: withFeatures({ ...cheapResult, feedback: `${cheapResult.feedback}\nStopped after the cheap subset: ${cheapResult.score.toPrecision(6)} is not within ${margin * 100}% of the island's best ${bestCheapScore.toPrecision(6)}.`.trim() }),
+        cascadeStopped: true,
+      };
+    }
+    const rest = this.search.filter((w) => !cheapIds.has(w.id));
+    const restResult = await this.evaluate(entry, rest, signal);
+    const perWorkload: WorkloadResult[] = [...cheapResult.perWorkload, ...restResult.perWorkload];
+    const merged: EvalResult = {
+      ...restResult,
+      metrics: { ...cheapResult.metrics, ...restResult.metrics },
+      perWorkload,
+      score: restResult.ok ? aggregateScores(perWorkload, this.state.config.aggregation, this.search) : Number.NaN,
+      feedback: restResult.feedback,
+    };
+    return { summary: withFeatures(merged), cascadeStopped: false };
+  }
+
+  private async validationScore(entry: CandidateEntry, signal: AbortSignal): Promise<number | null> {
+    const known = this.state.validation.get(entry.id);
+    if (known !== undefined) return known;
+    const result = await this.evaluate(entry, this.validationSet, signal);
+    const score = result.ok ? result.score : null;
+    this.record({ type: 'validated', id: entry.id, score, perWorkload: result.perWorkload });
+    return score;
+  }
+
+  private async evaluateHoldout(signal: AbortSignal): Promise<{ best: number | null; initial: number | null } | undefined> {
+    if (!this.holdoutSet.length || signal.aborted) return undefined;
+    const score = async (entry: CandidateEntry | undefined): Promise<number | null> => {
+      if (!entry) return null;
+      try {
+        const r = await this.evaluate(entry, this.holdoutSet, signal);
+        return r.ok ? r.score : null;
+      } catch {
+        return null;
+      }
+    };
+    const initial = await score(this.state.initial());
+    const champion = this.state.champion();
+    const best = champion?.id === 'c0' ? initial : await score(champion);
+    return { best, initial };
+  }
+}

@@ -1,0 +1,109 @@
+// The run journal's event vocabulary. `journal.jsonl` is append-only; the run's state is rebuilt by
+// replaying these events in order, so every decision the engine makes must be recoverable from them.
+import type { AggregationRule, FeatureDimension, JsonValue, PatchMode, TokenUsage, WorkloadResult } from './types';
+
+export const JOURNAL_VERSION = 1;
+
+/** Everything needed to rebuild a run's engine, minus secrets (keys never enter the journal). */
+export interface RunConfig {
+  /** Absolute path of the evolved file when the run started. */
+  file: string;
+  fileName: string;
+  evaluator: { id: string; options: { [key: string]: JsonValue } };
+  generator: { id: string; options: { [key: string]: JsonValue } };
+  seed: number;
+  islands: number;
+  /** Candidates generated at the same time. */
+  generationConcurrency: number;
+  /** Candidates in flight (generated but not yet recorded); 1 makes the run strictly sequential and reproducible. */
+  evaluationConcurrency: number;
+  budget: Budget;
+  cascade: { enabled: boolean; cheapCount: number; margin: number };
+  aggregation: AggregationRule;
+  /** Share of steps that ask for SEARCH/REPLACE rather than a full rewrite. */
+  searchReplaceRatio: number;
+  migrationInterval: number;
+  eliteSize: number;
+  exploitation: number;
+  inspirations: number;
+}
+
+export interface Budget {
+  maxCandidates?: number;
+  maxWallSeconds?: number;
+  maxCostUsd?: number;
+  /** Stop after this many evaluated candidates without a new best. */
+  stagnation?: number;
+}
+
+/** An evaluation result as journaled (scores of failed candidates are null). */
+export interface EvalSummary {
+  ok: boolean;
+  score: number | null;
+  metrics: Record<string, number>;
+  features: Record<string, number>;
+  perWorkload: WorkloadResult[];
+  feedback: string;
+  error?: string;
+  fingerprint?: string;
+}
+
+export type JournalEvent =
+  | {
+      type: 'run-started';
+      version: number;
+      runId: string;
+      time: string;
+      config: RunConfig;
+      /** Content hash of the starting file (its text is in `sources/`). */
+      sourceHash: string;
+      features: FeatureDimension[];
+      domain: string;
+    }
+  | { type: 'run-resumed'; time: string; budget: Budget }
+  | {
+      type: 'proposed';
+      index: number;
+      id: string;
+      island: number;
+      parentIds: string[];
+      /** Content hash of the candidate file (its text is in `sources/`). */
+      sourceHash: string;
+      /** Normalised-code hash used for deduplication. */
+      codeHash: string;
+      generator: string;
+      patchKind: string;
+      patchMode?: PatchMode;
+      explanation?: string;
+      /** Prompt/response pairs, stored as blobs, for RL export. */
+      exchanges?: { model: string; promptHash: string; responseHash: string }[];
+      time: string;
+    }
+  | { type: 'proposal-failed'; index: number; island: number; parentIds: string[]; stage: 'generate' | 'patch' | 'precheck'; error: string; time: string }
+  | {
+      type: 'evaluated';
+      id: string;
+      index: number;
+      /** Search-set result (for a cascade stop: the cheap subset's result). */
+      result: EvalSummary;
+      cascadeStopped?: boolean;
+      /** Set when the result was served from the cache or the candidate behaves like a stored one. */
+      duplicateOf?: string;
+      duplicateKind?: 'code' | 'behaviour';
+      admitted: boolean;
+      /** Beat its parent on search and on validation. */
+      improvement: boolean;
+      time: string;
+    }
+  | { type: 'validated'; id: string; score: number | null; perWorkload: WorkloadResult[] }
+  | ({ type: 'llm-call'; index?: number } & TokenUsage)
+  | { type: 'decision'; id: string; decision: 'accepted' | 'rejected'; note?: string; time: string }
+  | {
+      type: 'run-ended';
+      time: string;
+      reason: StopReason;
+      bestId: string;
+      holdout?: { best: number | null; initial: number | null };
+    };
+
+export type StopReason = 'budget-candidates' | 'budget-time' | 'budget-cost' | 'stagnation' | 'cancelled' | 'error';

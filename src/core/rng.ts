@@ -1,0 +1,68 @@
+// Deterministic randomness. Every random choice of the engine draws from a stream derived from
+// (run seed, purpose, candidate index), so results do not depend on scheduling order and a
+// resumed run makes the same choices as an uninterrupted one.
+
+/** 32-bit FNV-1a over a string, for deriving stream seeds from labels. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mixes a seed with labels into a new 32-bit seed. */
+export function deriveSeed(seed: number, ...labels: (string | number)[]): number {
+  let h = (seed >>> 0) ^ 0x9e3779b9;
+  for (const label of labels) {
+    h = Math.imul(h ^ fnv1a(String(label)), 0x85ebca6b) >>> 0;
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35) >>> 0;
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}
+
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1) (mulberry32). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('Rng.pick on an empty list');
+    return items[this.int(items.length)] as T;
+  }
+
+  /** Index drawn with probability proportional to `weights[i]`. */
+  weighted(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let r = this.next() * total;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i] as number;
+      if (r < 0) return i;
+    }
+    return weights.length - 1;
+  }
+}
+
+export function rngFor(seed: number, ...labels: (string | number)[]): Rng {
+  return new Rng(deriveSeed(seed, ...labels));
+}
