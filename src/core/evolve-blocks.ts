@@ -149,7 +149,16 @@ export function enforceBlocks(original: string, candidate: string): string {
   }
   if (candidateLayout.blocks.length !== layout.blocks.length) {
     const missing = candidateLayout.blocks.length < layout.blocks.length;
-    const b = layout.blocks[Math.min(candidateLayout.blocks.length, layout.blocks.length - 1)] as EvolveBlock;
+    // The first block whose START line differs from the candidate's is the one that changed.
+    const startLine = (code: string, b: EvolveBlock): string => code.slice(code.lastIndexOf('\n', b.start - 2) + 1, b.start).trim();
+    let changed = Math.min(candidateLayout.blocks.length, layout.blocks.length - 1);
+    for (let i = 0; i < Math.min(candidateLayout.blocks.length, layout.blocks.length); i++) {
+      if (startLine(original, layout.blocks[i] as EvolveBlock) !== startLine(candidate, candidateLayout.blocks[i] as EvolveBlock)) {
+        changed = i;
+        break;
+      }
+    }
+    const b = layout.blocks[changed] as EvolveBlock;
     throw new BlockError(
       missing
         ? `candidate removed markers: the original has ${layout.blocks.length} EVOLVE-BLOCKs, the candidate ${candidateLayout.blocks.length} (block ${b.index + 1}, START at line ${b.startLine}, is gone)`

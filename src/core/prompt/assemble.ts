@@ -4,7 +4,8 @@
 import { structuredPatch } from 'diff';
 import type { GenerationRequest, ProgramView } from '../types';
 import { estimatePromptTokens } from './budget';
-import { capText, fence, formatMetrics, formatNumber, hasBlockMarkers, taskInstructions } from './format';
+import { parseBlocks } from '../evolve-blocks';
+import { capText, fence, formatMetrics, formatNumber, taskInstructions } from './format';
 import { renderTemplate } from './template';
 import type { PromptTemplates } from './templates';
 
@@ -40,9 +41,14 @@ function blocksOf(program: ProgramView): string[] {
   return program.blocks.length ? program.blocks : [program.code];
 }
 
-function countBlocks(program: ProgramView): number {
-  if (!hasBlockMarkers(program.code)) return 1;
-  return Math.max(program.blocks.length, (program.code.match(/EVOLVE-BLOCK-START/g) ?? []).length);
+/** Block layout of the parent; a parent with broken markers is shown as one evolvable file. */
+function layoutOf(code: string): { marked: boolean; count: number } {
+  try {
+    const layout = parseBlocks(code);
+    return { marked: layout.marked, count: layout.blocks.length };
+  } catch {
+    return { marked: false, count: 1 };
+  }
 }
 
 function renderProgramBlocks(program: ProgramView, language: string): string {
@@ -100,8 +106,7 @@ function renderNotes(notes: string[], count: number): string {
 
 function render(request: GenerationRequest, templates: PromptTemplates, shape: Shape): { system: string; user: string } {
   const { parent, language } = request;
-  const markers = hasBlockMarkers(parent.code);
-  const blockCount = countBlocks(parent);
+  const { marked: markers, count: blockCount } = layoutOf(parent.code);
   const inspirations = request.inspirations.filter((p) => p.id !== parent.id).slice(0, shape.inspirations);
   const common = { fileName: request.fileName, language, domain: request.domain };
   const system = renderTemplate(templates.system, common);

@@ -7,12 +7,6 @@ export const SEARCH_MARKER = '<<<<<<< SEARCH';
 export const DIVIDER_MARKER = '=======';
 export const REPLACE_MARKER = '>>>>>>> REPLACE';
 
-const markerStart = /EVOLVE-BLOCK-START/;
-
-export function hasBlockMarkers(code: string): boolean {
-  return markerStart.test(code);
-}
-
 /** Markdown info-string for a language id (empty when a tag would mislead the model). */
 export function fenceTag(language: string): string {
   return language === 'plaintext' || language === 'protocol' ? '' : language;

@@ -1,0 +1,140 @@
+// `evolve <file>` and `resume <run>`: run the engine with live progress, stop cleanly on Ctrl-C.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { RunSummary } from '../../core/engine';
+import { BlockError } from '../../core/evolve-blocks';
+import type { RunConfig } from '../../core/journal-events';
+import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
+import { compose } from '../compose';
+import { ExitCode, UserError } from '../errors';
+import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
+import { createProgressSink } from '../progress';
+import { buildBudget, buildRunConfig, EvolveFlags } from '../run-config';
+import { findRunDir, runsDirOf } from '../runs-dir';
+
+interface OutputFlags {
+  json?: boolean;
+  quiet?: boolean;
+  runsDir?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('-n, --budget <candidates>', 'stop after this many candidates (default 300)')
+    .option('-t, --time <duration>', 'stop after this long, e.g. 90s, 5m, 1h')
+    .option('--max-cost <usd>', 'stop when LLM spend reaches this many dollars')
+    .option('--stagnation <candidates>', 'stop after this many candidates without a new best')
+    .option('--json', 'print one JSON object per event on stdout, and a summary at the end')
+    .option('-q, --quiet', 'print only the summary')
+    .option('--runs-dir <dir>', 'where runs are stored (default ./.policy-evolver/runs)');
+}
+
+export function registerEvolveCommands(program: Command): void {
+  addRunFlags(
+    program
+      .command('evolve')
+      .description('evolve the EVOLVE-BLOCKs of a file (the whole file when it has none)')
+      .argument('<file>', 'the policy, protocol or program to improve')
+      .option('-e, --evaluator <name>', 'how candidates are scored: faas, protocol or command (inferred from the file)')
+      .option('-c, --command <cmd>', 'score with a shell command; {file} is the candidate path (implies --evaluator command)')
+      .option('--eval-option <key=value>', 'evaluator option (repeatable; values are JSON or text)', collect)
+      .option('-g, --generator <name>', 'where candidates come from: mutate (default, no API key), llm, openai, anthropic, replay')
+      .option('--gen-option <key=value>', 'generator option (repeatable)', collect)
+      .option('-m, --model <provider:model[@weight]>', 'LLM model (repeatable); implies --generator llm', collect)
+      .option('--base-url <url>', 'OpenAI-compatible server for the models (Ollama, vLLM, llama.cpp, Azure...)')
+      .option('--record <cassette>', 'record every prompt and response to a cassette file')
+      .option('--cassette <file>', 'replay a recorded cassette (implies --generator replay)')
+      .option('-j, --concurrency <n>', 'candidates in flight; 1 makes a run exactly reproducible (default 2)')
+      .option('--gen-concurrency <n>', 'generator calls at the same time (default 2)')
+      .option('--seed <n>', 'seed for every random choice (default 1)')
+      .option('--islands <n>', 'population islands (default 4)')
+      .option('--aggregate <rule>', 'per-workload score aggregation: mean, median, last, min, weighted')
+      .option('--no-cascade', 'evaluate every candidate on the full search set')
+      .option('--cascade-margin <fraction>', 'how close to the island best a cheap score must be to continue (default 0.1)')
+      .option('--config <file.json>', 'run settings as JSON (flags win)'),
+  ).action(async (file: string, flags: EvolveFlags & OutputFlags) => {
+    const path = resolve(file);
+    if (!existsSync(path)) throw new UserError(`file not found: ${file}`);
+    if (!statSync(path).isFile()) throw new UserError(`${file} is not a file`);
+    const code = readFileSync(path, 'utf8');
+    try {
+      checkStartingFile(code, file);
+    } catch (err) {
+      if (err instanceof BlockError) throw new UserError(`${file}:${err.line}: ${err.message}`);
+      throw new UserError((err as Error).message);
+    }
+    const config = buildRunConfig(path, code, flags);
+    await execute(flags, config, (handles, signal) => startRun({ runsDir: runsDirOf(flags.runsDir), code, config }, handles, signal));
+  });
+
+  addRunFlags(
+    program
+      .command('resume')
+      .description('continue a run from its journal (after a crash, Ctrl-C or with a bigger budget)')
+      .argument('<run>', 'run id, id prefix, folder, or "latest"'),
+  ).action(async (run: string, flags: EvolveFlags & OutputFlags) => {
+    const dir = findRunDir(run, flags.runsDir);
+    const { state, store, skipped } = loadRun(dir);
+    store.close();
+    const budget = buildBudget(flags, state.config.budget);
+    if (skipped) process.stderr.write(`note: skipped ${skipped} damaged journal line(s) (a crash cut the last write)\n`);
+    await execute(flags, state.config, (handles, signal) => resumeRun(dir, budget, handles, signal));
+  });
+}
+
+async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: Awaited<ReturnType<typeof compose>>['handles'], signal: AbortSignal) => Promise<ActiveRun>): Promise<void> {
+  const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
+  const sink = createProgressSink(mode);
+  const composed = await compose(config, (e) => sink.onEvent(e), (message) => sink.onEvent({ kind: 'log', level: 'warn', message }));
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    process.stderr.write('\nstopping: finishing the journal (Ctrl-C again to quit at once)\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let summary: RunSummary;
+  let active: ActiveRun | undefined;
+  try {
+    active = await begin(composed.handles, controller.signal);
+    if (mode !== 'json' && mode !== 'quiet') process.stderr.write(`run ${active.state.runId} (${active.store.dir})\n`);
+    summary = await active.done;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const message = (err as Error).message ?? String(err);
+    if (message.startsWith('the starting program failed')) throw new UserError(message, ExitCode.evaluation);
+    if (/^generator '|^evaluator '/.test(message)) throw new UserError(message);
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    sink.finish();
+    await composed.close();
+  }
+  printSummary(summary, active.store.dir, flags.json === true);
+  if (summary.reason === 'cancelled') process.exitCode = ExitCode.interrupted;
+}
+
+export function printSummary(s: RunSummary, dir: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ event: 'summary', ...s, dir }) + '\n');
+    return;
+  }
+  const lines = [
+    `run ${s.runId}: stopped (${s.reason})`,
+    `  best       ${s.best.id}  score ${formatScore(s.best.score)}  ${formatDelta(s.best.score, s.initial.score)} vs the starting program (${formatScore(s.initial.score)})`,
+  ];
+  if (s.best.validation !== null || s.initial.validation !== null) lines.push(`  validation ${formatScore(s.best.validation)}  ${formatDelta(s.best.validation, s.initial.validation)} (start ${formatScore(s.initial.validation)})`);
+  if (s.holdout) lines.push(`  holdout    ${formatScore(s.holdout.best)}  ${formatDelta(s.holdout.best, s.holdout.initial)} (start ${formatScore(s.holdout.initial)})`);
+  lines.push(`  candidates ${s.candidates} (${s.failed} failed, ${s.duplicates} duplicates) in ${formatDuration(s.elapsedMs)}, spend ${formatUsd(s.spendUsd)}`);
+  if (s.best.id !== 'c0') lines.push(`  next: policy-evolver diff ${s.runId} ${s.best.id}   |   policy-evolver apply ${s.runId} ${s.best.id}`);
+  else lines.push('  no candidate beat the starting program on search and validation');
+  if (s.reason === 'cancelled') lines.push(`  continue with: policy-evolver resume ${s.runId}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,195 @@
+// Browsing and using finished runs: `runs`, `show`, `diff`, `apply`, `reject`.
+import type { Command } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
+import { listRunDirs, RunStore } from '../../core/journal';
+import { loadRun } from '../../core/run-session';
+import type { CandidateEntry, RunState } from '../../core/run-state';
+import { UserError } from '../errors';
+import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
+import { findRunDir, runsDirOf } from '../runs-dir';
+
+function candidate(state: RunState, ref: string): CandidateEntry {
+  const id = ref === 'best' ? state.championId : /^\d+$/.test(ref) ? `c${ref}` : ref;
+  const entry = state.candidates.get(id);
+  if (!entry) throw new UserError(`run ${state.runId} has no candidate '${ref}' (ids look like c12; 'best' is the best)`);
+  return entry;
+}
+
+function status(state: RunState): string {
+  return state.ended ?? (state.pending().length ? 'interrupted' : 'running or interrupted');
+}
+
+/** Best-so-far score after each recorded candidate, for the sparkline. */
+function bestSeries(state: RunState): number[] {
+  const points = [...state.bestHistory].sort((a, b) => a.index - b.index);
+  const last = Math.max(0, state.nextIndex - 1);
+  const series: number[] = [];
+  let p = 0;
+  let current = Number.NaN;
+  for (let i = 0; i <= last; i++) {
+    while (p < points.length && (points[p] as { index: number }).index <= i) current = (points[p++] as { score: number }).score;
+    series.push(current);
+  }
+  return series;
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('runs')
+    .description('list runs, newest first')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .option('--json', 'print JSON')
+    .action((flags: { runsDir?: string; json?: boolean }) => {
+      const dirs = listRunDirs(runsDirOf(flags.runsDir));
+      const rows = dirs.map((dir) => {
+        const { state, store } = loadRun(dir);
+        store.close();
+        const best = state.champion()?.result?.score ?? null;
+        const initial = state.initial()?.result?.score ?? null;
+        return { id: state.runId, file: state.config.file, candidates: Math.max(0, state.nextIndex - 1), best, initial, status: status(state), spendUsd: state.spendUsd };
+      });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        return;
+      }
+      if (rows.length === 0) {
+        process.stdout.write(`no runs in ${runsDirOf(flags.runsDir)}\n`);
+        return;
+      }
+      process.stdout.write(
+        table(
+          ['RUN', 'FILE', 'CANDIDATES', 'BEST', 'VS START', 'STATUS'],
+          rows.map((r) => [r.id, relative(process.cwd(), r.file) || basename(r.file), String(r.candidates), formatScore(r.best), formatDelta(r.best, r.initial), r.status]),
+        ) + '\n',
+      );
+    });
+
+  program
+    .command('show')
+    .description('best candidates and score history of a run')
+    .argument('<run>', 'run id, id prefix, folder, or "latest"')
+    .option('--top <n>', 'how many candidates to list', '10')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .option('--json', 'print JSON')
+    .action((ref: string, flags: { top: string; runsDir?: string; json?: boolean }) => {
+      const { state, store } = loadRun(findRunDir(ref, flags.runsDir));
+      store.close();
+      const top = Math.max(1, Number(flags.top) || 10);
+      const scored = [...state.candidates.values()].filter((c) => c.result?.ok && c.result.score !== null && !c.duplicateOf && !c.cascadeStopped);
+      scored.sort((a, b) => (b.result?.score as number) - (a.result?.score as number) || a.index - b.index);
+      const initial = state.initial()?.result?.score ?? null;
+      const series = bestSeries(state);
+      if (flags.json) {
+        process.stdout.write(
+          JSON.stringify(
+            {
+              runId: state.runId,
+              file: state.config.file,
+              status: status(state),
+              bestId: state.championId,
+              initialScore: initial,
+              holdout: state.holdout ?? null,
+              spendUsd: state.spendUsd,
+              tokens: state.tokens,
+              candidates: Math.max(0, state.nextIndex - 1),
+              failed: state.failed,
+              duplicates: state.duplicates,
+              top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, explanation: c.explanation ?? null })),
+              history: state.bestHistory,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+        return;
+      }
+      const out = [
+        `run ${state.runId} — ${state.config.file}`,
+        `status ${status(state)}; ${Math.max(0, state.nextIndex - 1)} candidates, ${state.failed} failed, ${state.duplicates} duplicates; evaluator ${state.config.evaluator.id}, generator ${state.config.generator.id}, seed ${state.config.seed}`,
+        `spend ${formatUsd(state.spendUsd)} (${state.tokens.input} tokens in, ${state.tokens.output} out, ${state.tokens.cached} cached)`,
+        '',
+        table(
+          ['#', 'CANDIDATE', 'SCORE', 'VS START', 'VALIDATION', 'PARENT', 'GENERATOR', ''],
+          scored.slice(0, top).map((c, i) => [
+            String(i + 1),
+            c.id,
+            formatScore(c.result?.score),
+            formatDelta(c.result?.score, initial),
+            formatScore(state.validation.get(c.id)),
+            c.parentIds[0] ?? '',
+            c.generator,
+            c.id === state.championId ? 'best' : c.decision?.decision ?? '',
+          ]),
+        ),
+        '',
+        `best so far  ${sparkline(series)}  ${formatScore(series[0])} -> ${formatScore(series[series.length - 1])}`,
+      ];
+      if (state.holdout) out.push(`holdout      best ${formatScore(state.holdout.best)} vs start ${formatScore(state.holdout.initial)} (${formatDelta(state.holdout.best, state.holdout.initial)})`);
+      const best = state.champion();
+      if (best?.explanation) out.push(`why ${best.id}: ${best.explanation}`);
+      process.stdout.write(out.join('\n') + '\n');
+    });
+
+  program
+    .command('diff')
+    .description('unified diff of a candidate against the starting file (or its parent)')
+    .argument('<run>', 'run id, id prefix, folder, or "latest"')
+    .argument('<candidate>', "candidate id (c12), index (12) or 'best'")
+    .option('--parent', 'diff against the candidate\'s parent instead of the starting file')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .action((ref: string, cand: string, flags: { parent?: boolean; runsDir?: string }) => {
+      const { state, store } = loadRun(findRunDir(ref, flags.runsDir));
+      const entry = candidate(state, cand);
+      const base = flags.parent && entry.parentIds[0] ? candidate(state, entry.parentIds[0]) : (state.initial() as CandidateEntry);
+      const patch = createTwoFilesPatch(`${base.id}/${state.config.fileName}`, `${entry.id}/${state.config.fileName}`, store.readSource(base.sourceHash), store.readSource(entry.sourceHash), '', '', { context: 3 });
+      store.close();
+      process.stdout.write(patch);
+    });
+
+  program
+    .command('apply')
+    .description("write a candidate into the evolved file (refuses if the file changed since the run started)")
+    .argument('<run>', 'run id, id prefix, folder, or "latest"')
+    .argument('<candidate>', "candidate id (c12), index (12) or 'best'")
+    .option('--to <file>', 'write to another file instead')
+    .option('--force', 'overwrite even if the file changed since the run started')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .action((ref: string, cand: string, flags: { to?: string; force?: boolean; runsDir?: string }) => {
+      const dir = findRunDir(ref, flags.runsDir);
+      const { state, store } = loadRun(dir);
+      const entry = candidate(state, cand);
+      const target = resolve(flags.to ?? state.config.file);
+      if (!flags.to && existsSync(target) && !flags.force) {
+        const current = readFileSync(target, 'utf8');
+        if (current !== store.readSource(state.initialSourceHash) && current !== store.readSource(entry.sourceHash)) {
+          throw new UserError(`${target} changed since the run started; use --force to overwrite it or --to to write elsewhere`);
+        }
+      }
+      writeFileSync(target, store.readSource(entry.sourceHash));
+      store.close();
+      const writer = RunStore.open(dir, true);
+      writer.append({ type: 'decision', id: entry.id, decision: 'accepted', time: new Date().toISOString() });
+      writer.close();
+      process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}\n`);
+    });
+
+  program
+    .command('reject')
+    .description('reject a candidate with a note that steers later prompts of this run')
+    .argument('<run>', 'run id, id prefix, folder, or "latest"')
+    .argument('<candidate>', "candidate id (c12), index (12) or 'best'")
+    .option('--note <text>', 'why: later LLM prompts of the run include it')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .action((ref: string, cand: string, flags: { note?: string; runsDir?: string }) => {
+      const dir = findRunDir(ref, flags.runsDir);
+      const { state, store } = loadRun(dir);
+      store.close();
+      const entry = candidate(state, cand);
+      const writer = RunStore.open(dir, true);
+      writer.append({ type: 'decision', id: entry.id, decision: 'rejected', ...(flags.note ? { note: flags.note } : {}), time: new Date().toISOString() });
+      writer.close();
+      process.stdout.write(`rejected ${entry.id}${flags.note ? ' with a note for later prompts' : ''}\n`);
+    });
+}

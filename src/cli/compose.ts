@@ -1,0 +1,84 @@
+// The CLI's composition root: evaluator, sandbox pool, evaluation pool and generator for a run config.
+import { dirname, join } from 'node:path';
+import { LocalEvaluationPool } from '../core/local-pool';
+import type { RunConfig } from '../core/journal-events';
+import type { RunHandles } from '../core/run-session';
+import type { Evaluator, TokenUsage } from '../core/types';
+import type { EngineEvent } from '../protocol/progress';
+import { evaluatorFactory } from '../evaluators/registry';
+import { generatorFactory } from '../generators/registry';
+import { createSandboxPool } from '../sandbox/pool';
+import type { SandboxPool } from '../sandbox/types';
+import { findPackageRoot } from '../sandbox/entries';
+import { UserError } from './errors';
+
+export interface Composed {
+  evaluator: Evaluator;
+  handles: RunHandles;
+  close(): Promise<void>;
+}
+
+export async function buildEvaluator(config: Pick<RunConfig, 'evaluator' | 'evaluationConcurrency'>, baseDir: string): Promise<{ evaluator: Evaluator; close(): Promise<void> }> {
+  let sandbox: SandboxPool | undefined;
+  let factory;
+  try {
+    factory = evaluatorFactory(config.evaluator.id);
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  let evaluator: Evaluator;
+  try {
+    evaluator = await factory(config.evaluator.options, {
+      baseDir,
+      sandbox: () => (sandbox ??= createSandboxPool({ size: config.evaluationConcurrency })),
+    });
+  } catch (err) {
+    throw new UserError((err as Error).message);
+  }
+  return {
+    evaluator,
+    async close() {
+      await evaluator.dispose?.();
+      await sandbox?.close();
+    },
+  };
+}
+
+export async function compose(config: RunConfig, onEvent?: (event: EngineEvent) => void, log?: (message: string) => void): Promise<Composed> {
+  const { evaluator, close } = await buildEvaluator(config, dirname(config.file));
+  let workloads;
+  try {
+    workloads = await evaluator.workloads();
+  } catch (err) {
+    await close();
+    throw new UserError(`evaluator '${config.evaluator.id}': ${(err as Error).message}`);
+  }
+  let generatorFactoryFn;
+  try {
+    generatorFactoryFn = generatorFactory(config.generator.id);
+  } catch (err) {
+    await close();
+    throw new UserError((err as Error).message);
+  }
+  const pool = new LocalEvaluationPool(evaluator, config.evaluationConcurrency);
+  const handles: RunHandles = {
+    evaluator: evaluator.info,
+    workloads,
+    pool,
+    async makeGenerator(onUsage: (usage: TokenUsage) => void) {
+      try {
+        return await generatorFactoryFn(config.generator.options, {
+          promptsDir: join(findPackageRoot(), 'prompts'),
+          domain: evaluator.info.domain,
+          secret: (name) => process.env[name],
+          onUsage,
+          ...(log ? { log } : {}),
+        });
+      } catch (err) {
+        throw new UserError(`generator '${config.generator.id}': ${(err as Error).message}`);
+      }
+    },
+    ...(onEvent ? { onEvent } : {}),
+  };
+  return { evaluator, handles, close };
+}

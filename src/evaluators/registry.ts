@@ -1,0 +1,13 @@
+// Evaluators by name. Remote workers rebuild an evaluator from the name and options a task carries.
+import { createCommandEvaluator } from './command';
+import type { EvaluatorFactory } from './types';
+
+export const evaluatorFactories: Record<string, EvaluatorFactory> = {
+  command: createCommandEvaluator,
+};
+
+export function evaluatorFactory(name: string): EvaluatorFactory {
+  const factory = evaluatorFactories[name];
+  if (!factory) throw new Error(`unknown evaluator '${name}' (available: ${Object.keys(evaluatorFactories).join(', ')})`);
+  return factory;
+}
