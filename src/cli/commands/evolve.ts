@@ -6,7 +6,7 @@ import type { RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
-import { compose } from '../compose';
+import { compose } from '../../server/compose';
 import { ExitCode, UserError } from '../errors';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
 import { createProgressSink } from '../progress';

@@ -10,7 +10,7 @@ import { generatorFactory } from '../generators/registry';
 import { createSandboxPool } from '../sandbox/pool';
 import type { SandboxPool } from '../sandbox/types';
 import { findPackageRoot } from '../sandbox/entries';
-import { UserError } from './errors';
+import { UserError } from '../core/user-error';
 
 export interface Composed {
   evaluator: Evaluator;

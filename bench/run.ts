@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark module's figures, or only those named on the command line.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const modules = ['engine', 'sandbox', 'mutate', 'faas', 'llm'];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  for (const name of modules) {
+    if (only.length && !only.includes(name)) continue;
+    if (!existsSync(join(__dirname, `${name}.ts`))) continue;
+    console.log(`\n== ${name} ==`);
+    const mod = (await import(`./${name}`)) as { run: () => Promise<void> };
+    await mod.run();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cli, ROOT } from '../helpers/cli';
+import { tempDir } from '../helpers/tmp';
+
+const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
+
+test('bad input: one line naming the problem, non-zero exit, no stack trace', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'plain.txt'), 'hello\n');
+  writeFileSync(join(dir, 'broken.js'), 'a\n// EVOLVE-BLOCK-START\nb\n');
+  writeFileSync(join(dir, 'bad.json'), '{ nope');
+  writeFileSync(join(dir, 'unknown.json'), '{ "colour": "red" }');
+  const cases: [string[], RegExp, number][] = [
+    [['evolve', 'missing.js'], /file not found: missing\.js/, 3],
+    [['evolve', 'plain.txt'], /cannot tell how to score plain\.txt: pass --evaluator/, 3],
+    [['evolve', 'broken.js', '--command', 'true'], /broken\.js:2: EVOLVE-BLOCK-START at line 2 is never closed/, 3],
+    [['evolve', 'plain.txt', '--evaluator', 'warp'], /unknown evaluator 'warp'/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--generator', 'oracle'], /unknown generator 'oracle'/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--config', 'bad.json'], /config file .*bad\.json is not valid JSON/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--config', 'unknown.json'], /unknown key 'colour'/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--budget', 'lots'], /--budget must be a whole number/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--time', 'soon'], /--time must look like 90, 90s, 5m or 1h/, 3],
+    [['evolve', 'plain.txt', '--command', 'true', '--eval-option', 'timeoutSeconds=-1'], /timeoutSeconds` must be a positive number/, 3],
+    [['show', 'nothing', '--runs-dir', join(dir, 'runs')], /no runs in/, 3],
+  ];
+  for (const [args, pattern, code] of cases) {
+    const r = cli(args, { cwd: dir });
+    assert.equal(r.code, code, `${args.join(' ')} -> ${r.code}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(' '));
+    assert.ok(oneLine(r.stderr), `one line for ${args.join(' ')}: ${r.stderr}`);
+  }
+  const usage = cli(['evolve'], { cwd: dir });
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /missing required argument 'file'/);
+});
+
+test('a starting program that fails its evaluation exits 4 with the reason', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.js'), '// EVOLVE-BLOCK-START\nx = 1;\n// EVOLVE-BLOCK-END\n');
+  const r = cli(['evolve', 'p.js', '--command', 'echo not-json', '--runs-dir', join(dir, 'runs'), '--quiet'], { cwd: dir });
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /starting program failed its evaluation: evaluator output: the command printed no JSON object; its output began: "not-json /);
+});
+
+test('evolve, runs, show, diff, apply, reject on the bin-packing example', () => {
+  const dir = tempDir();
+  for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
+  const original = readFileSync(join(dir, 'heuristic.js'), 'utf8');
+  const runs = join(dir, 'runs');
+  const evolve = cli(['evolve', 'heuristic.js', '--config', 'evolve.json', '--budget', '60', '--runs-dir', runs, '--json'], { cwd: dir });
+  assert.equal(evolve.code, 0, evolve.stderr);
+  const events = evolve.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; runId?: string; best?: { id: string; score: number }; initial?: { score: number } });
+  assert.ok(events.some((e) => e.event === 'progress'));
+  assert.ok(events.some((e) => e.event === 'candidate'));
+  const summary = events[events.length - 1]!;
+  assert.equal(summary.event, 'summary');
+  assert.ok(summary.best!.score > summary.initial!.score, 'mutate improved the heuristic');
+  const runId = summary.runId as string;
+
+  const list = cli(['runs', '--runs-dir', runs], { cwd: dir });
+  assert.match(list.stdout, new RegExp(runId));
+  const show = cli(['show', runId.slice(0, 20), '--runs-dir', runs], { cwd: dir });
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /best so far +[▁▂▃▄▅▆▇█]+/);
+  assert.match(show.stdout, new RegExp(`${summary.best!.id} +-?[\\d.]+ +\\+[\\d.]+%`));
+
+  const diff = cli(['diff', 'latest', 'best', '--runs-dir', runs], { cwd: dir });
+  assert.match(diff.stdout, /^--- c0\/heuristic\.js/m);
+  assert.match(diff.stdout, /^\+\+\+ c\d+\/heuristic\.js/m);
+  assert.match(diff.stdout, /^[-+] /m);
+
+  const reject = cli(['reject', 'latest', 'c1', '--note', 'keep it simple', '--runs-dir', runs], { cwd: dir });
+  assert.equal(reject.code, 0, reject.stderr);
+  const apply = cli(['apply', 'latest', 'best', '--runs-dir', runs], { cwd: dir });
+  assert.equal(apply.code, 0, apply.stderr);
+  const applied = readFileSync(join(dir, 'heuristic.js'), 'utf8');
+  assert.notEqual(applied, original);
+  // Changed by hand since the run: apply refuses without --force.
+  writeFileSync(join(dir, 'heuristic.js'), original + '\n// edited\n');
+  const refused = cli(['apply', 'latest', 'best', '--runs-dir', runs], { cwd: dir });
+  assert.equal(refused.code, 3);
+  assert.match(refused.stderr, /changed since the run started; use --force/);
+  const json = JSON.parse(cli(['show', 'latest', '--runs-dir', runs, '--json'], { cwd: dir }).stdout) as { bestId: string };
+  assert.equal(json.bestId, summary.best!.id);
+  const journal = readFileSync(join(runs, runId, 'journal.jsonl'), 'utf8');
+  assert.match(journal, /"type":"decision","id":"c1","decision":"rejected","note":"keep it simple"/);
+  assert.match(journal, /"decision":"accepted"/);
+});
