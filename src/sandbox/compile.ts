@@ -1,0 +1,139 @@
+// Turns candidate TypeScript/JavaScript into CommonJS text that a Compartment can evaluate. Runs
+// in the trusted parent with the TypeScript compiler (pure JS, so it bundles into the CLI and the
+// extension), and caches by content hash because a candidate is evaluated on many workloads.
+import { createHash } from 'node:crypto';
+import { extname } from 'node:path';
+import * as ts from 'typescript';
+import { LruMap } from './lru';
+
+export interface CompiledCandidate {
+  /** Hash of (loader, file name, source); names the compiled text in worker caches. */
+  hash: string;
+  fileName: string;
+  js: string;
+  /** Source map (JSON text) from `js` back to the candidate source. */
+  map: string;
+}
+
+export type CompileResult =
+  | { ok: true; compiled: CompiledCandidate }
+  | { ok: false; message: string };
+
+type Loader = 'ts' | 'js';
+
+const loaders: Readonly<Record<string, Loader>> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+};
+
+const MAX_CACHED_ENTRIES = 256;
+const MAX_CACHED_CHARS = 64 * 1024 * 1024;
+const MAX_REPORTED_ERRORS = 5;
+
+const cache = new LruMap<string, CompileResult>(MAX_CACHED_ENTRIES, MAX_CACHED_CHARS, (r) =>
+  r.ok ? r.compiled.js.length + r.compiled.map.length : r.message.length,
+);
+const inFlight = new Map<string, Promise<CompileResult>>();
+
+export function loaderForFileName(fileName: string): Loader | undefined {
+  const ext = extname(fileName).toLowerCase();
+  return Object.prototype.hasOwnProperty.call(loaders, ext) ? loaders[ext] : undefined;
+}
+
+/**
+ * Compiles a candidate. Syntax errors resolve to `{ ok: false }` with `file:line:column`
+ * messages; only a broken compiler rejects.
+ */
+export function compileCandidate(code: string, fileName: string): Promise<CompileResult> {
+  const loader = loaderForFileName(fileName);
+  if (loader === undefined) {
+    const supported = Object.keys(loaders).join(', ');
+    return Promise.resolve({ ok: false, message: `cannot run '${fileName}' in the sandbox: the file extension must be one of ${supported}` });
+  }
+  const hash = createHash('sha256').update(loader).update('\0').update(fileName).update('\0').update(code).digest('hex');
+  const cached = cache.get(hash);
+  if (cached) return Promise.resolve(cached);
+  const pending = inFlight.get(hash);
+  if (pending) return pending;
+  const job = Promise.resolve().then(() => transpile(code, fileName, loader, hash)).then(
+    (result) => {
+      inFlight.delete(hash);
+      cache.set(hash, result);
+      return result;
+    },
+    (error: unknown) => {
+      inFlight.delete(hash);
+      throw error;
+    },
+  );
+  inFlight.set(hash, job);
+  return job;
+}
+
+function transpile(code: string, fileName: string, loader: Loader, hash: string): CompileResult {
+  const out = ts.transpileModule(code, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      sourceMap: true,
+      inlineSources: false,
+      // SES refuses any source text containing `import(`, even in a comment.
+      removeComments: true,
+      allowJs: loader === 'js',
+      isolatedModules: true,
+      esModuleInterop: false,
+    },
+  });
+  const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) return { ok: false, message: formatErrors(errors, code, fileName) };
+  const awaitAt = topLevelAwait(ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false));
+  if (awaitAt !== undefined) {
+    // A CommonJS body cannot await; the emitted text would only fail later, inside the worker.
+    return { ok: false, message: formatErrors([{ category: ts.DiagnosticCategory.Error, code: 0, file: undefined, start: awaitAt, length: 5, messageText: 'Top-level await is not supported in candidates: export an async function instead' }], code, fileName) };
+  }
+  // The emitted text ends with a sourceMappingURL comment naming a file that does not exist.
+  const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  return { ok: true, compiled: { hash, fileName, js, map: out.sourceMapText ?? '' } };
+}
+
+function topLevelAwait(source: ts.SourceFile): number | undefined {
+  let found: number | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found !== undefined || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
+      found = node.getStart(source);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(source, visit);
+  return found;
+}
+
+function formatErrors(diagnostics: readonly ts.Diagnostic[], code: string, fileName: string): string {
+  const lines: string[] = [];
+  const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false);
+  diagnostics.slice(0, MAX_REPORTED_ERRORS).forEach((d, index) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (d.start === undefined) {
+      lines.push(`${fileName}: ${text}`);
+      return;
+    }
+    const { line, character } = source.getLineAndCharacterOfPosition(d.start);
+    lines.push(`${fileName}:${line + 1}:${character + 1}: ${text}`);
+    if (index === 0) {
+      const lineText = code.split('\n')[line] ?? '';
+      const gutter = String(line + 1);
+      lines.push(`  ${gutter} | ${lineText}`);
+      lines.push(`  ${' '.repeat(gutter.length)} | ${' '.repeat(character)}^`);
+    }
+  });
+  if (diagnostics.length > MAX_REPORTED_ERRORS) lines.push(`(${diagnostics.length - MAX_REPORTED_ERRORS} more errors)`);
+  return lines.join('\n');
+}

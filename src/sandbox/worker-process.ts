@@ -1,0 +1,209 @@
+// The parent's handle on one sandbox child process: how it is started (empty environment,
+// private empty directory, heap cap), its output tail for crash reports, its memory watch, and
+// killing it. Scheduling decisions live in pool.ts.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { SandboxEntry } from './entries';
+import { LruMap } from './lru';
+import { memoryProbe } from './memory-probe';
+import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './protocol';
+
+export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the process could not be started or signalled at all. */
+  spawnError?: string;
+}
+
+export interface WorkerEvents {
+  message(worker: SandboxWorker, message: WorkerMessage): void;
+  /** Resident memory passed the worker's limit. */
+  memoryExceeded(worker: SandboxWorker, rssBytes: number): void;
+  exit(worker: SandboxWorker, exit: WorkerExit): void;
+}
+
+const OUTPUT_TAIL_CHARS = 8 * 1024;
+const DIR_PREFIX = 'policy-evolver-sandbox-';
+const EXIT_DRAIN_MS = 250;
+
+let swept = false;
+
+/**
+ * Working directories are removed when their worker exits, which an engine process that
+ * crashed never sees. The owner's pid is in the name, so leftovers of dead owners can go.
+ */
+function sweepStaleDirectories(): void {
+  if (swept) return;
+  swept = true;
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!owner || isAlive(Number(owner[1]))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class SandboxWorker {
+  state: WorkerState = 'starting';
+  /** Blob hashes this worker is believed to hold (it asks for any it has evicted). */
+  readonly sentBlobs = new LruMap<string, true>(256);
+  readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly dir: string;
+  private outputTail = '';
+  private memoryTimer: NodeJS.Timeout | undefined;
+  private sampling = false;
+  private active = true;
+
+  constructor(
+    entry: SandboxEntry,
+    readonly memoryMb: number,
+    private readonly events: WorkerEvents,
+  ) {
+    sweepStaleDirectories();
+    this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
+    this.child = fork(entry.path, [], {
+      cwd: this.dir,
+      // Nothing from the engine's environment (API keys, tokens, proxies) reaches candidates
+      // or harnesses; node needs no variables to run.
+      env: {},
+      execArgv: [...entry.execArgv, `--max-old-space-size=${memoryMb}`],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    this.exited = new Promise((resolve) => {
+      let finished = false;
+      const finish = (exit: WorkerExit) => {
+        if (finished) return;
+        finished = true;
+        this.stopMemoryWatch();
+        this.state = 'dead';
+        rmSync(this.dir, { recursive: true, force: true });
+        resolve();
+        this.events.exit(this, exit);
+      };
+      // 'close' comes once stdio is drained too, so a fatal message printed just before dying
+      // is in the tail; a grandchild holding the pipe open must not delay the report for long.
+      this.child.once('close', (code, signal) => finish({ code, signal }));
+      this.child.once('exit', (code, signal) => {
+        setTimeout(() => finish({ code, signal }), EXIT_DRAIN_MS);
+      });
+      this.child.once('error', (error) => {
+        // 'error' without a running process means it never started; otherwise 'exit' follows.
+        if (this.child.pid === undefined || this.child.exitCode !== null) finish({ code: null, signal: null, spawnError: error.message });
+      });
+    });
+    this.capture(this.child.stdout);
+    this.capture(this.child.stderr);
+    this.child.on('message', (raw: unknown) => {
+      if (isWorkerMessage(raw)) this.events.message(this, raw);
+    });
+    this.startMemoryWatch();
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Last lines the worker printed, for crash reports. */
+  get output(): string {
+    return this.outputTail.trim();
+  }
+
+  send(message: ParentMessage): boolean {
+    if (this.state === 'dead' || !this.child.connected) return false;
+    try {
+      this.child.send(message, (error) => {
+        // A failed send means the channel broke; the exit handler reports the job.
+        if (error) this.kill();
+      });
+      return true;
+    } catch {
+      this.kill();
+      return false;
+    }
+  }
+
+  kill(): void {
+    this.state = 'dead';
+    this.stopMemoryWatch();
+    // Whoever waits for `exited` (close()) needs the exit event, so stop ignoring the process.
+    this.setActive(true);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        this.child.kill('SIGKILL');
+      } catch {
+        // Already gone; 'exit' reports it.
+      }
+    }
+  }
+
+  /** Busy or starting workers keep the engine process alive; idle ones do not. */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    // Piped stdio of a child process are sockets, which the Readable type does not say.
+    const pipes = [this.child.stdout, this.child.stderr] as unknown as Array<Socket | null>;
+    const handles: Array<{ ref(): void; unref(): void } | null | undefined> = [this.child, this.child.channel, ...pipes];
+    for (const handle of handles) {
+      if (!handle) continue;
+      if (active) handle.ref();
+      else handle.unref();
+    }
+  }
+
+  /** Heap out-of-memory deaths print a recognisable V8 fatal error. */
+  diedOfHeapExhaustion(): boolean {
+    return /heap out of memory|Reached heap limit|Allocation failed|Fatal process out of memory|Fatal JavaScript invalid size error/i.test(this.outputTail);
+  }
+
+  private capture(stream: Readable | null): void {
+    if (!stream) return;
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      this.outputTail = (this.outputTail + chunk).slice(-OUTPUT_TAIL_CHARS);
+    });
+  }
+
+  private startMemoryWatch(): void {
+    const probe = memoryProbe();
+    if (!probe) return;
+    const limitBytes = this.memoryMb * 1024 * 1024;
+    this.memoryTimer = setInterval(() => {
+      const pid = this.child.pid;
+      if (this.sampling || pid === undefined || this.state === 'dead') return;
+      this.sampling = true;
+      probe.sample(pid, (rss) => {
+        this.sampling = false;
+        if (rss !== undefined && rss > limitBytes && this.state !== 'dead') this.events.memoryExceeded(this, rss);
+      });
+    }, probe.intervalMs);
+    this.memoryTimer.unref();
+  }
+
+  private stopMemoryWatch(): void {
+    if (this.memoryTimer) clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+  }
+}

@@ -1,0 +1,197 @@
+// Entry of a sandbox child process. It locks the realm down with SES, then runs jobs sent by the
+// pool one at a time: load the trusted harness, give it a context whose loadCandidate()
+// evaluates the candidate in a fresh Compartment, serialise what the harness returns.
+// Limits (time, memory) are enforced from outside by the pool; this process only has to
+// report results and failures precisely.
+import { getHeapStatistics } from 'node:v8';
+import type { JsonValue } from '../core/types';
+import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
+import { describeThrown } from './describe-error';
+import { loadHarness } from './harness-module';
+import { LruMap } from './lru';
+import { startOrphanWatchdog } from './orphan-watchdog';
+import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './protocol';
+import { lockdownRealm, type SesGlobals } from './ses-globals';
+import { isResultError, toJsonText } from './serialize-result';
+import type { Harness, HarnessContext } from './types';
+
+if (typeof process.send !== 'function') {
+  process.stderr.write('the sandbox worker must be started by the sandbox pool (it needs an IPC channel)\n');
+  process.exit(2);
+}
+
+startOrphanWatchdog();
+
+const ses: SesGlobals = lockdownRealm({
+  // Candidates must not read stack frames (host paths, harness internals: information that
+  // also varies between machines); the worker still reads full stacks via getStackString.
+  errorTaming: 'safe',
+  stackFiltering: 'concise',
+  // The worker reports uncaught errors to the pool itself instead of SES printing and exiting.
+  errorTrapping: 'none',
+  unhandledRejectionTrapping: 'none',
+  // Only trusted harness code has a console; candidates get none at all.
+  consoleTaming: 'unsafe',
+  // Ordinary JS assigns e.g. `obj.toString = ...` on its own objects; frozen prototypes
+  // would make that throw without the override taming.
+  overrideTaming: 'moderate',
+  // Locale-dependent methods behave the same on every machine, keeping scores reproducible.
+  localeTaming: 'safe',
+  regExpTaming: 'safe',
+  evalTaming: 'safeEval',
+  domainTaming: 'safe',
+});
+
+// Part of the job's memory budget, so it stays a small share of the heap.
+const BLOB_CACHE_CHARS = Math.min(64 * 1024 * 1024, Math.floor(getHeapStatistics().heap_size_limit / 8));
+const blobs = new LruMap<string, string>(64, BLOB_CACHE_CHARS, (text) => text.length);
+const loaders = new LruMap<string, CandidateLoader>(8);
+const blobWaiters = new Map<number, (received: { hash: string; text: string }[]) => void>();
+let currentJob: number | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+process.on('message', (raw: unknown) => {
+  if (!isParentMessage(raw)) return;
+  if (raw.type === 'blobs') {
+    blobWaiters.get(raw.id)?.(raw.blobs);
+    blobWaiters.delete(raw.id);
+    return;
+  }
+  // The pool sends one job at a time; chaining keeps order even if it ever sends more.
+  queue = queue.then(() => runJob(raw));
+});
+
+// Candidates cannot schedule timers, but they can leave rejected promises behind; those must
+// not kill a worker that later jobs will use.
+process.on('unhandledRejection', () => undefined);
+
+let exiting = false;
+process.on('uncaughtException', (error: unknown) => {
+  if (exiting) return;
+  exiting = true;
+  const message = `uncaught error in the sandbox worker: ${describeThrown(error, { frames: hostFrames })}`;
+  // The realm may be in a broken state; report, then let the pool start a fresh worker.
+  const exit = () => process.exit(70);
+  if (currentJob === undefined) {
+    process.stderr.write(`${message}\n`);
+    exit();
+  } else {
+    process.send?.(failure(currentJob, 'error', message), undefined, undefined, exit);
+  }
+});
+
+process.on('disconnect', () => process.exit(0));
+
+async function runJob(job: JobMessage): Promise<void> {
+  currentJob = job.id;
+  // Wait until the acknowledgement is written: the pool treats a worker that dies before
+  // acknowledging as already broken, and a harness may end the process right away.
+  await new Promise<void>((resolve) => process.send?.({ type: 'started', id: job.id } satisfies WorkerMessage, undefined, undefined, () => resolve()));
+  try {
+    send(await execute(job));
+  } catch (error) {
+    send(failure(job.id, 'error', `sandbox worker failure: ${describeThrown(error, { frames: hostFrames })}`));
+  } finally {
+    currentJob = undefined;
+  }
+}
+
+async function execute(job: JobMessage): Promise<WorkerMessage> {
+  const texts = await resolveBlobs(job);
+
+  let harness: Harness;
+  try {
+    harness = loadHarness(job.harnessName, job.harnessPath);
+  } catch (error) {
+    return failure(job.id, 'error', `harness '${job.harnessName}' failed to load: ${describeThrown(error, { frames: hostFrames })}`);
+  }
+
+  let input: JsonValue;
+  try {
+    input = JSON.parse(texts.input) as JsonValue;
+  } catch {
+    return failure(job.id, 'error', 'the job input is not valid JSON');
+  }
+
+  const loader = candidateLoader(job, texts.code, texts.sourceMap);
+  const context: HarnessContext = { input, loadCandidate: (endowments) => loader.load(endowments) };
+  let result: unknown;
+  try {
+    result = await harness(context);
+  } catch (error) {
+    if (isCandidateRejection(error)) return failure(job.id, 'compile', error.message);
+    // Only the candidate's own frames: the message is feedback about the candidate, and
+    // harness errors are expected to explain themselves in words.
+    return failure(job.id, 'error', describeThrown(error, { frames: loader.frames }));
+  }
+
+  try {
+    return { type: 'done', id: job.id, ok: true, json: toJsonText(result, job.maxResultBytes) };
+  } catch (error) {
+    const message = isResultError(error) ? error.message : `the result could not be serialised: ${describeThrown(error)}`;
+    return failure(job.id, 'result', message);
+  }
+}
+
+function candidateLoader(job: JobMessage, js: string, sourceMap: string): CandidateLoader {
+  const cached = loaders.get(job.code.hash);
+  if (cached) return cached;
+  const loader = createCandidateLoader(ses, { fileName: job.fileName, js, sourceMap });
+  loaders.set(job.code.hash, loader);
+  return loader;
+}
+
+async function resolveBlobs(job: JobMessage): Promise<{ code: string; sourceMap: string; input: string }> {
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  for (const ref of [job.code, job.sourceMap, job.input] as BlobRef[]) {
+    if (ref.text !== undefined) {
+      found.set(ref.hash, ref.text);
+      blobs.set(ref.hash, ref.text);
+      continue;
+    }
+    const cached = blobs.get(ref.hash);
+    if (cached !== undefined) found.set(ref.hash, cached);
+    else missing.push(ref.hash);
+  }
+  if (missing.length > 0) {
+    const received = await new Promise<{ hash: string; text: string }[]>((resolve) => {
+      blobWaiters.set(job.id, resolve);
+      send({ type: 'need', id: job.id, hashes: missing });
+    });
+    for (const blob of received) {
+      found.set(blob.hash, blob.text);
+      blobs.set(blob.hash, blob.text);
+    }
+  }
+  const text = (ref: BlobRef): string => {
+    const value = found.get(ref.hash);
+    if (value === undefined) throw new Error(`the pool did not supply blob ${ref.hash}`);
+    return value;
+  };
+  return { code: text(job.code), sourceMap: text(job.sourceMap), input: text(job.input) };
+}
+
+function hostFrames(error: object): string[] {
+  let stack = '';
+  try {
+    stack = ses.getStackString(error);
+  } catch {
+    return [];
+  }
+  return stack
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '))
+    .slice(0, 3);
+}
+
+function failure(id: number, kind: WorkerFailureKind, message: string): WorkerMessage {
+  return { type: 'done', id, ok: false, kind, message };
+}
+
+send({ type: 'ready' });

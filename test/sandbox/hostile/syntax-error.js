@@ -1,0 +1,4 @@
+export function pick(queue) {
+  const first = queue[0];
+  return first +* 2;
+}

@@ -1,0 +1,4 @@
+export function run() {
+  Promise.reject(new Error('nobody handles this'));
+  return 'still fine';
+}
