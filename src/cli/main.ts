@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { BlockError } from '../core/evolve-blocks';
 import { registerEvolveCommands } from './commands/evolve';
+import { registerExportRlCommands } from './commands/export-rl';
+import { registerLlmCommands } from './commands/llm';
 import { registerRunCommands } from './commands/runs';
 import { ExitCode, UserError } from './errors';
 
@@ -16,6 +18,8 @@ function buildProgram(): Command {
     .exitOverride();
   registerEvolveCommands(program);
   registerRunCommands(program);
+  registerLlmCommands(program);
+  registerExportRlCommands(program);
   return program;
 }
 

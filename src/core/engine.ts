@@ -13,6 +13,7 @@ import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
 import { rngFor } from './rng';
 import { CandidateEntry, RunState } from './run-state';
+import { UserError } from './user-error';
 import { Semaphore } from './semaphore';
 import type { CandidateSource, EvalResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
 
@@ -39,6 +40,15 @@ export interface RunSummary {
 }
 
 class Cancelled extends Error {}
+
+/** What a failed generator call can tell about itself (LLM generators attach their exchanges). */
+function errorDetails(err: unknown): Pick<GenerationResult, 'source' | 'exchanges'> {
+  const e = err as { source?: unknown; exchanges?: unknown };
+  return {
+    ...(typeof e?.source === 'string' ? { source: e.source } : {}),
+    ...(Array.isArray(e?.exchanges) ? { exchanges: e.exchanges as GenerationResult['exchanges'] } : {}),
+  };
+}
 
 const now = (): string => new Date().toISOString();
 
@@ -311,7 +321,9 @@ export class Engine {
         );
       } catch (err) {
         if (signal.aborted) throw new Cancelled();
-        this.failProposal(index, island, parentIds, 'generate', err);
+        // A missing key or an exhausted account fails every later candidate the same way: stop.
+        if (err instanceof UserError || (err as { fatal?: unknown }).fatal === true) throw err;
+        this.failProposal(index, island, parentIds, 'generate', err, errorDetails(err));
         return;
       } finally {
         this.genSemaphore.release();
@@ -320,11 +332,11 @@ export class Engine {
       try {
         code = applyPatch(parentView.code, generated.patch);
       } catch (err) {
-        this.failProposal(index, island, parentIds, 'patch', err);
+        this.failProposal(index, island, parentIds, 'patch', err, generated);
         return;
       }
       const sourceHash = this.store.putSource(code);
-      const exchanges = generated.exchanges?.map((x) => ({ model: x.model, promptHash: this.store.putSource(x.prompt), responseHash: this.store.putSource(x.response) }));
+      const exchanges = this.storeExchanges(generated.exchanges);
       const id = `c${index}`;
       this.codeCache.set(sourceHash, code);
       this.record({
@@ -348,10 +360,27 @@ export class Engine {
     }
   }
 
-  private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown): void {
+  private storeExchanges(exchanges: GenerationResult['exchanges']): { model: string; promptHash: string; responseHash: string }[] | undefined {
+    if (!exchanges?.length) return undefined;
+    return exchanges.map((x) => ({ model: x.model, promptHash: this.store.putSource(x.prompt), responseHash: this.store.putSource(x.response) }));
+  }
+
+  private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown, details: Pick<GenerationResult, 'source' | 'exchanges'>): void {
     const error = err instanceof Error ? err.message : String(err);
-    this.record({ type: 'proposal-failed', index, island, parentIds, stage, error, time: now() });
-    this.options.generator.observe?.(undefined, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
+    const exchanges = this.storeExchanges(details.exchanges);
+    this.record({
+      type: 'proposal-failed',
+      index,
+      island,
+      parentIds,
+      stage,
+      error,
+      ...(details.source ? { generator: details.source } : {}),
+      ...(exchanges ? { exchanges } : {}),
+      time: now(),
+    });
+    // A generator counts its own failed calls; a reply that did not apply is the engine's to report.
+    if (stage === 'patch') this.options.generator.observe?.(details.source, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
     this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
     this.emit({ kind: 'progress', progress: this.progress() });
   }

@@ -79,7 +79,18 @@ export type JournalEvent =
       exchanges?: { model: string; promptHash: string; responseHash: string }[];
       time: string;
     }
-  | { type: 'proposal-failed'; index: number; island: number; parentIds: string[]; stage: 'generate' | 'patch' | 'precheck'; error: string; time: string }
+  | {
+      type: 'proposal-failed';
+      index: number;
+      island: number;
+      parentIds: string[];
+      stage: 'generate' | 'patch' | 'precheck';
+      error: string;
+      generator?: string;
+      /** Model exchanges that led to the failure: negative examples for RL export. */
+      exchanges?: { model: string; promptHash: string; responseHash: string }[];
+      time: string;
+    }
   | {
       type: 'evaluated';
       id: string;

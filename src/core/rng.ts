@@ -28,7 +28,11 @@ export class Rng {
   private state: number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    // Scramble the seed (murmur3 finaliser) so consecutive seeds start far apart.
+    let h = Math.trunc(Number.isFinite(seed) ? seed : 0) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    this.state = (h ^ (h >>> 16)) >>> 0;
   }
 
   /** Uniform in [0, 1) (mulberry32). */
@@ -45,21 +49,32 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
+  /** Uniform in [lo, hi). */
+  range(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.next();
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new Error('Rng.pick on an empty list');
     return items[this.int(items.length)] as T;
   }
 
-  /** Index drawn with probability proportional to `weights[i]`. */
+  /** Index drawn with probability proportional to `weights[i]`; -1 when no weight is positive. */
   weighted(weights: readonly number[]): number {
     let total = 0;
     for (const w of weights) total += w;
+    if (!(total > 0)) return -1;
     let r = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i] as number;
       if (r < 0) return i;
     }
-    return weights.length - 1;
+    for (let i = weights.length - 1; i >= 0; i--) if ((weights[i] as number) > 0) return i;
+    return -1;
   }
 }
 

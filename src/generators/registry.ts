@@ -1,9 +1,15 @@
 // Generators by name.
+import { createAnthropicGenerator, createLlmGenerator, createOpenAiGenerator } from './llm';
 import { createMutateGenerator } from './mutate';
+import { createReplayGenerator } from './replay';
 import type { GeneratorFactory } from './types';
 
 export const generatorFactories: Record<string, GeneratorFactory> = {
   mutate: createMutateGenerator,
+  llm: createLlmGenerator,
+  openai: createOpenAiGenerator,
+  anthropic: createAnthropicGenerator,
+  replay: createReplayGenerator,
 };
 
 export function generatorFactory(name: string): GeneratorFactory {

@@ -35,6 +35,8 @@ export type FakeReply =
   /** Streams `text`, then cuts the connection. */
   | { kind: 'drop'; text?: string };
 
+export type FakeTextReply = Extract<FakeReply, { kind: 'text' }>;
+
 export interface FakeRequest {
   api: FakeApi;
   model: string;
@@ -75,18 +77,20 @@ export interface FakeLlmServer {
   readonly maxInFlight: number;
   /** Resolves when at least `n` completion requests have arrived. */
   waitForRequests(n: number): Promise<void>;
+  /** Streamed content chunks written so far, over all requests. */
+  readonly chunksSent: number;
   /** Resolves when the server has written at least `n` streamed content chunks in total. */
   waitForChunks(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A reply with an explanation paragraph and one SEARCH/REPLACE edit. */
-export function searchReplaceReply(search: string, replace: string, explanation = 'This change should improve the score.'): FakeReply {
+export function searchReplaceReply(search: string, replace: string, explanation = 'This change should improve the score.'): FakeTextReply {
   return { kind: 'text', text: `${explanation}\n\n<<<<<<< SEARCH\n${search}\n=======\n${replace}\n>>>>>>> REPLACE\n` };
 }
 
 /** A reply with an explanation paragraph and the block rewritten in a fenced code block. */
-export function rewriteReply(code: string, language = 'javascript', explanation = 'A full rewrite of the block.'): FakeReply {
+export function rewriteReply(code: string, language = 'javascript', explanation = 'A full rewrite of the block.'): FakeTextReply {
   return { kind: 'text', text: `${explanation}\n\n\`\`\`${language}\n${code}\n\`\`\`\n` };
 }
 
@@ -393,6 +397,9 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get chunksSent() {
+      return chunksSent;
     },
     waitForRequests(n: number) {
       if (requests.length >= n) return Promise.resolve();

@@ -153,7 +153,8 @@ function cleanExplanation(prose: string): string | undefined {
         .trim(),
     )
     .filter(Boolean);
-  const first = paragraphs[0];
+  // "Here is my change:" introduces the edit; the reasoning is the paragraph that does not end in a colon.
+  const first = paragraphs.find((p) => !p.endsWith(':'));
   if (!first) return undefined;
   const text = first.replace(/^(\*\*|__)?(explanation|why|rationale|reasoning)(\*\*|__)?\s*[:\-—]\s*(\*\*|__)?\s*/i, '').trim();
   if (!text) return undefined;

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../user-error';
 import { checkTemplate } from './template';
 
 export const FALLBACK_DOMAIN = 'generic';
@@ -38,7 +39,7 @@ export interface PromptTemplates {
   userPath: string;
 }
 
-export class PromptTemplateError extends Error {
+export class PromptTemplateError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'PromptTemplateError';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LruMap } from '../../src/sandbox/lru';
+import { LruMap } from '../../src/core/lru';
 
 test('evicts the least recently used entry by count', () => {
   const lru = new LruMap<string, number>(2);

@@ -1,6 +1,6 @@
 // A least-recently-used map bounded by entry count and, optionally, by a total weight (bytes).
-// Shared by the compile cache (parent), the blob cache (worker) and the parent's record of what
-// each worker holds, so both sides evict with the same rules.
+// Shared by the sandbox's compile and blob caches and the mutate generator's parse cache, so
+// every cache evicts by the same rules.
 
 export class LruMap<K, V> {
   private readonly entries = new Map<K, { value: V; weight: number }>();

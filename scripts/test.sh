@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian machine: installs what the tests need (Debian packages
+# when run as root, npm packages from the lockfile), type-checks, builds, runs every unit and
+# integration test with node's test runner, then the end-to-end tests in a real VS Code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v spin >/dev/null 2>&1 || need_apt+=(spin)
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+if [ -f scripts/e2e-setup.sh ] && [ "${SKIP_E2E:-}" != 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
+  for pkg in libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+  done
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing Debian packages: ${need_apt[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "missing Debian packages (run as root or install them): ${need_apt[*]}" >&2
+  fi
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run typecheck
+npm run build
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+node scripts/run-tests.mjs --no-e2e 2>&1 | tee "$log" || status=$?
+passed=$(grep -E '^# pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+failed=$(grep -E '^# fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+passed=${passed:-0}
+failed=${failed:-0}
+
+if [ -f scripts/e2e-setup.sh ] && [ "${SKIP_E2E:-}" != 1 ]; then
+  e2e_log=$(mktemp)
+  e2e_status=0
+  { bash scripts/e2e-setup.sh && npm run --silent test:e2e; } 2>&1 | tee "$e2e_log" || e2e_status=$?
+  e2e_passed=$(grep -Eo '[0-9]+ passed' "$e2e_log" | tail -1 | awk '{print $1}')
+  e2e_failed=$(grep -Eo '[0-9]+ failed' "$e2e_log" | tail -1 | awk '{print $1}')
+  passed=$((passed + ${e2e_passed:-0}))
+  failed=$((failed + ${e2e_failed:-0}))
+  if [ "$e2e_status" != 0 ] && [ "${e2e_failed:-0}" = 0 ]; then failed=$((failed + 1)); fi
+  [ "$e2e_status" = 0 ] || status=1
+  rm -f "$e2e_log"
+fi
+
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,0 +1,194 @@
+// `faas run` and `faas gentrace`: the FaaS scheduling simulator from the command line. Built-in
+// policies run in-process; a policy file runs in the sandbox, like candidates do.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import type { JsonValue } from '../../core/types';
+import {
+  BUILTIN_POLICY_NAMES,
+  defaultParams,
+  formatTraceCsv,
+  generateTrace,
+  InputError,
+  isProfile,
+  PROFILES,
+  readParamsFile,
+  readTraceFile,
+  runBuiltin,
+  type ProfileName,
+  type SimParams,
+  type SimulationOutcome,
+  type Trace,
+} from '../../evaluators/faas';
+import type { LoadedWorkload } from '../../evaluators/faas/workload/workloads';
+import { createSandboxPool } from '../../sandbox/pool';
+import { ExitCode, UserError } from '../errors';
+
+interface RunFlags {
+  trace?: string;
+  params?: string;
+  json?: boolean;
+}
+
+interface GentraceFlags {
+  params?: string;
+  profile?: string;
+  seed?: string;
+  force?: boolean;
+}
+
+export function registerFaasCommands(program: Command): void {
+  const faas = program.command('faas').description('the FaaS scheduling simulator (Eudoxia-compatible)');
+
+  faas
+    .command('run')
+    .description(`simulate a scheduling policy: a policy file (.ts/.js) or a built-in (${BUILTIN_POLICY_NAMES.join(', ')})`)
+    .argument('<policy>', 'policy file or built-in policy name')
+    .option('--trace <file>', "workload trace CSV in Eudoxia's format (default: generate one from the parameters)")
+    .option('--params <file>', "parameters in Eudoxia's TOML (or JSON) keys (default: Eudoxia's defaults)")
+    .option('--json', "print one JSON object: Eudoxia's stats fields (null where Eudoxia writes NaN) plus `extra`")
+    .action(async (policy: string, flags: RunFlags) => {
+      const workload = loadInputs(flags);
+      const outcome = isBuiltin(policy) ? runBuiltinChecked(policy, workload) : await runFile(policy, workload);
+      report(outcome, flags.json === true);
+    });
+
+  faas
+    .command('gentrace')
+    .description("write a generated workload trace in Eudoxia's CSV format")
+    .argument('<output>', "CSV file to write ('-' for standard output)")
+    .option('--params <file>', 'parameters (duration, load, priorities, seed...) in TOML or JSON')
+    .option('--profile <name>', `workload profile: ${PROFILES.join(', ')}`, 'eudoxia')
+    .option('--seed <n>', 'random seed (default: random_seed from the parameters)')
+    .option('-f, --force', 'overwrite an existing file')
+    .action((output: string, flags: GentraceFlags) => {
+      const params = flags.params ? readParams(flags.params) : defaultParams();
+      const profile = flags.profile ?? 'eudoxia';
+      if (!isProfile(profile)) throw new UserError(`unknown profile '${profile}' (use ${PROFILES.join(', ')})`, ExitCode.usage);
+      const seed = flags.seed === undefined ? params.random_seed : parseSeed(flags.seed);
+      const trace = generateTrace(params, profile as ProfileName, { seed });
+      const csv = formatTraceCsv(trace);
+      if (output === '-') {
+        process.stdout.write(csv);
+        return;
+      }
+      const path = resolve(output);
+      if (existsSync(path) && !flags.force) throw new UserError(`${output} already exists; use --force to overwrite it`);
+      writeFileSync(path, csv);
+      const ops = trace.pipelines.reduce((n, p) => n + p.operators.length, 0);
+      process.stderr.write(`wrote ${trace.pipelines.length} pipelines (${ops} operators) over ${params.duration} s to ${output} (profile ${profile}, seed ${seed})\n`);
+    });
+}
+
+function isBuiltin(policy: string): boolean {
+  return BUILTIN_POLICY_NAMES.includes(policy) && !existsSync(policy);
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer, got '${text}'`, ExitCode.usage);
+  return seed;
+}
+
+function readParams(file: string): SimParams {
+  try {
+    return readParamsFile(file);
+  } catch (err) {
+    if (err instanceof InputError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
+function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
+  const params = flags.params ? readParams(flags.params) : defaultParams();
+  if (!flags.trace) {
+    const trace = generateTrace(params, 'eudoxia');
+    return { trace, params, label: `eudoxia trace generated with seed ${params.random_seed}` };
+  }
+  let trace: Trace;
+  try {
+    trace = readTraceFile(flags.trace);
+  } catch (err) {
+    if (err instanceof InputError) throw new UserError(err.message);
+    throw err;
+  }
+  return { trace, params, label: flags.trace, csv: readFileSync(flags.trace, 'utf8') };
+}
+
+function runBuiltinChecked(name: string, workload: LoadedWorkload): SimulationOutcome {
+  const p = workload.params;
+  if (name === 'priority-pool' && p.num_pools !== 2) throw new UserError(`priority-pool needs num_pools = 2, the parameters have ${p.num_pools}`);
+  if (name === 'overbook' && !p.allow_memory_overcommit) {
+    process.stderr.write('policy-evolver: warning: overbook asks for whole pools of RAM; set allow_memory_overcommit = true or most of its assignments are rejected\n');
+  }
+  return runBuiltin(name, workload);
+}
+
+async function runFile(file: string, workload: LoadedWorkload & { csv?: string }): Promise<SimulationOutcome> {
+  const path = resolve(file);
+  if (!existsSync(path)) {
+    throw new UserError(`no policy file '${file}' (built-in policies: ${BUILTIN_POLICY_NAMES.join(', ')})`);
+  }
+  const ext = extname(path).toLowerCase();
+  if (!['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) throw new UserError(`policy file must be TypeScript or JavaScript (.ts, .js), got '${basename(path)}'`);
+  const code = readFileSync(path, 'utf8');
+  const trace: JsonValue = workload.csv !== undefined ? { csv: workload.csv, name: basename(workload.label) } : { profile: 'eudoxia', seed: workload.params.random_seed };
+  const data = { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
+  const pool = createSandboxPool({ size: 1, limits: { timeoutMs: 600_000, memoryMb: 4096 } });
+  try {
+    const outcome = await pool.run({ harness: 'faas', candidateCode: code, candidateFileName: basename(path), input: { workloads: [{ id: 'run', data }], maxLogLines: 200 } });
+    if (!outcome.ok) throw new UserError(`${basename(path)}: ${outcome.kind === 'timeout' ? 'the simulation did not finish within 10 minutes (does the policy loop?)' : outcome.message}`, ExitCode.evaluation);
+    const value = outcome.value as unknown as { results: { outcome: SimulationOutcome }[] };
+    const result = value.results[0]?.outcome;
+    if (!result) throw new UserError('the sandbox returned no result', ExitCode.internal);
+    return result;
+  } finally {
+    await pool.close();
+  }
+}
+
+function report(outcome: SimulationOutcome, json: boolean): void {
+  if (!outcome.ok) {
+    for (const line of outcome.logs ?? []) process.stderr.write(`policy: ${line}\n`);
+    throw new UserError(`the policy failed (${outcome.failure.kind}): ${outcome.failure.message}`, ExitCode.evaluation);
+  }
+  const { stats, extra, invalid, logs } = outcome;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...stats, extra: { ...extra, invalid_examples: invalid, policy_logs: logs } }, null, 2)}\n`);
+  } else {
+    const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+    const counts = Object.entries(stats.failure_error_counts).map(([k, v]) => `'${k}': ${v}`).join(', ');
+    const lines = [
+      'Simulation completed:',
+      `  Pipelines created: ${stats.pipelines_created}`,
+      `  Containers completed: ${stats.containers_completed}`,
+      `  Throughput: ${stats.throughput.toFixed(2)} containers/sec`,
+      `  P99 latency: ${f(stats.p99_latency)}s`,
+      `  Assignments: ${stats.assignments}`,
+      `  Suspensions: ${stats.suspensions}`,
+      `  Failures: ${stats.failures}`,
+      `  Failure/error counts: {${counts}}`,
+    ];
+    for (const [name, c] of [
+      ['all', stats.pipelines_all],
+      ['query', stats.pipelines_query],
+      ['interactive', stats.pipelines_interactive],
+      ['batch', stats.pipelines_batch],
+    ] as const) {
+      lines.push(`  Pipelines (${name}): ${c.arrival_count} arrived, ${c.completion_count} completed, ${c.timeout_count} timed out, mean latency ${f(c.mean_latency_seconds)}s, p99 ${f(c.p99_latency_seconds)}s`);
+    }
+    lines.push(
+      `  Adjusted latency: ${f(extra.adjusted_latency_seconds)}s (weights query 10, interactive 5, batch 1; divided by completion rate ${extra.completion_rate === null ? 'n/a' : extra.completion_rate.toFixed(3)})`,
+      `  Mean queueing delay: ${f(extra.per_category.all.mean_queueing_delay_seconds)}s; never started: ${extra.per_category.all.never_started}; longest wait ${f(extra.max_wait_seconds)}s`,
+      `  Utilisation: CPU allocated ${(extra.cpu_allocation * 100).toFixed(1)}%, RAM allocated ${(extra.ram_allocation * 100).toFixed(1)}%, RAM used ${(extra.ram_consumption * 100).toFixed(1)}%`,
+      `  Simulation time: ${extra.simulation_ms.toFixed(1)} ms (${extra.events} events, ${extra.policy_calls} policy calls)`,
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    for (const line of logs) process.stderr.write(`policy: ${line}\n`);
+  }
+  if (extra.invalid_decisions > 0) {
+    const first = invalid[0];
+    process.stderr.write(`policy-evolver: ${extra.invalid_decisions} invalid decision(s) were rejected; first at tick ${first?.tick}: ${first?.rule}: ${first?.message}\n`);
+    process.exitCode = ExitCode.evaluation;
+  }
+}

@@ -1,0 +1,113 @@
+// The path from a request to a result that live calls and replay share: assemble the prompt,
+// send it through a transport, shrink it once after a context-length rejection, parse the reply.
+// Replay swaps only the transport, so a recorded run replays through exactly this code.
+
+import {
+  assemblePrompt,
+  canonicalPrompt,
+  parseReply,
+  promptHash,
+  ReplyParseError,
+  shrunkBudget,
+  type AssembledPrompt,
+  type PromptTemplates,
+} from '../../core/prompt';
+import type { GenerationRequest, GenerationResult, TokenUsage } from '../../core/types';
+import { LlmCallError } from './errors';
+
+export interface Reply {
+  text: string;
+  model: string;
+  source: string;
+  usage?: TokenUsage;
+  finishReason?: string;
+  /** The reply token limit, to explain a cut-off reply. */
+  maxTokens?: number;
+}
+
+export interface Attempt {
+  budget: number;
+  /** Hash of the prompt this one replaces after a context-length rejection. */
+  retryOf?: string;
+}
+
+/** Sends one assembled prompt; throws LlmCallError as a live call would. */
+export type Transport = (prompt: AssembledPrompt, hash: string, attempt: Attempt) => Promise<Reply>;
+
+type Exchange = NonNullable<GenerationResult['exchanges']>[number];
+
+/** A generation that reached a model but produced nothing usable; carries what was spent. */
+export class GenerationError extends Error {
+  constructor(
+    message: string,
+    readonly source: string | undefined,
+    readonly exchanges: Exchange[],
+    readonly usage: TokenUsage[],
+  ) {
+    super(message);
+    this.name = 'GenerationError';
+  }
+}
+
+function describeTrim(prompt: AssembledPrompt): string {
+  return prompt.trimmed.length ? prompt.trimmed.join(', ') : 'nothing';
+}
+
+export async function generateThrough(
+  request: GenerationRequest,
+  templates: PromptTemplates,
+  budget: number,
+  transport: Transport,
+  log: (message: string) => void,
+): Promise<GenerationResult> {
+  let prompt = assemblePrompt(request, templates, budget);
+  if (prompt.overBudget) {
+    log(`candidate ${request.index}: the prompt (about ${prompt.estimatedTokens} tokens) exceeds the budget of ${budget} tokens even without context; sending it anyway`);
+  } else if (prompt.trimmed.length) {
+    log(`candidate ${request.index}: left out ${describeTrim(prompt)} to fit the context budget of ${budget} tokens`);
+  }
+  let hash = promptHash(prompt.system, prompt.user);
+  let reply: Reply;
+  try {
+    reply = await transport(prompt, hash, { budget });
+  } catch (err) {
+    if (!(err instanceof LlmCallError) || err.kind !== 'context-length') throw err;
+    const smallerBudget = shrunkBudget(prompt.estimatedTokens, err.details);
+    const smaller = assemblePrompt(request, templates, smallerBudget);
+    if (smaller.estimatedTokens >= prompt.estimatedTokens) {
+      throw new LlmCallError(
+        `${err.message}. Nothing is left to trim (the program and task alone are about ${smaller.estimatedTokens} tokens): use a model with a larger context window, or set contextWindow if the server's window is larger than assumed`,
+        'context-length',
+        err.details,
+      );
+    }
+    log(`candidate ${request.index}: the model rejected the prompt as too long; retrying once with about ${smaller.estimatedTokens} tokens (left out ${describeTrim(smaller)})`);
+    const smallerHash = promptHash(smaller.system, smaller.user);
+    try {
+      reply = await transport(smaller, smallerHash, { budget: smallerBudget, retryOf: hash });
+    } catch (again) {
+      if (again instanceof LlmCallError && again.kind === 'context-length') {
+        throw new LlmCallError(`${again.message} (even after trimming the prompt to about ${smaller.estimatedTokens} tokens)`, 'context-length', again.details);
+      }
+      throw again;
+    }
+    prompt = smaller;
+    hash = smallerHash;
+  }
+  const exchanges: Exchange[] = [{ prompt: canonicalPrompt(prompt.system, prompt.user), response: reply.text, model: reply.model }];
+  const usage = reply.usage ? [reply.usage] : [];
+  try {
+    const parsed = parseReply(reply.text, { parent: request.parent, language: request.language });
+    return {
+      patch: parsed.patch,
+      ...(parsed.explanation ? { explanation: parsed.explanation } : {}),
+      usage,
+      source: reply.source,
+      exchanges,
+    };
+  } catch (err) {
+    if (!(err instanceof ReplyParseError)) throw err;
+    const cut = reply.finishReason === 'length' ? ` The reply stopped at the token limit${reply.maxTokens ? ` (maxTokens ${reply.maxTokens})` : ''}; raise maxTokens.` : '';
+    throw new GenerationError(`${reply.source}: ${err.message}.${cut}`, reply.source, exchanges, usage);
+  }
+}
