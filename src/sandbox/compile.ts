@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import * as ts from 'typescript';
-import { LruMap } from './lru';
+import { LruMap } from '../core/lru';
 
 export interface CompiledCandidate {
   /** Hash of (loader, file name, source); names the compiled text in worker caches. */

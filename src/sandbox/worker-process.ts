@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { SandboxEntry } from './entries';
-import { LruMap } from './lru';
+import { LruMap } from '../core/lru';
 import { memoryProbe } from './memory-probe';
 import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './protocol';
 

@@ -8,7 +8,7 @@ import type { JsonValue } from '../core/types';
 import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
 import { describeThrown } from './describe-error';
 import { loadHarness } from './harness-module';
-import { LruMap } from './lru';
+import { LruMap } from '../core/lru';
 import { startOrphanWatchdog } from './orphan-watchdog';
 import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './protocol';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
