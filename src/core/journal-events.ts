@@ -1,6 +1,6 @@
 // The run journal's event vocabulary. `journal.jsonl` is append-only; the run's state is rebuilt by
 // replaying these events in order, so every decision the engine makes must be recoverable from them.
-import type { AggregationRule, FeatureDimension, JsonValue, PatchMode, TokenUsage, WorkloadResult } from './types';
+import type { AggregationRule, EvalResult, FeatureDimension, JsonValue, PatchMode, TokenUsage, WorkloadResult } from './types';
 
 export const JOURNAL_VERSION = 1;
 
@@ -36,17 +36,8 @@ export interface Budget {
   stagnation?: number;
 }
 
-/** An evaluation result as journaled (scores of failed candidates are null). */
-export interface EvalSummary {
-  ok: boolean;
-  score: number | null;
-  metrics: Record<string, number>;
-  features: Record<string, number>;
-  perWorkload: WorkloadResult[];
-  feedback: string;
-  error?: string;
-  fingerprint?: string;
-}
+/** An evaluation result as journaled: JSON has no NaN, so a failed candidate's score is null. */
+export type EvalSummary = Omit<EvalResult, 'score'> & { score: number | null };
 
 export type JournalEvent =
   | {
