@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const modules = ['engine', 'sandbox', 'mutate', 'faas', 'llm'];
+const modules = ['engine', 'sandbox', 'mutate', 'faas', 'llm', 'extension'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

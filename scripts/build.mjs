@@ -1,7 +1,7 @@
 // Bundles every entry point with esbuild. Sandbox entries come from src/sandbox/entries.json so
 // the runtime lookup and the build cannot drift apart.
 import { build } from 'esbuild';
-import { readFileSync, existsSync, chmodSync } from 'node:fs';
+import { readFileSync, existsSync, chmodSync, mkdirSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -42,5 +42,16 @@ if (existsSync(join(root, 'webview-ui/src/main.ts'))) {
   jobs.push(build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/webview.js', entryPoints: ['webview-ui/src/main.ts'] }));
 }
 await Promise.all(jobs);
+
+// The language server loads tree-sitter grammars from dist/grammars at run time; the runtime wasm
+// must come from the same web-tree-sitter version the grammars were built for (see src/server/grammars.ts).
+const grammarsOut = join(root, 'dist/grammars');
+const grammarsSrc = join(root, 'node_modules/tree-sitter-wasms/out');
+const runtimeWasm = join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm');
+if (existsSync(grammarsSrc) && existsSync(runtimeWasm)) {
+  mkdirSync(grammarsOut, { recursive: true });
+  copyFileSync(runtimeWasm, join(grammarsOut, 'tree-sitter.wasm'));
+  for (const name of ['javascript', 'typescript', 'tsx', 'python']) copyFileSync(join(grammarsSrc, `tree-sitter-${name}.wasm`), join(grammarsOut, `tree-sitter-${name}.wasm`));
+}
 if (existsSync(join(root, 'dist/cli.js'))) chmodSync(join(root, 'dist/cli.js'), 0o755);
 if (watch) console.log('watch mode is not supported; rerun npm run build');

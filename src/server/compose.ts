@@ -44,7 +44,13 @@ export async function buildEvaluator(config: Pick<RunConfig, 'evaluator' | 'eval
   };
 }
 
-export async function compose(config: RunConfig, onEvent?: (event: EngineEvent) => void, log?: (message: string) => void): Promise<Composed> {
+/** `secret` looks up API keys: environment variables by default, the editor's SecretStorage in the server. */
+export async function compose(
+  config: RunConfig,
+  onEvent?: (event: EngineEvent) => void,
+  log?: (message: string) => void,
+  secret: (name: string) => string | undefined = (name) => process.env[name],
+): Promise<Composed> {
   const { evaluator, close } = await buildEvaluator(config, dirname(config.file));
   let workloads;
   try {
@@ -70,7 +76,7 @@ export async function compose(config: RunConfig, onEvent?: (event: EngineEvent) 
         return await generatorFactoryFn(config.generator.options, {
           promptsDir: join(findPackageRoot(), 'prompts'),
           domain: evaluator.info.domain,
-          secret: (name) => process.env[name],
+          secret,
           onUsage,
           ...(log ? { log } : {}),
         });

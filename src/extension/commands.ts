@@ -1,0 +1,180 @@
+// Command handlers. Each works on the active file unless given a target (CodeLens, menus, tree).
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { ServerClient } from './client';
+import type { RunTracker } from './run-tracker';
+import type { RunsTree, RunsNode } from './tree';
+import { ReviewPanel } from './review/panel';
+import { acceptCandidate, rejectCandidate } from './review/accept';
+import { candidateUri } from './review/candidate-documents';
+import { pickRunOptions } from './evolve-options';
+import { setApiKey } from './secrets';
+import { formatNumber } from './run-tracker';
+
+export interface CommandDeps {
+  context: vscode.ExtensionContext;
+  client: ServerClient;
+  tracker: RunTracker;
+  tree: RunsTree;
+}
+
+function targetUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+const RESTRICTED = 'Policy Evolver runs evaluator commands and candidate code, so it does not evaluate or evolve in an untrusted workspace. Run history, the review panel and diffs still work. Trust the workspace (Manage Workspace Trust) to enable evolution.';
+
+function requireTrusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage(RESTRICTED, 'Manage Workspace Trust').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+async function fileTarget(arg: unknown): Promise<vscode.Uri | undefined> {
+  const uri = targetUri(arg);
+  if (!uri || uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage('Open a policy or protocol file on disk first.');
+    return undefined;
+  }
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc?.isDirty) await doc.save();
+  return uri;
+}
+
+function errorText(err: unknown): string {
+  return (err as Error).message?.replace(/^Request policyEvolver\/\w+ failed with message: /, '') ?? String(err);
+}
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { client, tracker, tree, context } = deps;
+  const showPanel = (runId?: string): ReviewPanel => ReviewPanel.show(client, context.extensionUri, runId, () => tree.refresh());
+
+  const runFor = async (arg: unknown, statuses: string[]): Promise<string | undefined> => {
+    if (typeof arg === 'string' && !arg.includes(':')) return arg;
+    const node = arg as RunsNode | undefined;
+    if (node && typeof node === 'object' && 'kind' in node && node.kind === 'run') return node.run.runId;
+    const file = vscode.window.activeTextEditor?.document.uri.fsPath;
+    const runs = (await client.request('policyEvolver/listRuns', {})).filter((r) => statuses.includes(r.status));
+    const mine = runs.filter((r) => r.file === file);
+    const choices = mine.length === 1 ? mine : runs;
+    if (choices.length === 1) return choices[0]?.runId;
+    if (choices.length === 0) {
+      void vscode.window.showInformationMessage(`No ${statuses.join(' or ')} runs.`);
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      choices.map((r) => ({ label: r.fileName, description: `${r.startedAt.slice(0, 16)} · ${r.evaluated} candidates · best ${r.bestScore === null ? '–' : formatNumber(r.bestScore)}`, runId: r.runId })),
+      { title: 'Which run?' },
+    );
+    return pick?.runId;
+  };
+
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        client.output.error(`${id}: ${errorText(err)}`);
+        void vscode.window.showErrorMessage(`Policy Evolver: ${errorText(err)}`);
+        return undefined;
+      }
+    });
+
+  return [
+    reg('policyEvolver.evolve', async (arg) => {
+      if (!requireTrusted()) return;
+      const uri = await fileTarget(arg);
+      if (!uri) return;
+      const resolved = await client.request('policyEvolver/resolve', { uri: uri.toString() });
+      const overrides = await pickRunOptions(!resolved.evolvable, resolved.reason);
+      if (!overrides) return;
+      const started = await client.request('policyEvolver/evolve', { uri: uri.toString(), overrides });
+      tracker.onStatus({ runId: started.runId, status: 'running', file: uri.fsPath });
+      tracker.showProgress(started.runId, uri.fsPath);
+      tree.refresh();
+      if (vscode.workspace.getConfiguration('policyEvolver').get<boolean>('openPanelOnStart', true)) showPanel(started.runId);
+      return started.runId;
+    }),
+    reg('policyEvolver.evaluate', async (arg) => {
+      if (!requireTrusted()) return;
+      const uri = await fileTarget(arg);
+      if (!uri) return;
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Evaluating policy' }, () => client.request('policyEvolver/evaluate', { uri: uri.toString() }));
+      if (result.ok && result.score !== null) {
+        const key = result.keyMetric ?? Object.keys(result.metrics)[0];
+        const metric = key !== undefined && result.metrics[key] !== undefined ? `, ${key} ${formatNumber(result.metrics[key] as number)}` : '';
+        void vscode.window.showInformationMessage(`Score ${formatNumber(result.score)}${metric}${result.cached ? ' (cached)' : ''}`);
+      } else {
+        void vscode.window.showErrorMessage(`Evaluation failed: ${result.error ?? 'no score'} (see Problems)`);
+      }
+      return result;
+    }),
+    reg('policyEvolver.stop', async (arg) => {
+      const runId = await runFor(arg, ['running']);
+      if (runId) await client.request('policyEvolver/stop', { runId });
+    }),
+    reg('policyEvolver.resume', async (arg) => {
+      if (!requireTrusted()) return;
+      const runId = await runFor(arg, ['stopped', 'ended']);
+      if (!runId) return;
+      const more = await vscode.window.showInputBox({ title: 'Resume: total candidate budget (empty keeps the run’s budget)', ignoreFocusOut: true, validateInput: (v) => (v === '' || /^\d+$/.test(v) ? undefined : 'a whole number') });
+      if (more === undefined) return;
+      const started = await client.request('policyEvolver/resume', { runId, ...(more ? { overrides: { maxCandidates: Number(more) } } : {}) });
+      const snap = await client.request('policyEvolver/snapshot', { runId });
+      tracker.onStatus({ runId: started.runId, status: 'running', file: snap.file });
+      tracker.showProgress(started.runId, snap.file);
+      tree.refresh();
+    }),
+    reg('policyEvolver.showReviewPanel', (arg) => {
+      showPanel(typeof arg === 'string' ? arg : undefined);
+    }),
+    reg('policyEvolver.showHistory', async (arg) => {
+      const uri = targetUri(arg);
+      const runs = await client.request('policyEvolver/listRuns', uri ? { file: uri.fsPath } : {});
+      await vscode.commands.executeCommand('policyEvolver.runs.focus');
+      showPanel(runs[0]?.runId);
+    }),
+    reg('policyEvolver.setApiKey', () => setApiKey(client, context.secrets)),
+    reg('policyEvolver.testConnection', async () => {
+      if (!requireTrusted()) return;
+      const config = vscode.workspace.getConfiguration('policyEvolver');
+      const result = await client.request('policyEvolver/testConnection', { generator: config.get<string>('generator') || 'llm', models: config.get<string[]>('models') ?? [], baseUrl: config.get<string>('baseUrl') ?? '' });
+      if (result.ok) void vscode.window.showInformationMessage(result.message);
+      else void vscode.window.showErrorMessage(result.message);
+    }),
+    reg('policyEvolver.openJournal', async (arg) => {
+      const runId = await runFor(arg, ['running', 'stopped', 'ended', 'failed']);
+      if (!runId) return;
+      const snap = await client.request('policyEvolver/snapshot', { runId });
+      await vscode.window.showTextDocument(vscode.Uri.file(join(snap.dir, 'journal.jsonl')), { preview: true });
+    }),
+    reg('policyEvolver.explainRestricted', () => void vscode.window.showInformationMessage(RESTRICTED)),
+    reg('policyEvolver.refreshRuns', () => tree.refresh()),
+    reg('policyEvolver.openCandidateDiff', async (node) => {
+      const n = node as RunsNode;
+      if (n?.kind !== 'candidate') return;
+      await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(n.run.file), candidateUri(n.run.runId, n.candidate.id, n.run.fileName), `${n.run.fileName} ↔ ${n.candidate.id} (candidate)`);
+    }),
+    reg('policyEvolver.acceptCandidate', async (node) => {
+      const n = node as RunsNode;
+      if (n?.kind !== 'candidate') return;
+      const outcome = await acceptCandidate(client, n.run.runId, n.candidate.id, n.run.file);
+      if (!outcome.ok) void vscode.window.showWarningMessage(outcome.message);
+      tree.refresh();
+      ReviewPanel.notifyRunChanged(n.run.runId);
+    }),
+    reg('policyEvolver.rejectCandidate', async (node) => {
+      const n = node as RunsNode;
+      if (n?.kind !== 'candidate') return;
+      const note = await vscode.window.showInputBox({ title: `Reject ${n.candidate.id}`, prompt: 'Optional reason: it is recorded and steers later prompts', ignoreFocusOut: true });
+      if (note === undefined) return;
+      await rejectCandidate(client, n.run.runId, n.candidate.id, note);
+      tree.refresh();
+      ReviewPanel.notifyRunChanged(n.run.runId);
+    }),
+  ];
+}

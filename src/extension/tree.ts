@@ -1,0 +1,99 @@
+// The "Runs" side panel: files -> runs -> candidates, with inline actions. Empty (so the welcome
+// view shows) when the workspace has no runs.
+import * as vscode from 'vscode';
+import type { CandidateSummary, RunListEntry } from '../protocol/lsp';
+import type { ServerClient } from './client';
+import { formatNumber } from './run-tracker';
+
+export type RunsNode =
+  | { kind: 'file'; file: string; runs: RunListEntry[] }
+  | { kind: 'run'; run: RunListEntry }
+  | { kind: 'candidate'; run: RunListEntry; candidate: CandidateSummary }
+  | { kind: 'more'; run: RunListEntry; hidden: number };
+
+const CANDIDATES_SHOWN = 25;
+
+export function groupByFile(runs: RunListEntry[]): { file: string; runs: RunListEntry[] }[] {
+  const groups = new Map<string, RunListEntry[]>();
+  for (const run of runs) groups.set(run.file, [...(groups.get(run.file) ?? []), run]);
+  return [...groups].map(([file, list]) => ({ file, runs: list }));
+}
+
+function candidateLabel(c: CandidateSummary): string {
+  if (c.pending) return `${c.id} · evaluating`;
+  if (c.duplicateOf) return `${c.id} · duplicate of ${c.duplicateOf}`;
+  if (!c.ok || c.score === null) return `${c.id} · failed`;
+  return `${c.id} · ${formatNumber(c.score)}`;
+}
+
+export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly client: ServerClient) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
+    if (!node) {
+      if (!vscode.workspace.workspaceFolders?.length) return [];
+      const runs = await this.client.request('policyEvolver/listRuns', {});
+      void vscode.commands.executeCommand('setContext', 'policyEvolver.hasRuns', runs.length > 0);
+      return groupByFile(runs).map((g) => ({ kind: 'file', ...g }));
+    }
+    if (node.kind === 'file') return node.runs.map((run) => ({ kind: 'run', run }));
+    if (node.kind === 'run') {
+      const snap = await this.client.request('policyEvolver/snapshot', { runId: node.run.runId });
+      const shown: RunsNode[] = snap.candidates.filter((c) => c.index > 0).slice(0, CANDIDATES_SHOWN).map((candidate) => ({ kind: 'candidate', run: node.run, candidate }));
+      const hidden = snap.candidates.length - 1 - CANDIDATES_SHOWN;
+      if (hidden > 0) shown.push({ kind: 'more', run: node.run, hidden });
+      return shown;
+    }
+    return [];
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'file': {
+        const item = new vscode.TreeItem(vscode.Uri.file(node.file), vscode.TreeItemCollapsibleState.Expanded);
+        item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}`;
+        item.contextValue = 'file';
+        return item;
+      }
+      case 'run': {
+        const r = node.run;
+        const item = new vscode.TreeItem(r.startedAt.replace('T', ' ').slice(0, 16), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `run:${r.runId}`;
+        const best = r.bestScore === null ? '–' : formatNumber(r.bestScore);
+        const base = r.initialScore === null ? '–' : formatNumber(r.initialScore);
+        item.description = `${r.status}${r.endReason && r.status !== 'running' ? ` (${r.endReason})` : ''} · ${r.evaluated} candidates · best ${best} (from ${base})`;
+        item.tooltip = `${r.runId}\n${r.file}`;
+        item.iconPath = new vscode.ThemeIcon(r.status === 'running' ? 'sync~spin' : r.status === 'failed' ? 'error' : r.status === 'stopped' ? 'debug-pause' : 'pass');
+        item.contextValue = `run.${r.status}`;
+        item.command = { command: 'policyEvolver.showReviewPanel', title: 'Show Review Panel', arguments: [r.runId] };
+        return item;
+      }
+      case 'candidate': {
+        const c = node.candidate;
+        const item = new vscode.TreeItem(candidateLabel(c), vscode.TreeItemCollapsibleState.None);
+        item.id = `cand:${node.run.runId}:${c.id}`;
+        item.description = [c.decision, c.improvement ? 'improvement' : '', c.generator].filter(Boolean).join(' · ');
+        item.tooltip = c.explanation ?? c.error ?? c.id;
+        item.iconPath = new vscode.ThemeIcon(
+          c.decision === 'accepted' ? 'check' : c.decision === 'rejected' ? 'close' : c.pending ? 'loading~spin' : !c.ok ? 'warning' : c.improvement ? 'arrow-up' : 'circle-outline',
+        );
+        item.contextValue = c.ok && !c.duplicateOf ? 'candidate.ok' : 'candidate';
+        item.command = { command: 'policyEvolver.openCandidateDiff', title: 'Open in Diff Editor', arguments: [node] };
+        return item;
+      }
+      case 'more':
+        return new vscode.TreeItem(`${node.hidden} more in the review panel`, vscode.TreeItemCollapsibleState.None);
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

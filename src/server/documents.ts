@@ -1,0 +1,40 @@
+// Per-document state the server keeps between requests: resolved run config, last evaluation,
+// and the diagnostics it implies.
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import type { EvalSummary } from '../core/journal-events';
+import type { Analysis } from './analysis';
+import { errorLocation } from './evaluation';
+
+export function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+const range = (startLine: number, startCol: number, endLine: number, endCol: number): Diagnostic['range'] => ({ start: { line: startLine, character: startCol }, end: { line: endLine, character: endCol } });
+
+/** Syntax errors, broken markers and the current content's evaluation error, each at its range. */
+export function diagnosticsFor(analysis: Analysis, evaluation: EvalSummary | undefined, fileName: string, lineCount: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const p of analysis.syntax) {
+    out.push({ range: range(p.range.startLine, p.range.startCol, p.range.endLine, p.range.endCol), message: p.message, severity: DiagnosticSeverity.Error, source: 'policy-evolver' });
+  }
+  if (analysis.blockError) {
+    const line = Math.max(0, analysis.blockError.line - 1);
+    out.push({ range: range(line, 0, line, 1000), message: analysis.blockError.message, severity: DiagnosticSeverity.Error, source: 'policy-evolver' });
+  }
+  if (evaluation && !evaluation.ok) {
+    const message = evaluation.error ?? 'evaluation failed';
+    const detail = [message, evaluation.feedback && evaluation.feedback !== message ? evaluation.feedback : ''].filter(Boolean).join('\n');
+    const at = errorLocation(`${message}\n${evaluation.feedback}`, fileName);
+    const fallback = analysis.regions[0]?.range;
+    const line = Math.min(at?.line ?? fallback?.startLine ?? 0, Math.max(0, lineCount - 1));
+    out.push({ range: range(line, at?.col ?? 0, line, 1000), message: `evaluation: ${detail.slice(0, 2000)}`, severity: at ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, source: 'policy-evolver' });
+  }
+  return out;
+}

@@ -1,0 +1,300 @@
+// The language server process: hosts the engine, analyses documents with tree-sitter, and owns
+// CodeLens, diagnostics and run control. The extension talks to it over LSP plus the custom
+// messages typed in src/protocol/lsp.ts.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import type { InitializeParams } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { contentHash, DocumentAnalyzer } from './analysis';
+import { findGrammarsDir, GrammarSet } from './grammars';
+import { buildLenses, ScoreState } from './lenses';
+import { diagnosticsFor, filePathOf } from './documents';
+import { EvaluationCache, toEvaluateResult } from './evaluation';
+import { planAccept } from './accept-plan';
+import { RunManager } from './runs';
+import { DEFAULT_SETTINGS, EvolverSettings, parseSettings, runConfigFor } from './settings';
+import { applySecrets, testConnection } from './secrets';
+import type { RunConfig } from '../core/journal-events';
+import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../protocol/lsp';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+let roots: string[] = [];
+let trusted = false;
+let lensRefresh = false;
+let analyzer: DocumentAnalyzer;
+const evaluations = new EvaluationCache();
+const settingsCache = new Map<string, Promise<EvolverSettings>>();
+const configErrors = new Map<string, string>();
+const shutdown = new AbortController();
+
+const log = (message: string): void => connection.console.log(message);
+
+function notify<M extends ClientNotificationMethod>(method: M, params: ClientNotifications[M]): void {
+  void connection.sendNotification(method, params);
+}
+
+function handle<M extends ServerRequestMethod>(method: M, handler: (params: ServerRequests[M]['params']) => Promise<ServerRequests[M]['result']> | ServerRequests[M]['result']): void {
+  connection.onRequest(method, async (params: ServerRequests[M]['params']) => {
+    try {
+      return await handler(params);
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      log(`${method}: ${message}`);
+      return new ResponseError(ErrorCodes.InvalidRequest, message);
+    }
+  });
+}
+
+const runs = new RunManager(() => roots, {
+  event(runId, event) {
+    notify('policyEvolver/runEvent', { runId, event });
+    if (event.kind === 'new-best') refreshLenses();
+  },
+  status(runId, status, file, detail) {
+    notify('policyEvolver/runStatus', { runId, status, file, ...(detail?.reason ? { reason: detail.reason } : {}), ...(detail?.message ? { message: detail.message } : {}) });
+    refreshLenses();
+  },
+  log,
+});
+
+function refreshLenses(): void {
+  if (lensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
+
+function rootOf(file: string): string {
+  const matching = roots.filter((r) => file === r || file.startsWith(r.endsWith('/') ? r : `${r}/`)).sort((a, b) => b.length - a.length);
+  return matching[0] ?? dirname(file);
+}
+
+async function settingsFor(uri: string): Promise<EvolverSettings> {
+  const key = rootOf(filePathOf(uri) ?? '');
+  let s = settingsCache.get(key);
+  if (!s) {
+    s = Promise.resolve(connection.workspace.getConfiguration({ scopeUri: uri, section: 'policyEvolver' }))
+      .then(parseSettings)
+      .catch(() => ({ ...DEFAULT_SETTINGS }));
+    settingsCache.set(key, s);
+  }
+  return s;
+}
+
+function requireTrust(what: string): void {
+  if (!trusted) throw new Error(`${what} is disabled in an untrusted workspace: it would run evaluator commands or candidate code. Trust the workspace to enable it; run history, diffs and the review panel still work.`);
+}
+
+function documentOf(uri: string): { file: string; text: string; doc?: TextDocument } {
+  const file = filePathOf(uri);
+  if (!file) throw new Error(`only files on disk can be evolved (got ${uri})`);
+  const doc = documents.get(uri);
+  if (doc) return { file, text: doc.getText(), doc };
+  return { file, text: readFileSync(file, 'utf8') };
+}
+
+async function configFor(uri: string, file: string, text: string): Promise<RunConfig> {
+  const settings = await settingsFor(uri);
+  return runConfigFor(file, text, settings, rootOf(file));
+}
+
+async function scoreState(uri: string, file: string, text: string): Promise<ScoreState> {
+  const live = runs.liveRuns().map((id) => runs.snapshot(id)).find((s) => s.file === file);
+  if (live) return { kind: 'running', runId: live.runId, best: live.bestScore };
+  const hit = runs.scoreOf(file, contentHash(text));
+  if (hit) return { kind: 'scored', result: hit.result, ...(hit.baseline ? { baseline: hit.baseline } : {}), source: `run ${hit.runId}` };
+  if (!trusted) return { kind: 'restricted' };
+  let config: RunConfig;
+  try {
+    config = await configFor(uri, file, text);
+  } catch (err) {
+    return { kind: 'unscored', reason: (err as Error).message.slice(0, 80) };
+  }
+  const key = EvaluationCache.key(contentHash(text), config);
+  const cached = evaluations.get(key);
+  const baseline = runs.baselineOf(file);
+  if (cached) return { kind: 'scored', result: cached.result, ...(cached.keyMetric ? { keyMetric: cached.keyMetric } : {}), ...(baseline ? { baseline } : {}), source: 'cache' };
+  if (evaluations.isRunning(key)) return { kind: 'evaluating' };
+  return { kind: 'unscored' };
+}
+
+async function publishDiagnostics(doc: TextDocument): Promise<void> {
+  const file = filePathOf(doc.uri);
+  if (!file) return;
+  const text = doc.getText();
+  const analysis = await analyzer.analyze(file, text);
+  let evaluation;
+  const hit = runs.scoreOf(file, analysis.hash);
+  if (hit) evaluation = hit.result;
+  else if (trusted) {
+    try {
+      evaluation = evaluations.get(EvaluationCache.key(analysis.hash, await configFor(doc.uri, file, text)))?.result;
+    } catch {
+      evaluation = undefined;
+    }
+  }
+  if (documents.get(doc.uri)?.version !== doc.version) return;
+  void connection.sendDiagnostics({ uri: doc.uri, diagnostics: diagnosticsFor(analysis, evaluation, file.split(/[\\/]/).pop() ?? file, doc.lineCount) });
+}
+
+/** Scores saved content in the background, once per content hash, so CodeLens has a number. */
+async function evaluateInBackground(doc: TextDocument): Promise<void> {
+  const file = filePathOf(doc.uri);
+  if (!file || !trusted) return;
+  const settings = await settingsFor(doc.uri);
+  if (!settings.evaluateOnOpen) return;
+  const text = doc.getText();
+  if (runs.scoreOf(file, contentHash(text))) return;
+  let config: RunConfig;
+  try {
+    config = runConfigFor(file, text, settings, rootOf(file));
+    configErrors.delete(doc.uri);
+  } catch (err) {
+    configErrors.set(doc.uri, (err as Error).message);
+    return;
+  }
+  const analysis = await analyzer.analyze(file, text);
+  if (analysis.blockError || analysis.syntax.length) return;
+  const key = EvaluationCache.key(analysis.hash, config);
+  if (evaluations.get(key) || evaluations.isRunning(key)) return;
+  const pending = evaluations.evaluate(key, text, config, shutdown.signal);
+  refreshLenses();
+  try {
+    await pending;
+  } catch (err) {
+    log(`evaluating ${file}: ${(err as Error).message}`);
+  }
+  refreshLenses();
+  const current = documents.get(doc.uri);
+  if (current) await publishDiagnostics(current);
+}
+
+connection.onInitialize((params: InitializeParams) => {
+  const options = (params.initializationOptions ?? {}) as Partial<ServerInitOptions>;
+  trusted = options.trusted === true;
+  roots = (params.workspaceFolders ?? []).map((f) => filePathOf(f.uri)).filter((p): p is string => p !== undefined);
+  if (roots.length === 0 && params.rootUri) {
+    const root = filePathOf(params.rootUri);
+    if (root) roots = [root];
+  }
+  lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  const dirs = [options.grammarsDir, join(__dirname, 'grammars')].filter((d): d is string => typeof d === 'string');
+  analyzer = new DocumentAnalyzer(new GrammarSet(findGrammarsDir(dirs)));
+  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, codeLensProvider: { resolveProvider: false } } };
+});
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  refreshLenses();
+});
+
+connection.onCodeLens(async (params) => {
+  const doc = documents.get(params.textDocument.uri);
+  const file = filePathOf(params.textDocument.uri);
+  if (!doc || !file) return [];
+  const text = doc.getText();
+  const analysis = await analyzer.analyze(file, text);
+  const state = await scoreState(doc.uri, file, text);
+  const reason = configErrors.get(doc.uri);
+  return buildLenses(doc.uri, analysis, state.kind === 'unscored' && reason ? { kind: 'unscored', reason: reason.slice(0, 80) } : state);
+});
+
+documents.onDidOpen((e) => {
+  void publishDiagnostics(e.document);
+  void evaluateInBackground(e.document);
+});
+documents.onDidSave((e) => void evaluateInBackground(e.document));
+let diagnosticTimer: NodeJS.Timeout | undefined;
+documents.onDidChangeContent((e) => {
+  if (diagnosticTimer) clearTimeout(diagnosticTimer);
+  diagnosticTimer = setTimeout(() => void publishDiagnostics(e.document), 250);
+});
+documents.onDidClose((e) => void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
+
+handle('policyEvolver/resolve', async ({ uri }) => {
+  const { file, text } = documentOf(uri);
+  try {
+    const config = await configFor(uri, file, text);
+    return { evolvable: true, evaluator: config.evaluator.id };
+  } catch (err) {
+    return { evolvable: false, reason: (err as Error).message };
+  }
+});
+
+handle('policyEvolver/evaluate', async ({ uri }) => {
+  requireTrust('Evaluating a policy');
+  const { file, text } = documentOf(uri);
+  const hit = runs.scoreOf(file, contentHash(text));
+  if (hit) return toEvaluateResult({ result: hit.result }, true);
+  const config = await configFor(uri, file, text);
+  const key = EvaluationCache.key(contentHash(text), config);
+  const cached = evaluations.get(key) !== undefined;
+  const value = await evaluations.evaluate(key, text, config, shutdown.signal);
+  refreshLenses();
+  const doc = documents.get(uri);
+  if (doc) await publishDiagnostics(doc);
+  return toEvaluateResult(value, cached);
+});
+
+handle('policyEvolver/evolve', async ({ uri, overrides }) => {
+  requireTrust('Evolving a policy');
+  const { file, text } = documentOf(uri);
+  const settings = await settingsFor(uri);
+  const config = runConfigFor(file, text, settings, rootOf(file), overrides ?? {});
+  const started = await runs.start(rootOf(file), text, config);
+  refreshLenses();
+  return started;
+});
+
+handle('policyEvolver/stop', ({ runId }) => runs.stop(runId));
+
+handle('policyEvolver/resume', async ({ runId, overrides }) => {
+  requireTrust('Resuming a run');
+  const base = runs.snapshot(runId);
+  const budget = overrides?.maxCandidates ? { maxCandidates: overrides.maxCandidates } : undefined;
+  const resumed = await runs.resume(runId, budget ? { ...budget } : undefined);
+  log(`resumed run ${runId} (${base.evaluated} candidates so far)`);
+  return resumed;
+});
+
+handle('policyEvolver/listRuns', ({ file }) => runs.list(file));
+handle('policyEvolver/snapshot', ({ runId }) => runs.snapshot(runId));
+handle('policyEvolver/candidateSource', ({ runId, candidateId }) => runs.candidateSource(runId, candidateId));
+
+handle('policyEvolver/planAccept', ({ runId, candidateId, current }) => {
+  const source = runs.candidateSource(runId, candidateId);
+  return planAccept(source.base, source.code, current);
+});
+
+handle('policyEvolver/decision', ({ runId, candidateId, decision, note }) => {
+  runs.decide(runId, candidateId, decision, note);
+  refreshLenses();
+  return true;
+});
+
+handle('policyEvolver/setSecrets', ({ secrets }) => {
+  applySecrets(secrets);
+  return true;
+});
+
+handle('policyEvolver/testConnection', async (params) => {
+  requireTrust('Testing an LLM connection');
+  return testConnection(params, shutdown.signal);
+});
+
+handle('policyEvolver/setTrust', ({ trusted: value }) => {
+  trusted = value;
+  refreshLenses();
+  for (const doc of documents.all()) void evaluateInBackground(doc);
+  return true;
+});
+
+connection.onShutdown(async () => {
+  shutdown.abort();
+  await runs.stopAll();
+});
+
+process.on('unhandledRejection', (err) => log(`unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,119 @@
+// Editor settings (`policyEvolver.*`) -> a validated RunConfig, through the same builder the CLI
+// uses, so a run started from the editor and one started from the terminal mean the same thing.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import type { RunConfig } from '../core/journal-events';
+import type { JsonValue } from '../core/types';
+import { buildRunConfig, EvolveFlags } from '../cli/run-config';
+import type { RunOverrides } from '../protocol/lsp';
+import { globMatches } from './glob';
+
+export interface FileRule {
+  pattern: string;
+  evaluator?: string;
+  /** Evaluator options, e.g. `command`, `workloads`. */
+  options?: { [key: string]: JsonValue };
+  /** A run config JSON file (the CLI's --config), relative to the workspace folder. */
+  config?: string;
+}
+
+export interface EvolverSettings {
+  generator: string;
+  models: string[];
+  baseUrl: string;
+  maxCandidates: number;
+  maxWallSeconds: number;
+  maxCostUsd: number;
+  concurrency: number;
+  generationConcurrency: number;
+  files: FileRule[];
+  evaluateOnOpen: boolean;
+}
+
+export const DEFAULT_SETTINGS: EvolverSettings = {
+  generator: '',
+  models: [],
+  baseUrl: '',
+  maxCandidates: 0,
+  maxWallSeconds: 0,
+  maxCostUsd: 0,
+  concurrency: 0,
+  generationConcurrency: 0,
+  files: [],
+  evaluateOnOpen: true,
+};
+
+const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
+const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads the `policyEvolver` section leniently: a wrong type falls back to the default. */
+export function parseSettings(raw: unknown): EvolverSettings {
+  if (!isObject(raw)) return { ...DEFAULT_SETTINGS };
+  const budget = isObject(raw.budget) ? raw.budget : {};
+  const files: FileRule[] = Array.isArray(raw.files)
+    ? raw.files.filter(isObject).flatMap((r) =>
+        typeof r.pattern === 'string'
+          ? [{ pattern: r.pattern, ...(typeof r.evaluator === 'string' ? { evaluator: r.evaluator } : {}), ...(isObject(r.options) ? { options: r.options as { [key: string]: JsonValue } } : {}), ...(typeof r.config === 'string' ? { config: r.config } : {}) }]
+          : [],
+      )
+    : [];
+  return {
+    generator: str(raw.generator, ''),
+    models: Array.isArray(raw.models) ? raw.models.filter((m): m is string => typeof m === 'string') : [],
+    baseUrl: str(raw.baseUrl, ''),
+    maxCandidates: num(budget.maxCandidates, 0),
+    maxWallSeconds: num(budget.maxWallSeconds, 0),
+    maxCostUsd: num(budget.maxCostUsd, 0),
+    concurrency: num(raw.concurrency, 0),
+    generationConcurrency: num(raw.generationConcurrency, 0),
+    files,
+    evaluateOnOpen: isObject(raw.codeLens) && typeof raw.codeLens.evaluateOnOpen === 'boolean' ? raw.codeLens.evaluateOnOpen : true,
+  };
+}
+
+export function matchRule(settings: EvolverSettings, file: string, workspaceRoot: string | undefined): FileRule | undefined {
+  const rel = workspaceRoot ? relative(workspaceRoot, file) : file;
+  return settings.files.find((rule) => globMatches(rule.pattern, rel.startsWith('..') ? file : rel));
+}
+
+/** The run config file for `file`: the matching rule's, else an `evolve.json` next to it. */
+export function configFileFor(rule: FileRule | undefined, file: string, workspaceRoot: string | undefined): string | undefined {
+  if (rule?.config) {
+    const path = isAbsolute(rule.config) ? rule.config : join(workspaceRoot ?? dirname(file), rule.config);
+    return path;
+  }
+  const sibling = join(dirname(file), 'evolve.json');
+  return existsSync(sibling) ? sibling : undefined;
+}
+
+const positive = (n: number | undefined): string | undefined => (n !== undefined && n > 0 ? String(n) : undefined);
+
+export function runConfigFor(file: string, code: string, settings: EvolverSettings, workspaceRoot: string | undefined, overrides: RunOverrides = {}): RunConfig {
+  const rule = matchRule(settings, file, workspaceRoot);
+  const config = configFileFor(rule, file, workspaceRoot);
+  const generator = overrides.generator ?? (settings.generator || undefined);
+  const flags: EvolveFlags = {
+    ...(config ? { config } : {}),
+    ...(overrides.evaluator ?? rule?.evaluator ? { evaluator: (overrides.evaluator ?? rule?.evaluator) as string } : {}),
+    ...(overrides.command ? { command: overrides.command } : {}),
+    evalOption: Object.entries(rule?.options ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    ...(generator ? { generator } : {}),
+    ...(settings.models.length && generator !== 'mutate' ? { model: settings.models } : {}),
+    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+  };
+  const budget = positive(overrides.maxCandidates ?? settings.maxCandidates);
+  if (budget) flags.budget = budget;
+  const time = positive(overrides.maxWallSeconds ?? settings.maxWallSeconds);
+  if (time) flags.time = time;
+  const cost = positive(overrides.maxCostUsd ?? settings.maxCostUsd);
+  if (cost) flags.maxCost = cost;
+  const concurrency = positive(settings.concurrency);
+  if (concurrency) flags.concurrency = concurrency;
+  const genConcurrency = positive(settings.generationConcurrency);
+  if (genConcurrency) flags.genConcurrency = genConcurrency;
+  return buildRunConfig(file, code, flags);
+}

@@ -1,0 +1,81 @@
+// The whole user path in a real VS Code (code-server): CodeLens score, "Evolve This Policy" from
+// the palette, candidates in the review panel, a diff, Accept (file on disk changes), Ctrl+Z
+// (the change is undone), and the run in the Runs tree.
+import { test, expect, Frame, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SESSION_FILE } from './global-setup';
+import type { Session } from './code-server';
+
+const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await expect(input).toBeVisible();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+}
+
+/** The review panel's document: inside the webview's nested frames. */
+async function reviewFrame(page: Page): Promise<Frame> {
+  let found: Frame | undefined;
+  await expect
+    .poll(async () => {
+      for (const frame of page.frames()) {
+        if (await frame.locator('#app').count().catch(() => 0)) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    }, { timeout: 60_000 })
+    .toBe(true);
+  return found as Frame;
+}
+
+test('evolve, review, accept and undo in code-server', async ({ page }) => {
+  const s = session();
+  const file = join(s.workspace, 'bin-packing', 'heuristic.js');
+  const original = readFileSync(file, 'utf8');
+  await page.goto(`${s.url}?folder=${encodeURIComponent(s.workspace)}`);
+  await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
+
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'bin-packing' }).click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'heuristic.js' }).click();
+  await expect(page.locator('.tab', { hasText: 'heuristic.js' })).toBeVisible();
+
+  // The server scores the file on open; CodeLens shows the score.
+  await expect(page.locator('.codelens-decoration', { hasText: /Score −?-?\d/ }).first()).toBeVisible({ timeout: 90_000 });
+
+  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  const panel = await reviewFrame(page);
+  await expect(panel.locator('li.candidate').first()).toBeVisible({ timeout: 90_000 });
+  await expect(panel.locator('#run-status')).toHaveText(/ended|stopped/, { timeout: 120_000 });
+
+  // Pick the best candidate that is a real change, and look at its diff.
+  const accept = panel.locator('#accept');
+  await expect(accept).toBeEnabled();
+  await expect(panel.locator('.diff .line.add').first()).toBeVisible();
+  await panel.locator('#open-diff').click();
+  await expect(page.locator('.monaco-diff-editor').first()).toBeVisible();
+
+  await accept.click();
+  await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 30_000 }).not.toBe(original);
+  const after = await reviewFrame(page);
+  await expect(after.locator('.badge.accepted').first()).toBeVisible();
+
+  // One Ctrl+Z in the editor undoes the whole accept; saving writes the original back.
+  await page.getByRole('tab', { name: /^heuristic\.js(?! ↔)/ }).first().click();
+  await expect(page.locator('.editor-group-container.active .monaco-editor.focused')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+s');
+  await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 30_000 }).toBe(original);
+
+  // The run is in the Runs tree.
+  await runCommand(page, 'View: Show Policy Evolver');
+  const tree = page.locator('.monaco-list-row', { hasText: /ended|stopped/ });
+  await expect(tree.first()).toBeVisible();
+});

@@ -1,0 +1,54 @@
+// Review panel bootstrap: restores view state, announces itself to the host (which answers with a
+// snapshot), and re-renders on every host message.
+import { isHostMessage, PersistedViewState, WebviewMessage } from '../../src/protocol/webview';
+import { render } from './render';
+import { initialState, moveSelection, persisted, reduce, select, setDraft, ViewState } from './state';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): PersistedViewState | undefined;
+  setState(state: PersistedViewState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('app') as HTMLElement;
+let state: ViewState = initialState(vscode.getState());
+
+function update(next: ViewState): void {
+  const selectionChanged = next.selectedId !== state.selectedId || next.snapshot?.runId !== state.snapshot?.runId;
+  state = next;
+  vscode.setState(persisted(state));
+  if (selectionChanged && state.selectedId && !state.detail) vscode.postMessage({ type: 'select', candidateId: state.selectedId });
+  render(root, state, actions);
+}
+
+const actions = {
+  post: (message: WebviewMessage) => vscode.postMessage(message),
+  select: (candidateId: string) => {
+    update(select(state, candidateId));
+    document.getElementById('candidates')?.focus();
+  },
+  draft: (candidateId: string, text: string) => {
+    state = setDraft(state, candidateId, text);
+    vscode.setState(persisted(state));
+  },
+  key: (e: KeyboardEvent) => {
+    if (e.key === 'ArrowUp' || e.key === 'ArrowDown' || e.key === 'Home' || e.key === 'End') {
+      e.preventDefault();
+      const id = moveSelection(state, e.key);
+      if (id) actions.select(id);
+    } else if (e.key === 'Enter' && state.selectedId) {
+      e.preventDefault();
+      vscode.postMessage({ type: 'open-diff', candidateId: state.selectedId });
+    }
+  },
+};
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostMessage(event.data)) update(reduce(state, event.data));
+});
+
+render(root, state, actions);
+vscode.postMessage({ type: 'ready' });

@@ -1,0 +1,90 @@
+// The review panel's view state as a pure reducer over host messages, so it can be tested
+// without a browser. The host's snapshot is the truth; the view adds selection and note drafts.
+import type { CandidateSummary, RunListEntry, RunSnapshot } from '../../src/protocol/lsp';
+import type { CandidateDetail, HostMessage, PersistedViewState } from '../../src/protocol/webview';
+
+export interface ViewState {
+  snapshot: RunSnapshot | null;
+  runs: RunListEntry[];
+  trusted: boolean;
+  selectedId: string | undefined;
+  detail: CandidateDetail | undefined;
+  detailError: string | undefined;
+  busy: string[];
+  notice: { level: 'info' | 'error'; message: string } | undefined;
+  drafts: Record<string, string>;
+}
+
+export function initialState(persisted?: PersistedViewState): ViewState {
+  return {
+    snapshot: null,
+    runs: [],
+    trusted: true,
+    selectedId: persisted?.selectedId,
+    detail: undefined,
+    detailError: undefined,
+    busy: [],
+    notice: undefined,
+    drafts: { ...(persisted?.drafts ?? {}) },
+  };
+}
+
+/** Candidates the list shows: everything but the starting program, in the host's ranking. */
+export function visibleCandidates(state: ViewState): CandidateSummary[] {
+  return state.snapshot?.candidates.filter((c) => c.index > 0) ?? [];
+}
+
+function defaultSelection(list: CandidateSummary[]): string | undefined {
+  return (list.find((c) => c.ok && !c.duplicateOf) ?? list[0])?.id;
+}
+
+export function reduce(state: ViewState, message: HostMessage): ViewState {
+  switch (message.type) {
+    case 'snapshot': {
+      const runChanged = state.snapshot?.runId !== message.snapshot?.runId && state.snapshot !== null;
+      const next: ViewState = { ...state, snapshot: message.snapshot, runs: message.runs, trusted: message.trusted };
+      const list = visibleCandidates(next);
+      const keep = !runChanged && state.selectedId !== undefined && list.some((c) => c.id === state.selectedId);
+      next.selectedId = keep ? state.selectedId : defaultSelection(list);
+      if (!keep || runChanged) {
+        next.detail = undefined;
+        next.detailError = undefined;
+      }
+      return next;
+    }
+    case 'detail':
+      if (message.detail.candidateId !== state.selectedId || message.detail.runId !== state.snapshot?.runId) return state;
+      return { ...state, detail: message.detail, detailError: undefined };
+    case 'detail-error':
+      return message.candidateId === state.selectedId ? { ...state, detail: undefined, detailError: message.message } : state;
+    case 'busy':
+      return { ...state, busy: message.busy ? [...new Set([...state.busy, message.candidateId])] : state.busy.filter((id) => id !== message.candidateId) };
+    case 'notice':
+      return { ...state, notice: { level: message.level, message: message.message } };
+  }
+}
+
+export function select(state: ViewState, candidateId: string): ViewState {
+  if (state.selectedId === candidateId) return state;
+  return { ...state, selectedId: candidateId, detail: undefined, detailError: undefined };
+}
+
+/** Keyboard navigation in the candidate list. */
+export function moveSelection(state: ViewState, key: 'ArrowUp' | 'ArrowDown' | 'Home' | 'End'): string | undefined {
+  const list = visibleCandidates(state);
+  if (list.length === 0) return undefined;
+  const at = list.findIndex((c) => c.id === state.selectedId);
+  const index = key === 'Home' ? 0 : key === 'End' ? list.length - 1 : key === 'ArrowUp' ? Math.max(0, at - 1) : Math.min(list.length - 1, at < 0 ? 0 : at + 1);
+  return list[index]?.id;
+}
+
+export function setDraft(state: ViewState, candidateId: string, text: string): ViewState {
+  const drafts = { ...state.drafts };
+  if (text) drafts[candidateId] = text;
+  else delete drafts[candidateId];
+  return { ...state, drafts };
+}
+
+export function persisted(state: ViewState): PersistedViewState {
+  return { ...(state.snapshot ? { runId: state.snapshot.runId } : {}), ...(state.selectedId ? { selectedId: state.selectedId } : {}), drafts: state.drafts };
+}
