@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { BlockError } from '../core/evolve-blocks';
 import { registerEvolveCommands } from './commands/evolve';
 import { registerExportRlCommands } from './commands/export-rl';
+import { registerFaasCommands } from './commands/faas';
 import { registerLlmCommands } from './commands/llm';
 import { registerRunCommands } from './commands/runs';
 import { ExitCode, UserError } from './errors';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerRunCommands(program);
   registerLlmCommands(program);
   registerExportRlCommands(program);
+  registerFaasCommands(program);
   return program;
 }
 

@@ -3,9 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseAggregationRule } from '../core/aggregate';
-import type { Budget, RunConfig } from '../core/journal-events';
+import type { BrokerSettings, Budget, RunConfig } from '../core/journal-events';
 import { DEFAULTS } from '../core/run-session';
 import type { JsonValue } from '../core/types';
+import { resolveBrokerAddress } from '../distributed/broker-url';
+import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '../distributed/topology';
 import { UserError } from './errors';
 
 export interface EvolveFlags {
@@ -30,6 +32,11 @@ export interface EvolveFlags {
   cascade?: boolean;
   cascadeMargin?: string;
   config?: string;
+  /** `--broker URL`, or `--broker` alone to read the URL from POLICY_EVOLVER_BROKER_URL. */
+  broker?: string | boolean;
+  experiment?: string;
+  remoteSamplers?: boolean;
+  maxAttempts?: string;
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -137,8 +144,22 @@ function numberIn(config: JsonObject, key: string, fallback: number, min: number
   return v;
 }
 
+/** Broker settings for the journal: the URL loses its password here and never gets it back. */
+export function buildBrokerSettings(flags: EvolveFlags): BrokerSettings | undefined {
+  const address = resolveBrokerAddress(flags.broker);
+  if (!address) {
+    const stray = flags.experiment !== undefined ? '--experiment' : flags.remoteSamplers ? '--remote-samplers' : flags.maxAttempts !== undefined ? '--max-attempts' : undefined;
+    if (stray) throw new UserError(`${stray} only applies with --broker`);
+    return undefined;
+  }
+  const maxAttempts = parseIntFlag('max-attempts', flags.maxAttempts, 1) ?? DEFAULT_MAX_ATTEMPTS;
+  if (maxAttempts > 100) throw new UserError(`--max-attempts must be at most 100, got ${maxAttempts}`);
+  return { url: address.redacted, experiment: validateExperiment(flags.experiment ?? DEFAULT_EXPERIMENT), remoteSamplers: flags.remoteSamplers === true, maxAttempts };
+}
+
 export function buildRunConfig(file: string, code: string, flags: EvolveFlags): RunConfig {
   const fromFile = flags.config ? readConfigFile(resolve(flags.config)) : {};
+  const broker = buildBrokerSettings(flags);
   const evaluatorSpec = specFromConfig(fromFile.evaluator, 'evaluator');
   const generatorSpec = specFromConfig(fromFile.generator, 'generator');
   const evaluatorId = flags.evaluator ?? (flags.command ? 'command' : undefined) ?? evaluatorSpec.id ?? inferEvaluator(file, code, flags);
@@ -178,5 +199,6 @@ export function buildRunConfig(file: string, code: string, flags: EvolveFlags): 
     eliteSize: numberIn(fromFile, 'eliteSize', DEFAULTS.eliteSize, 1, 1000),
     exploitation: numberIn(fromFile, 'exploitation', DEFAULTS.exploitation, 0, 1),
     inspirations: numberIn(fromFile, 'inspirations', DEFAULTS.inspirations, 0, 16),
+    ...(broker ? { broker } : {}),
   };
 }

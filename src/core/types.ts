@@ -78,6 +78,8 @@ export interface EvaluatorInfo {
   features: FeatureDimension[];
   /** The metric a person cares about most, shown next to the score. */
   keyMetric?: string;
+  /** Set when scores are relative improvements over a baseline (0 = as good, 0.1 = 10% better). */
+  relativeTo?: string;
 }
 
 /** One problem domain. Implementations must honour the AbortSignal promptly and never throw for a bad candidate: a bad candidate is `ok: false` with an `error`. */

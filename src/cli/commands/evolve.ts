@@ -117,13 +117,15 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
     sink.finish();
     await composed.close();
   }
-  printSummary(summary, active.store.dir, flags.json === true);
+  printSummary(summary, active.store.dir, flags.json === true, composed.evaluator.info.relativeTo);
   if (summary.reason === 'cancelled') process.exitCode = ExitCode.interrupted;
 }
 
-export function printSummary(s: RunSummary, dir: string, json: boolean): void {
+const percent = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);
+
+export function printSummary(s: RunSummary, dir: string, json: boolean, relativeTo?: string): void {
   if (json) {
-    process.stdout.write(JSON.stringify({ event: 'summary', ...s, dir }) + '\n');
+    process.stdout.write(JSON.stringify({ event: 'summary', ...s, dir, ...(relativeTo ? { relativeTo } : {}) }) + '\n');
     return;
   }
   const lines = [
@@ -133,6 +135,13 @@ export function printSummary(s: RunSummary, dir: string, json: boolean): void {
   if (s.best.validation !== null || s.initial.validation !== null) lines.push(`  validation ${formatScore(s.best.validation)}  ${formatDelta(s.best.validation, s.initial.validation)} (start ${formatScore(s.initial.validation)})`);
   if (s.holdout) lines.push(`  holdout    ${formatScore(s.holdout.best)}  ${formatDelta(s.holdout.best, s.holdout.initial)} (start ${formatScore(s.holdout.initial)})`);
   lines.push(`  candidates ${s.candidates} (${s.failed} failed, ${s.duplicates} duplicates) in ${formatDuration(s.elapsedMs)}, spend ${formatUsd(s.spendUsd)}`);
+  if (relativeTo) {
+    // Scores are relative improvements over the baseline, so they read directly as percentages.
+    const parts = [`search ${percent(s.best.score)}`];
+    if (s.best.validation !== null) parts.push(`validation ${percent(s.best.validation)}`);
+    if (s.holdout) parts.push(`holdout ${percent(s.holdout.best)}`);
+    lines.push(`  best vs ${relativeTo}: ${parts.join(', ')} (the starting program: search ${percent(s.initial.score)}${s.holdout ? `, holdout ${percent(s.holdout.initial)}` : ''})`);
+  }
   if (s.best.id !== 'c0') lines.push(`  next: policy-evolver diff ${s.runId} ${s.best.id}   |   policy-evolver apply ${s.runId} ${s.best.id}`);
   else lines.push('  no candidate beat the starting program on search and validation');
   if (s.reason === 'cancelled') lines.push(`  continue with: policy-evolver resume ${s.runId}`);

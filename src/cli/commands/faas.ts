@@ -37,7 +37,18 @@ interface GentraceFlags {
   force?: boolean;
 }
 
-export function registerFaasCommands(program: Command): void {
+/** Where the commands write; tests pass their own. */
+export interface FaasCliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const STD_OUTPUT: FaasCliOutput = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_OUTPUT): void {
   const faas = program.command('faas').description('the FaaS scheduling simulator (Eudoxia-compatible)');
 
   faas
@@ -49,8 +60,8 @@ export function registerFaasCommands(program: Command): void {
     .option('--json', "print one JSON object: Eudoxia's stats fields (null where Eudoxia writes NaN) plus `extra`")
     .action(async (policy: string, flags: RunFlags) => {
       const workload = loadInputs(flags);
-      const outcome = isBuiltin(policy) ? runBuiltinChecked(policy, workload) : await runFile(policy, workload);
-      report(outcome, flags.json === true);
+      const outcome = isBuiltin(policy) ? runBuiltinChecked(policy, workload, io) : await runFile(policy, workload);
+      report(outcome, flags.json === true, io);
     });
 
   faas
@@ -69,14 +80,14 @@ export function registerFaasCommands(program: Command): void {
       const trace = generateTrace(params, profile as ProfileName, { seed });
       const csv = formatTraceCsv(trace);
       if (output === '-') {
-        process.stdout.write(csv);
+        io.out(csv);
         return;
       }
       const path = resolve(output);
       if (existsSync(path) && !flags.force) throw new UserError(`${output} already exists; use --force to overwrite it`);
       writeFileSync(path, csv);
       const ops = trace.pipelines.reduce((n, p) => n + p.operators.length, 0);
-      process.stderr.write(`wrote ${trace.pipelines.length} pipelines (${ops} operators) over ${params.duration} s to ${output} (profile ${profile}, seed ${seed})\n`);
+      io.err(`wrote ${trace.pipelines.length} pipelines (${ops} operators) over ${params.duration} s to ${output} (profile ${profile}, seed ${seed})\n`);
     });
 }
 
@@ -115,11 +126,11 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
   return { trace, params, label: flags.trace, csv: readFileSync(flags.trace, 'utf8') };
 }
 
-function runBuiltinChecked(name: string, workload: LoadedWorkload): SimulationOutcome {
+function runBuiltinChecked(name: string, workload: LoadedWorkload, io: FaasCliOutput): SimulationOutcome {
   const p = workload.params;
   if (name === 'priority-pool' && p.num_pools !== 2) throw new UserError(`priority-pool needs num_pools = 2, the parameters have ${p.num_pools}`);
   if (name === 'overbook' && !p.allow_memory_overcommit) {
-    process.stderr.write('policy-evolver: warning: overbook asks for whole pools of RAM; set allow_memory_overcommit = true or most of its assignments are rejected\n');
+    io.err('policy-evolver: warning: overbook asks for whole pools of RAM; set allow_memory_overcommit = true or most of its assignments are rejected\n');
   }
   return runBuiltin(name, workload);
 }
@@ -147,14 +158,14 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   }
 }
 
-function report(outcome: SimulationOutcome, json: boolean): void {
+function report(outcome: SimulationOutcome, json: boolean, io: FaasCliOutput): void {
   if (!outcome.ok) {
-    for (const line of outcome.logs ?? []) process.stderr.write(`policy: ${line}\n`);
+    for (const line of outcome.logs ?? []) io.err(`policy: ${line}\n`);
     throw new UserError(`the policy failed (${outcome.failure.kind}): ${outcome.failure.message}`, ExitCode.evaluation);
   }
   const { stats, extra, invalid, logs } = outcome;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...stats, extra: { ...extra, invalid_examples: invalid, policy_logs: logs } }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ ...stats, extra: { ...extra, invalid_examples: invalid, policy_logs: logs } }, null, 2)}\n`);
   } else {
     const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
     const counts = Object.entries(stats.failure_error_counts).map(([k, v]) => `'${k}': ${v}`).join(', ');
@@ -183,12 +194,12 @@ function report(outcome: SimulationOutcome, json: boolean): void {
       `  Utilisation: CPU allocated ${(extra.cpu_allocation * 100).toFixed(1)}%, RAM allocated ${(extra.ram_allocation * 100).toFixed(1)}%, RAM used ${(extra.ram_consumption * 100).toFixed(1)}%`,
       `  Simulation time: ${extra.simulation_ms.toFixed(1)} ms (${extra.events} events, ${extra.policy_calls} policy calls)`,
     );
-    process.stdout.write(`${lines.join('\n')}\n`);
-    for (const line of logs) process.stderr.write(`policy: ${line}\n`);
+    io.out(`${lines.join('\n')}\n`);
+    for (const line of logs) io.err(`policy: ${line}\n`);
   }
   if (extra.invalid_decisions > 0) {
     const first = invalid[0];
-    process.stderr.write(`policy-evolver: ${extra.invalid_decisions} invalid decision(s) were rejected; first at tick ${first?.tick}: ${first?.rule}: ${first?.message}\n`);
+    io.err(`policy-evolver: ${extra.invalid_decisions} invalid decision(s) were rejected; first at tick ${first?.tick}: ${first?.rule}: ${first?.message}\n`);
     process.exitCode = ExitCode.evaluation;
   }
 }

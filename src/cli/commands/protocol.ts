@@ -1,0 +1,299 @@
+// `policy-evolver protocol ...`: verify a rule-table protocol with Spin, synthesize one with the
+// Q-learning agent, export one as a threshold automaton, or format one.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describeCheck } from '../../evaluators/protocol/feedback';
+import type { FaultModel, Protocol } from '../../evaluators/protocol/language/ast';
+import { formatProtocol } from '../../evaluators/protocol/language/format';
+import { parseProtocol } from '../../evaluators/protocol/language/parser';
+import { defaultSettings, extendedSettings, parseSettingId, settingCost, type SettingSpec } from '../../evaluators/protocol/model/settings';
+import { ToolMissingError, detectToolchain } from '../../evaluators/protocol/spin/build';
+import { exportThresholdAutomaton, TaExportError } from '../../evaluators/protocol/ta-export';
+import type { EngineKind, SettingCheck } from '../../evaluators/protocol/verdict';
+import { ProtocolVerifier, type ProtocolReport } from '../../evaluators/protocol/verify';
+import { synthesize, type SynthesisProgress, type SynthesisResult } from '../../generators/qlearning';
+import { ExitCode, UserError } from '../errors';
+import { formatDuration, table } from '../format';
+
+function readProtocol(file: string): Protocol {
+  if (!existsSync(file)) throw new UserError(`no such file: ${file}`);
+  const r = parseProtocol(readFileSync(file, 'utf8'));
+  if (!r.ok) {
+    const i = r.issues[0] as { line: number; column: number; message: string };
+    throw new UserError(`${file}:${i.line}:${i.column}: ${i.message}${r.issues.length > 1 ? ` (and ${r.issues.length - 1} more)` : ''}`);
+  }
+  return r.protocol;
+}
+
+function requireSpin(): void {
+  try {
+    detectToolchain();
+  } catch (err) {
+    if (err instanceof ToolMissingError) throw new UserError(err.message, ExitCode.evaluation);
+    throw err;
+  }
+}
+
+/** "90s", "10m", "1h" or milliseconds. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new UserError(`bad ${what} '${text}' (write e.g. 90s, 10m or 1h)`);
+  const v = Number(m[1]);
+  return Math.round(v * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+}
+
+function parseSettings(text: string | undefined, p: Protocol, extended: boolean): SettingSpec[] {
+  let specs: SettingSpec[];
+  if (!text) specs = defaultSettings(p);
+  else {
+    try {
+      specs = text
+        .split(',')
+        .filter((s) => s.trim())
+        .map(parseSettingId);
+    } catch (err) {
+      throw new UserError((err as Error).message, ExitCode.usage);
+    }
+  }
+  if (extended) specs = [...specs, ...extendedSettings(p)];
+  const seen = new Set<string>();
+  return specs.filter((s) => {
+    const k = `${s.kind}:${s.n}:${s.f ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function checkJson(c: SettingCheck): Record<string, unknown> {
+  return {
+    setting: c.setting,
+    verdict: c.verdict,
+    engine: c.engine,
+    ...(c.property ? { property: c.property, detail: c.detail } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.skipped ? { skipped: true } : {}),
+    ...(c.stats ? { stats: c.stats } : {}),
+    ...(c.metrics ? { metrics: c.metrics } : {}),
+    ...(c.chart ? { chart: c.chart } : {}),
+    wallMs: c.wallMs,
+  };
+}
+
+export function reportJson(file: string, report: ProtocolReport): Record<string, unknown> {
+  return {
+    file,
+    protocol: report.protocol,
+    verified: report.verified,
+    settings: report.settings.map(checkJson),
+    lockstep: report.lockstep.map((l) => ({ n: l.n, messages: l.messages, steps: l.steps ?? null, allDelivered: l.allDelivered, receipts: l.receipts.map((r) => r ?? null) })),
+    spinRuns: report.spinRuns,
+  };
+}
+
+export function reportText(file: string, report: ProtocolReport): string {
+  const p = report.protocol;
+  const lines = [`${p.name} (fault ${p.fault}${p.fault !== 'none' ? `, N > ${p.resilience}f` : ''}) — ${file}`, ''];
+  lines.push(
+    table(
+      ['SETTING', 'VERDICT', 'STATES', 'TIME', 'MESSAGES', 'RECEIPTS', 'NOTE'],
+      report.settings.map((c) => [
+        c.setting,
+        c.skipped ? 'UNKNOWN (not run)' : c.verdict,
+        c.stats ? c.stats.states.toLocaleString('en-US') : '',
+        c.stats ? `${c.stats.seconds.toFixed(2)}s` : '',
+        c.metrics?.messagesWorst !== undefined ? `${c.metrics.messagesBest}..${c.metrics.messagesWorst}` : '',
+        c.metrics?.receiptsWorst !== undefined ? `${c.metrics.receiptsBest}..${c.metrics.receiptsWorst}` : '',
+        c.verdict === 'VIOLATED' ? (c.property ?? '') : (c.reason ?? ''),
+      ]),
+    ),
+  );
+  for (const l of report.lockstep) {
+    const rcp = l.receipts.filter((r): r is number => r !== undefined);
+    lines.push(l.allDelivered ? `Failure-free lock-step at N = ${l.n}: ${l.messages} messages, ${l.steps} step(s), a process delivers after counting ${Math.max(...rcp)} messages.` : `Failure-free lock-step at N = ${l.n}: some process never delivers.`);
+  }
+  for (const c of report.settings) {
+    if (c.verdict === 'VIOLATED') {
+      lines.push('', `Counterexample in ${c.setting}: ${describeCheck(c)}`);
+      if (c.chart) lines.push(c.chart.text);
+    }
+  }
+  lines.push('', 'MESSAGES and RECEIPTS are best..worst over every schedule Spin explored; only VERIFIED counts as correct.');
+  return lines.join('\n');
+}
+
+function progressWriter(json: boolean): { onProgress: (p: SynthesisProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY && !json;
+  let last = '';
+  return {
+    onProgress: (p) => {
+      if (json) {
+        process.stderr.write(`${JSON.stringify({ event: 'progress', ...p })}\n`);
+        return;
+      }
+      const best = p.best ? `best ${p.best.messagesWorst ?? '?'} msgs/${p.best.steps ?? '?'} steps` : 'no verified table yet';
+      const line = `${p.phase} · episode ${p.episode} · ${formatDuration(p.elapsedMs)} · ${best} · ${p.spinRuns} spin runs, ${p.cacheHits} cache hits${p.message ? ` · ${p.message}` : ''}`;
+      if (tty) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 120) - 1)}`);
+      else if (line !== last) process.stderr.write(`${line}\n`);
+      last = line;
+    },
+    done: () => {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+export function synthesisSummary(r: SynthesisResult): string {
+  const lines = [
+    `Synthesis (${r.fault}, seed ${r.seed}): ${r.episodes} episodes in ${formatDuration(r.elapsedMs)} (learning ${formatDuration(r.learningMs)}), stopped by ${r.stopReason}.`,
+    `Spin runs ${r.spinRuns}, verdict cache hits ${r.cacheHits}, rejected by the lock-step pre-screen ${r.prescreened}, distinct tables ${r.distinctCandidates}, verified tables ${r.verifiedCount}.`,
+    r.firstVerified ? `First verified table after ${formatDuration(r.firstVerified.elapsedMs)} (episode ${r.firstVerified.episode}).` : 'No verified table found.',
+  ];
+  if (r.best) {
+    lines.push(`Best: ${r.best.outcome.messagesWorst ?? '?'} messages (failure-free worst case), ${r.best.outcome.steps ?? '?'} step(s).`);
+    for (const rep of [r.best.certified, r.best.extended]) if (rep) for (const c of rep.settings) lines.push(`  ${describeCheck(c)}`);
+  }
+  return lines.join('\n');
+}
+
+export function registerProtocolCommands(program: Command): void {
+  const protocol = program.command('protocol').description('threshold-rule broadcast protocols: verify with Spin, synthesize, export');
+
+  protocol
+    .command('verify')
+    .description('check a .rbp protocol with Spin in each setting, cheapest first; prints VERIFIED, VIOLATED (with a message-sequence chart), UNKNOWN or INVALID per setting')
+    .argument('<file>', 'protocol file (.rbp)')
+    .option('--settings <list>', 'comma-separated settings, e.g. none:4,crash:4,byz-sender:4 or crash:5:f=2 (default: the fault model\'s)')
+    .option('--extended', 'also check the sizes past the search (N = 5)')
+    .option('--engine <kind>', 'compiled (certification model) or interpreter (the screening model)', 'compiled')
+    .option('--time-limit <duration>', 'wall-clock limit of each Spin run', '120s')
+    .option('--memory-limit <mb>', 'memory limit of each Spin run in MB', '4096')
+    .option('--all', 'keep checking after a violation')
+    .option('--no-chart', 'do not replay violations into charts')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, flags: { settings?: string; extended?: boolean; engine: string; timeLimit: string; memoryLimit: string; all?: boolean; chart: boolean; json?: boolean }) => {
+      const p = readProtocol(file);
+      if (flags.engine !== 'compiled' && flags.engine !== 'interpreter') throw new UserError(`--engine must be compiled or interpreter, not '${flags.engine}'`, ExitCode.usage);
+      const memoryMb = Number(flags.memoryLimit);
+      if (!(memoryMb >= 64)) throw new UserError(`--memory-limit must be a number of MB >= 64, not '${flags.memoryLimit}'`, ExitCode.usage);
+      const settings = parseSettings(flags.settings, p, !!flags.extended).sort((a, b) => settingCost(a) - settingCost(b));
+      requireSpin();
+      const verifier = new ProtocolVerifier();
+      const ac = new AbortController();
+      const onSig = (): void => ac.abort();
+      process.once('SIGINT', onSig);
+      try {
+        const report = await verifier.verify(p, {
+          settings,
+          engine: flags.engine as EngineKind,
+          exactReceipts: flags.engine === 'compiled',
+          limits: { timeMs: parseDuration(flags.timeLimit, '--time-limit'), memoryMb },
+          stopAtFirstFailure: !flags.all,
+          chart: flags.chart,
+          shortest: true,
+          signal: ac.signal,
+          ...(flags.json ? {} : { onResult: (c: SettingCheck) => process.stderr.write(`${describeCheck(c)}\n`) }),
+        });
+        process.stdout.write(flags.json ? `${JSON.stringify(reportJson(file, report), null, 2)}\n` : `${reportText(file, report)}\n`);
+        if (ac.signal.aborted) process.exitCode = ExitCode.interrupted;
+        else if (!report.verified) process.exitCode = ExitCode.evaluation;
+      } finally {
+        process.removeListener('SIGINT', onSig);
+      }
+    });
+
+  protocol
+    .command('synth')
+    .description("synthesize a protocol with the seed paper's Q-learning agent; writes the cheapest Spin-verified table")
+    .requiredOption('--fault <model>', 'none, crash or byzantine')
+    .option('--seed <n>', 'random seed (same seed and episode budget, same result)', '1')
+    .option('--budget <budget>', 'episodes (e.g. 4000), time (e.g. 10m), or both (4000,10m)', '4000,10m')
+    .option('--patience <episodes>', 'stop learning after this many episodes without a cheaper verified table')
+    .option('--no-extended', 'do not check the winner past the search sizes (N = 5)')
+    .option('--out <file>', 'write the protocol here (default: standard output)')
+    .option('--name <name>', 'protocol name in the written file')
+    .option('--json', 'print a JSON summary (progress as JSON lines on stderr)')
+    .action(async (flags: { fault: string; seed: string; budget: string; patience?: string; extended: boolean; out?: string; name?: string; json?: boolean }) => {
+      if (flags.fault !== 'none' && flags.fault !== 'crash' && flags.fault !== 'byzantine') throw new UserError(`--fault must be none, crash or byzantine, not '${flags.fault}'`, ExitCode.usage);
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not '${flags.seed}'`, ExitCode.usage);
+      let episodes: number | undefined;
+      let timeMs: number | undefined;
+      for (const part of flags.budget.split(',').map((s) => s.trim()).filter(Boolean)) {
+        if (/^\d+$/.test(part)) episodes = Number(part);
+        else timeMs = parseDuration(part, '--budget');
+      }
+      const patience = flags.patience !== undefined ? Number(flags.patience) : undefined;
+      if (patience !== undefined && !(patience > 0)) throw new UserError('--patience must be a positive number of episodes', ExitCode.usage);
+      requireSpin();
+      const ac = new AbortController();
+      const onSig = (): void => ac.abort();
+      process.once('SIGINT', onSig);
+      const progress = progressWriter(!!flags.json);
+      try {
+        const r = await synthesize({
+          fault: flags.fault as FaultModel,
+          seed,
+          budget: { ...(episodes !== undefined ? { episodes } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(patience !== undefined ? { patience } : {}) },
+          extended: flags.extended,
+          ...(flags.name ? { name: flags.name } : {}),
+          onProgress: progress.onProgress,
+          signal: ac.signal,
+        });
+        progress.done();
+        if (flags.json) {
+          process.stdout.write(
+            `${JSON.stringify(
+              {
+                ...r,
+                best: r.best ? { text: r.best.text, outcome: r.best.outcome, certified: r.best.certified ? reportJson(flags.out ?? '-', r.best.certified) : null, extended: r.best.extended ? reportJson(flags.out ?? '-', r.best.extended) : null } : null,
+              },
+              null,
+              2,
+            )}\n`,
+          );
+        } else process.stderr.write(`${synthesisSummary(r)}\n`);
+        if (!r.best) {
+          process.exitCode = ac.signal.aborted ? ExitCode.interrupted : ExitCode.evaluation;
+          return;
+        }
+        if (flags.out) {
+          writeFileSync(flags.out, r.best.text);
+          if (!flags.json) process.stderr.write(`wrote ${flags.out}\n`);
+        } else if (!flags.json) process.stdout.write(r.best.text);
+        if (ac.signal.aborted) process.exitCode = ExitCode.interrupted;
+      } finally {
+        process.removeListener('SIGINT', onSig);
+      }
+    });
+
+  protocol
+    .command('export-ta')
+    .description("write the protocol as a threshold automaton in ByMC's .ta format, to seek a proof for all N")
+    .argument('<file>', 'protocol file (.rbp)')
+    .option('--out <file>', 'output file (default: standard output)')
+    .action((file: string, flags: { out?: string }) => {
+      const p = readProtocol(file);
+      let ta: string;
+      try {
+        ta = exportThresholdAutomaton(p);
+      } catch (err) {
+        if (err instanceof TaExportError) throw new UserError(`${basename(file)}: ${err.message}`);
+        throw err;
+      }
+      if (flags.out) writeFileSync(flags.out, ta);
+      else process.stdout.write(ta);
+    });
+
+  protocol
+    .command('format')
+    .description('print a protocol in canonical form (comments kept)')
+    .argument('<file>', 'protocol file (.rbp)')
+    .option('--write', 'rewrite the file in place')
+    .action((file: string, flags: { write?: boolean }) => {
+      const text = formatProtocol(readProtocol(file));
+      if (flags.write) writeFileSync(file, text);
+      else process.stdout.write(text);
+    });
+}

@@ -1,0 +1,229 @@
+// The simulator's mutable state. Only the engine writes it; policies see it through the read-only
+// views in views.ts. Operators live in one struct-of-arrays table indexed by a run-wide operator
+// number: a run can hold hundreds of thousands of them, and keeping their state in typed arrays
+// instead of one object each keeps the garbage collector out of the way.
+import { ioMemory } from '../model/physics';
+import type { OperatorSpec, Priority } from '../model/types';
+import type { PipelineTemplate } from './templates';
+
+// Operator states. RUNNING is not stored: an ASSIGNED operator whose start tick has passed is
+// reported as RUNNING, which saves an event per operator start.
+export const OP_PENDING = 0;
+export const OP_ASSIGNED = 1;
+export const OP_SUSPENDING = 2;
+export const OP_COMPLETED = 3;
+export const OP_FAILED = 4;
+
+/** Container errors, stored per operator as small numbers. */
+export const ERRORS: readonly (string | null)[] = [null, 'OOM', 'timeout'];
+
+export function errorCode(error: string): number {
+  const i = ERRORS.indexOf(error);
+  return i > 0 ? i : 0;
+}
+
+/** Every operator of the run, by operator number (assigned in arrival order). */
+export class OpTable {
+  size = 0;
+  private capacity = 0;
+  /** Pipelines by arrival order, and the arrival order of each operator's pipeline. */
+  private readonly pipes: PipeRec[] = [];
+  pipeSeq = new Int32Array(0);
+  /** Position in its pipeline's topological order. */
+  local = new Int32Array(0);
+  state = new Uint8Array(0);
+  /** Tick at which the operator starts running in its current container (-1 if not scheduled). */
+  start = new Float64Array(0);
+  /** Sequence number of the container holding (or that last held) the operator; 0 = none. */
+  container = new Int32Array(0);
+  attempts = new Int32Array(0);
+  /** Index into ERRORS of the last container failure that hit the operator. */
+  error = new Uint8Array(0);
+  /** Validation scratch: stamps of the assignment / step that last claimed the operator. */
+  mark = new Float64Array(0);
+  stepMark = new Float64Array(0);
+  /** Memory estimate shown to policies; NaN = none. */
+  estimate = new Float64Array(0);
+
+  /** Adds `n` PENDING operators of pipeline `p`; returns the number of the first. */
+  add(p: PipeRec, n: number): number {
+    const first = this.size;
+    if (first + n > this.capacity) this.grow(first + n);
+    this.pipes[p.seq] = p;
+    for (let i = 0; i < n; i++) {
+      const g = first + i;
+      this.pipeSeq[g] = p.seq;
+      this.local[g] = i;
+      this.start[g] = -1;
+      this.estimate[g] = Number.NaN;
+    }
+    this.size += n;
+    return first;
+  }
+
+  pipeOf(g: number): PipeRec {
+    return this.pipes[this.pipeSeq[g] as number] as PipeRec;
+  }
+
+  spec(g: number): OperatorSpec {
+    return this.pipeOf(g).template.specs[this.local[g] as number] as OperatorSpec;
+  }
+
+  /** Parents of operator `g`, as operator numbers. */
+  parentsOf(g: number): number[] {
+    const p = this.pipeOf(g);
+    const locals = p.template.parents[this.local[g] as number] as readonly number[];
+    return locals.map((l) => p.firstOp + l);
+  }
+
+  private grow(min: number): void {
+    const capacity = Math.max(min, this.capacity * 2, 1024);
+    const copy = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(capacity);
+      b.set(a);
+      return b;
+    };
+    this.pipeSeq = copy(this.pipeSeq, (n) => new Int32Array(n));
+    this.local = copy(this.local, (n) => new Int32Array(n));
+    this.state = copy(this.state, (n) => new Uint8Array(n));
+    this.start = copy(this.start, (n) => new Float64Array(n));
+    this.container = copy(this.container, (n) => new Int32Array(n));
+    this.attempts = copy(this.attempts, (n) => new Int32Array(n));
+    this.error = copy(this.error, (n) => new Uint8Array(n));
+    this.mark = copy(this.mark, (n) => new Float64Array(n));
+    this.stepMark = copy(this.stepMark, (n) => new Float64Array(n));
+    this.estimate = copy(this.estimate, (n) => new Float64Array(n));
+    this.capacity = capacity;
+  }
+}
+
+export const PIPE_ACTIVE = 0;
+export const PIPE_COMPLETED = 1;
+export const PIPE_TIMED_OUT = 2;
+
+export interface PipeRec {
+  /** Arrival order (0-based). */
+  seq: number;
+  id: string;
+  priority: Priority;
+  /** 0 = QUERY, 1 = INTERACTIVE, 2 = BATCH_PIPELINE. */
+  prio: number;
+  arrivalTick: number;
+  template: PipelineTemplate;
+  /** Number of the pipeline's first operator; its operators are firstOp .. firstOp + size - 1, in topological order. */
+  firstOp: number;
+  size: number;
+  /** Operator number by name; built on first lookup. */
+  opsByName: Map<string, number> | null;
+  completedOps: number;
+  failedOps: number;
+  status: number;
+  /** All operators are COMPLETED but the finish is recorded only on a tick with results (as Eudoxia does). */
+  allDone: boolean;
+  finishTick: number;
+  firstAssignTick: number;
+  view: object | null;
+  /** Operator views by local index, created on demand (views.ts owns the class). */
+  opViews: (object | undefined)[] | null;
+}
+
+export const C_ACTIVE = 0;
+export const C_SUSPENDING = 1;
+export const C_SUSPENDED = 2;
+export const C_DONE = 3;
+
+export interface ContRec {
+  /** Global creation number; container id is `c<seq>`. */
+  seq: number;
+  id: string;
+  pool: PoolRec;
+  /** Operator numbers, in execution order. */
+  ops: number[];
+  cpu: number;
+  ram: number;
+  priority: Priority;
+  createdTick: number;
+  /** Per operator that will run: first tick, I/O ticks, last tick (the kill tick for the operator that dies), packed in threes. */
+  timeline: number[];
+  /** Tick at which the container is killed for exceeding its RAM, or -1. */
+  oomTick: number;
+  /** Index of the operator that exceeds RAM, or -1. */
+  oomOp: number;
+  /** Index of the current (or next) operator; earlier ones are COMPLETED. */
+  curOp: number;
+  status: number;
+  /** Bumped whenever scheduled timeline events become stale (suspension, external kill). */
+  epoch: number;
+  /** Tick at whose policy call the container may be suspended (just after an operator boundary). */
+  canSuspendAt: number;
+  doneTick: number;
+  error: string | null;
+  /** Last tick the container held its resources (for utilisation). */
+  releasedTick: number;
+  view: object | null;
+}
+
+export function opStart(c: ContRec, k: number): number {
+  return c.timeline[3 * k] as number;
+}
+
+export function opIo(c: ContRec, k: number): number {
+  return c.timeline[3 * k + 1] as number;
+}
+
+export function opEnd(c: ContRec, k: number): number {
+  return c.timeline[3 * k + 2] as number;
+}
+
+/** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
+export function timedOps(c: ContRec): number {
+  return c.timeline.length / 3;
+}
+
+export interface PoolRec {
+  id: number;
+  maxCpu: number;
+  maxRam: number;
+  availCpu: number;
+  availRam: number;
+  /** Active containers in creation order; removed entries are compacted lazily. */
+  active: ContRec[];
+  suspending: ContRec[];
+  /** Bumped when `active` (or `suspending`) changes, so views can cache their arrays. */
+  version: number;
+  suspendVersion: number;
+  /**
+   * RAM of containers that were suspended since the pool last reconciled its consumption. Eudoxia
+   * keeps it counted until a container leaves the pool, and its pool-level killer sees it.
+   */
+  staleRam: number;
+  /** Sum of RAM allocations of active containers. */
+  activeAlloc: number;
+  /** Epoch of the scheduled memory watch event (bumped to cancel it). */
+  watchEpoch: number;
+  /** Per-tick scratch: the tick it belongs to and the containers that ended in it. */
+  tickMark: number;
+  done: ContRec[];
+  view: object | null;
+}
+
+/** Memory a container uses during tick `t` (it must be running an operator at `t`). */
+export function memoryAt(ops: OpTable, c: ContRec, t: number, tick: number): number {
+  const last = timedOps(c) - 1;
+  let k = c.curOp > last ? last : c.curOp;
+  while (k > 0 && opStart(c, k) > t) k--;
+  while (k < last && opEnd(c, k) < t) k++;
+  const spec = ops.spec(c.ops[k] as number);
+  if (spec.memoryGb !== null) return spec.memoryGb;
+  const i = t - opStart(c, k);
+  if (i < opIo(c, k)) return ioMemory(i, tick);
+  return spec.storageReadGb;
+}
+
+export function operatorByName(ops: OpTable, p: PipeRec, name: string): number | undefined {
+  if (!p.opsByName) {
+    p.opsByName = new Map();
+    for (let i = 0; i < p.size; i++) p.opsByName.set(ops.spec(p.firstOp + i).id, p.firstOp + i);
+  }
+  return p.opsByName.get(name);
+}

@@ -1,0 +1,980 @@
+// The event-driven FaaS simulator. It reproduces Eudoxia's tick-by-tick model exactly but only
+// visits ticks where something happens: an arrival batch, an operator boundary, a container end
+// or OOM, a suspension finishing, a pool's memory crossing its capacity, a timeout check, or a
+// policy wake-up. Within a tick the order is Eudoxia's: arrivals, policy step, then per pool
+// suspensions, assignments, suspension progress, container progress, memory killer, timeouts,
+// and finally results in container creation order.
+import { maxTicksOf, type SimParams } from '../model/params';
+import { cpuTicksOf, firstIoTickOver, ioTicksOf, secondsToTicks, suspendTicksOf, tickLength } from '../model/physics';
+import type { PipelineSpec, Trace } from '../model/types';
+import { priorityIndex } from '../model/types';
+import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
+import { SeededRandom } from '../workload/random';
+import { MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
+import { EventHeap, TickHeap, type HeapItem } from './heap';
+import { templatesOf, type PipelineTemplate } from './templates';
+import {
+  C_ACTIVE,
+  C_DONE,
+  C_SUSPENDED,
+  C_SUSPENDING,
+  OP_ASSIGNED,
+  OP_COMPLETED,
+  OP_FAILED,
+  OP_PENDING,
+  OP_SUSPENDING,
+  PIPE_ACTIVE,
+  PIPE_COMPLETED,
+  PIPE_TIMED_OUT,
+  errorCode,
+  memoryAt,
+  opEnd,
+  opIo,
+  opStart,
+  operatorByName,
+  OpTable,
+  timedOps,
+  type ContRec,
+  type PipeRec,
+  type PoolRec,
+} from './records';
+import type { CategoryExtra, CategoryStats, EudoxiaStats, ExtraStats, SimulationFailure, SimulationOutcome } from './results';
+import { jainIndex, mean, percentile } from './stats';
+import { containerView, opView, pipelineView, poolView, resultView, type ViewHost } from './views';
+
+/** A policy as the simulator drives it: plain functions, called in-process. */
+export interface PolicyModule {
+  init?: (ctx: PolicyContext) => void;
+  step: (ctx: PolicyContext, results: readonly ResultView[], arrivals: readonly PipelineView[]) => unknown;
+}
+
+export interface SimulationOptions {
+  /** Seed of ctx.random(); defaults to the params' random_seed. */
+  seed?: number;
+  /** How many rejected decisions to keep verbatim (all are counted). */
+  keepInvalid?: number;
+  /** Lines the policy logged, included in the report (the harness fills it). */
+  logs?: string[];
+  /**
+   * Visit every tick and call the policy on every tick, as Eudoxia does. Much slower; it exists to
+   * check that skipping quiet ticks changes nothing.
+   */
+  everyTick?: boolean;
+}
+
+const EV_OP_END = 0;
+const EV_END = 1;
+const EV_OOM = 2;
+const EV_SUSPEND_DONE = 3;
+const EV_MEM = 4;
+
+interface Ev extends HeapItem {
+  kind: number;
+  cont: ContRec | null;
+  pool: PoolRec;
+  epoch: number;
+}
+
+const WEIGHTS = [10, 5, 1];
+const MAX_PENDING_WAKES = 1_000_000;
+const FROZEN_EMPTY: readonly never[] = Object.freeze([]);
+
+function byId(a: PoolRec, b: PoolRec): number {
+  return a.id - b.id;
+}
+
+class PolicyAbort extends Error {
+  constructor(readonly failure: SimulationFailure) {
+    super(failure.message);
+  }
+}
+
+export function simulate(trace: Trace, params: SimParams, policy: PolicyModule, options: SimulationOptions = {}): SimulationOutcome {
+  return new Simulation(trace, params, policy, options).run();
+}
+
+class Simulation implements ViewHost {
+  now = 0;
+  readonly tick: number;
+  readonly ops = new OpTable();
+  private readonly tps: number;
+  private readonly maxTicks: number;
+  private readonly pools: PoolRec[];
+  private readonly specs: readonly PipelineSpec[];
+  private templates: PipelineTemplate[] | undefined;
+  private readonly deliverTicks: number[];
+  private nextSpec = 0;
+  private readonly pipes = new Map<string, PipeRec>();
+  /** Arrived pipelines in arrival order; finished ones are skipped lazily. */
+  private readonly outstanding: PipeRec[] = [];
+  private outstandingHead = 0;
+  /** Containers still running or suspending, by sequence number; finished ones are forgotten. */
+  private readonly live = new Map<number, ContRec>();
+  private containerCount = 0;
+  /** Pools with work in the current tick, and each pool's events of that tick. */
+  private readonly touched: PoolRec[] = [];
+  private readonly poolEvents: Ev[][] = [];
+  private readonly events = new EventHeap<Ev>();
+  private readonly wakes = new TickHeap();
+  private eventOrder = 0;
+  private lastResults: readonly ResultView[] = FROZEN_EMPTY;
+  private suspendedSinceCall: ContRec[] = [];
+  private pendingDone: PipeRec[] = [];
+  private readonly timeoutTicks: number;
+  private readonly ctx: PolicyContext;
+  private readonly decisionContext: DecisionContext;
+  private readonly random: SeededRandom;
+  private readonly estimator: { sigma: number; rng: SeededRandom } | null;
+  private readonly invalid: DecisionError[] = [];
+  private invalidCount = 0;
+  private readonly keepInvalid: number;
+
+  // statistics
+  private created = 0;
+  private arrivalsByPrio = [0, 0, 0];
+  private latenciesByPrio: number[][] = [[], [], []];
+  private timeoutsByPrio = [0, 0, 0];
+  private containersCompleted = 0;
+  private tickTimes: number[] = [];
+  private assignments = 0;
+  private suspensions = 0;
+  private failures = 0;
+  private errorCounts: Record<string, number> = {};
+  private policyCalls = 0;
+  private eventCount = 0;
+  private cpuTicksHeld = 0;
+  private ramTicksHeld = 0;
+  private ramTicksUsed = 0;
+  private readonly cpuTimeline = new Array<number>(10).fill(0);
+
+  constructor(
+    trace: Trace,
+    private readonly params: SimParams,
+    private readonly policy: PolicyModule,
+    private readonly options: SimulationOptions,
+  ) {
+    this.tps = params.ticks_per_second;
+    this.tick = tickLength(this.tps);
+    this.maxTicks = maxTicksOf(params);
+    this.keepInvalid = options.keepInvalid ?? 20;
+    this.pools = [];
+    for (let i = 0; i < params.num_pools; i++) {
+      this.pools.push({
+        id: i,
+        maxCpu: params.cpus_per_pool,
+        maxRam: params.ram_gb_per_pool,
+        availCpu: params.cpus_per_pool,
+        availRam: params.ram_gb_per_pool,
+        active: [],
+        suspending: [],
+        version: 0,
+        suspendVersion: 0,
+        staleRam: 0,
+        activeAlloc: 0,
+        watchEpoch: 0,
+        tickMark: -1,
+        done: [],
+        view: null,
+      });
+    }
+    for (let i = 0; i < this.pools.length; i++) this.poolEvents.push([]);
+    this.specs = trace.pipelines;
+    // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
+    // pipeline listed before it (Eudoxia reads the trace in order).
+    this.deliverTicks = new Array<number>(this.specs.length);
+    let floor = 0;
+    for (let i = 0; i < this.specs.length; i++) {
+      const x = (this.specs[i] as PipelineSpec).arrivalSeconds / this.tick;
+      const t = Math.max(floor, x > 0 ? Math.ceil(x) : 0);
+      this.deliverTicks[i] = t;
+      floor = t;
+    }
+    this.timeoutTicks = params.max_job_seconds > 0 ? secondsToTicks(params.max_job_seconds, this.tick) : -1;
+    this.random = new SeededRandom(options.seed ?? params.random_seed, 101);
+    this.estimator =
+      params.estimator_algo === null ? null : { sigma: params.estimator_noise_sigma, rng: new SeededRandom(params.estimator_seed ?? params.random_seed, 202) };
+    this.ctx = this.createContext();
+    this.decisionContext = {
+      now: 0,
+      ops: this.ops,
+      stamp: 0,
+      pools: this.pools,
+      multiOperatorContainers: params.multi_operator_containers,
+      allowMemoryOvercommit: params.allow_memory_overcommit,
+      findOperator: (id) => this.findOperator(id),
+      findContainer: (id) => this.findContainer(id),
+      reject: (e) => {
+        this.invalidCount++;
+        if (this.invalid.length < this.keepInvalid) this.invalid.push(e);
+      },
+    };
+  }
+
+  run(): SimulationOutcome {
+    const started = performance.now();
+    try {
+      if (typeof this.policy.init === 'function') {
+        try {
+          this.policy.init(this.ctx);
+        } catch (err) {
+          throw new PolicyAbort({ kind: 'policy-error', tick: 0, message: `init threw: ${errorText(err)}` });
+        }
+      }
+      for (;;) {
+        let t = Math.min(this.nextArrivalTick(), this.events.peekTick(), this.wakes.peek(), this.nextTimeoutCheck());
+        if (this.options.everyTick) t = this.started ? this.now + 1 : 0;
+        this.started = true;
+        if (!(t < this.maxTicks)) break;
+        this.processTick(t);
+      }
+    } catch (err) {
+      if (err instanceof PolicyAbort) {
+        return { ok: false, failure: err.failure, invalid: this.invalid, logs: this.options.logs ?? [] };
+      }
+      throw err;
+    }
+    const report = this.report(performance.now() - started);
+    return { ok: true, ...report };
+  }
+
+  // ---------------------------------------------------------------- tick processing
+
+  private processTick(t: number): void {
+    this.now = t;
+    const arrivals = this.deliver(t);
+    let call = arrivals.length > 0 || this.options.everyTick === true;
+    if (this.wakes.peek() === t) {
+      this.wakes.popAll();
+      call = true;
+    }
+    this.touched.length = 0;
+    if (call) {
+      const decision = this.callPolicy(t, arrivals);
+      if (decision.count > 0) this.applyDecision(t, decision);
+    }
+
+    // Events due now, grouped by pool; each pool then runs Eudoxia's per-pool tick.
+    while (this.events.peekTick() === t) {
+      const ev = this.events.pop() as Ev;
+      if (ev.kind === EV_MEM && ev.epoch !== ev.pool.watchEpoch) continue;
+      this.eventCount++;
+      this.touch(ev.pool, t);
+      (this.poolEvents[ev.pool.id] as Ev[]).push(ev);
+    }
+    if (this.options.everyTick) for (const pool of this.pools) this.touch(pool, t);
+    const touched = this.touched;
+    if (touched.length > 1) touched.sort(byId);
+    for (const pool of touched) this.advancePool(pool, t, this.poolEvents[pool.id] as Ev[], pool.done);
+    if (this.timeoutTicks >= 0 && this.isTimeoutCheck(t)) {
+      const before = touched.length;
+      this.applyTimeouts(t);
+      if (touched.length !== before) touched.sort(byId);
+    }
+
+    const results: ResultView[] = [];
+    for (const pool of touched) this.finishPool(pool, t, pool.done, results);
+
+    if (results.length > 0) {
+      for (const p of this.pendingDone) {
+        if (p.status !== PIPE_ACTIVE) continue;
+        p.status = PIPE_COMPLETED;
+        p.finishTick = t;
+        (this.latenciesByPrio[p.prio] as number[]).push(t - p.arrivalTick);
+      }
+      this.pendingDone = [];
+      this.lastResults = Object.freeze(results);
+      this.wakeAtTick(t + 1);
+    }
+  }
+
+  private deliver(t: number): PipeRec[] {
+    const out: PipeRec[] = [];
+    while (this.nextSpec < this.specs.length && (this.deliverTicks[this.nextSpec] as number) <= t) {
+      const i = this.nextSpec++;
+      const p = this.buildPipeline(this.specs[i] as PipelineSpec, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, t);
+      out.push(p);
+    }
+    return out;
+  }
+
+  private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, t: number): PipeRec {
+    const p: PipeRec = {
+      seq: this.created,
+      id: spec.id,
+      priority: spec.priority,
+      prio: priorityIndex(spec.priority),
+      arrivalTick: t,
+      template,
+      firstOp: 0,
+      size: template.specs.length,
+      opsByName: null,
+      completedOps: 0,
+      failedOps: 0,
+      status: PIPE_ACTIVE,
+      allDone: false,
+      finishTick: -1,
+      firstAssignTick: -1,
+      view: null,
+      opViews: null,
+    };
+    p.firstOp = this.ops.add(p, p.size);
+    if (this.estimator) {
+      const { sigma, rng } = this.estimator;
+      for (let g = p.firstOp; g < p.firstOp + p.size; g++) {
+        const op = this.ops.spec(g);
+        const peak = op.memoryGb ?? op.storageReadGb;
+        this.ops.estimate[g] = sigma > 0 ? peak * rng.lognormal(0, sigma) : peak;
+      }
+    }
+    this.pipes.set(p.id, p);
+    this.outstanding.push(p);
+    this.created++;
+    this.arrivalsByPrio[p.prio] = (this.arrivalsByPrio[p.prio] as number) + 1;
+    return p;
+  }
+
+  private callPolicy(t: number, arrivals: PipeRec[]): ValidDecision {
+    this.policyCalls++;
+    const results = this.lastResults;
+    this.lastResults = FROZEN_EMPTY;
+    if (this.suspendedSinceCall.length) {
+      this.suspendedView = Object.freeze(this.suspendedSinceCall.map((c) => containerView(c, this)));
+      this.suspendedSinceCall = [];
+    } else {
+      this.suspendedView = FROZEN_EMPTY;
+    }
+    const arrivalViews = arrivals.length ? Object.freeze(arrivals.map((p) => pipelineView(p, this))) : FROZEN_EMPTY;
+    let raw: unknown;
+    try {
+      raw = this.policy.step(this.ctx, results, arrivalViews);
+    } catch (err) {
+      throw new PolicyAbort({ kind: 'policy-error', tick: t, message: `step threw at tick ${t}: ${errorText(err)}` });
+    }
+    try {
+      this.decisionContext.now = t;
+      return validateDecision(raw, this.decisionContext);
+    } catch (err) {
+      if (err instanceof MalformedDecision) throw new PolicyAbort({ kind: 'malformed-decision', tick: t, message: `at tick ${t}: ${err.message}` });
+      throw new PolicyAbort({ kind: 'policy-error', tick: t, message: `reading the decision at tick ${t} threw: ${errorText(err)}` });
+    }
+  }
+
+  private suspendedView: readonly ContainerView[] = FROZEN_EMPTY;
+  private started = false;
+  /** Whether an operator boundary alone brings a policy call (policies can turn it off). */
+  private boundaryCalls = true;
+
+  /** Marks a pool as having work this tick (once), clearing its per-tick scratch lists. */
+  private touch(pool: PoolRec, t: number): void {
+    if (pool.tickMark === t) return;
+    pool.tickMark = t;
+    (this.poolEvents[pool.id] as Ev[]).length = 0;
+    pool.done.length = 0;
+    this.touched.push(pool);
+  }
+
+  private applyDecision(t: number, d: ValidDecision): void {
+    for (const pool of this.pools) {
+      const sus = d.suspensions[pool.id] ?? [];
+      const asg = d.assignments[pool.id] ?? [];
+      if (sus.length === 0 && asg.length === 0) continue;
+      this.touch(pool, t);
+      for (const s of sus) this.suspend(s.container, t);
+      for (const a of asg) this.createContainer(a, t);
+    }
+  }
+
+  private suspend(c: ContRec, t: number): void {
+    const pool = c.pool;
+    c.status = C_SUSPENDING;
+    c.epoch++;
+    for (let k = c.curOp; k < c.ops.length; k++) this.ops.state[c.ops[k] as number] = OP_SUSPENDING;
+    // The RAM it used stays in the pool's consumption count until the pool next reconciles.
+    pool.staleRam += memoryAt(this.ops, c, t - 1, this.tick);
+    pool.activeAlloc -= c.ram;
+    pool.suspending.push(c);
+    pool.version++;
+    pool.suspendVersion++;
+    this.suspensions++;
+    const n = suspendTicksOf(c.ram, this.tick);
+    // Eudoxia counts the write down from the tick it starts; a write shorter than one tick ends
+    // in that same tick (Eudoxia never finishes it, which would leak the container's resources).
+    this.pushEvent(t + Math.max(n, 1) - 1, EV_SUSPEND_DONE, c, pool);
+  }
+
+  private createContainer(a: ValidAssignment, t: number): void {
+    const pool = a.pool;
+    const seq = ++this.containerCount;
+    const c: ContRec = {
+      seq,
+      id: `c${seq}`,
+      pool,
+      ops: a.ops,
+      cpu: a.cpu,
+      ram: a.ram,
+      priority: a.priority,
+      createdTick: t,
+      timeline: [],
+      oomTick: -1,
+      oomOp: -1,
+      curOp: 0,
+      status: C_ACTIVE,
+      epoch: 0,
+      canSuspendAt: -1,
+      doneTick: -1,
+      error: null,
+      releasedTick: -1,
+      view: null,
+    };
+    this.live.set(seq, c);
+    const ops = this.ops;
+    for (const g of a.ops) {
+      const p = ops.pipeOf(g);
+      if (ops.state[g] === OP_FAILED) p.failedOps--;
+      ops.state[g] = OP_ASSIGNED;
+      ops.container[g] = seq;
+      ops.start[g] = -1;
+      ops.attempts[g] = (ops.attempts[g] as number) + 1;
+      if (p.firstAssignTick < 0) p.firstAssignTick = t;
+    }
+    ops.start[a.ops[0] as number] = t;
+    this.computeTimeline(c, t);
+    pool.availCpu -= a.cpu;
+    pool.availRam -= a.ram;
+    pool.activeAlloc += a.ram;
+    pool.active.push(c);
+    pool.version++;
+    this.assignments++;
+    this.scheduleNext(c);
+  }
+
+  /** Lays out when each operator starts and ends and whether (and when) the container runs out of RAM. */
+  private computeTimeline(c: ContRec, t0: number): void {
+    const tick = this.tick;
+    let t = t0;
+    for (let k = 0; k < c.ops.length; k++) {
+      const s = this.ops.spec(c.ops[k] as number);
+      const io = ioTicksOf(s.storageReadGb, tick);
+      // Eudoxia cannot run an operator that takes no time at all; we give it one tick.
+      const d = Math.max(1, io + cpuTicksOf(s.cpuScaling, c.cpu, s.baselineCpuSeconds, tick));
+      c.timeline.push(t, io, 0);
+      let over = -1;
+      if (s.memoryGb !== null) {
+        if (s.memoryGb > c.ram) over = 0;
+      } else {
+        over = firstIoTickOver(c.ram, Math.min(io, d), tick);
+        if (over < 0 && io < d && s.storageReadGb > c.ram) over = io;
+      }
+      if (over >= 0) {
+        c.oomTick = t + over;
+        c.oomOp = k;
+        c.timeline[3 * k + 2] = c.oomTick;
+        return;
+      }
+      c.timeline[3 * k + 2] = t + d - 1;
+      t += d;
+    }
+  }
+
+  private scheduleNext(c: ContRec): void {
+    const k = c.curOp;
+    if (k === c.oomOp) this.pushEvent(c.oomTick, EV_OOM, c, c.pool);
+    else if (k === c.ops.length - 1) this.pushEvent(opEnd(c, k), EV_END, c, c.pool);
+    else this.pushEvent(opEnd(c, k), EV_OP_END, c, c.pool);
+  }
+
+  private pushEvent(tick: number, kind: number, cont: ContRec | null, pool: PoolRec): void {
+    if (tick >= this.maxTicks) return;
+    this.events.push({ tick, order: this.eventOrder++, kind, cont, pool, epoch: cont ? cont.epoch : pool.watchEpoch });
+  }
+
+  private advancePool(pool: PoolRec, t: number, evs: Ev[], done: ContRec[]): void {
+    // Suspensions progress before containers do; each group keeps Eudoxia's list order.
+    const suspendDone: Ev[] = [];
+    const contEvents: Ev[] = [];
+    for (const ev of evs) {
+      if (ev.kind === EV_SUSPEND_DONE) suspendDone.push(ev);
+      else if (ev.kind !== EV_MEM && ev.cont && ev.epoch === ev.cont.epoch && ev.cont.status === C_ACTIVE) contEvents.push(ev);
+    }
+    if (suspendDone.length > 1) suspendDone.sort((a, b) => a.order - b.order);
+    for (const ev of suspendDone) this.finishSuspension(ev.cont as ContRec, t);
+    if (contEvents.length > 1) contEvents.sort((a, b) => (a.cont as ContRec).seq - (b.cont as ContRec).seq);
+    for (const ev of contEvents) {
+      const c = ev.cont as ContRec;
+      if (ev.kind === EV_OP_END) {
+        this.completeOp(c.ops[c.curOp] as number);
+        c.curOp++;
+        this.ops.start[c.ops[c.curOp] as number] = t + 1;
+        c.canSuspendAt = t + 1;
+        if (this.boundaryCalls) this.wakeAtTick(t + 1);
+        this.scheduleNext(c);
+      } else if (ev.kind === EV_END) {
+        this.completeOp(c.ops[c.curOp] as number);
+        c.curOp++;
+        this.markDone(c, t, null, done);
+      } else {
+        this.kill(c, t, 'OOM', done);
+      }
+    }
+    if (pool.activeAlloc + pool.staleRam > pool.maxRam) this.runPoolMemoryKiller(pool, t, done);
+  }
+
+  private finishSuspension(c: ContRec, t: number): void {
+    const pool = c.pool;
+    c.status = C_SUSPENDED;
+    c.releasedTick = t;
+    const ops = this.ops;
+    for (let k = c.curOp; k < c.ops.length; k++) {
+      const g = c.ops[k] as number;
+      if (ops.state[g] === OP_SUSPENDING) {
+        ops.state[g] = OP_PENDING;
+        ops.start[g] = -1;
+      }
+    }
+    pool.availCpu += c.cpu;
+    pool.availRam += c.ram;
+    this.live.delete(c.seq);
+    const i = pool.suspending.indexOf(c);
+    if (i >= 0) pool.suspending.splice(i, 1);
+    pool.version++;
+    pool.suspendVersion++;
+    this.account(c);
+    this.suspendedSinceCall.push(c);
+    this.wakeAtTick(t + 1);
+  }
+
+  private completeOp(g: number): void {
+    this.ops.state[g] = OP_COMPLETED;
+    const p = this.ops.pipeOf(g);
+    p.completedOps++;
+    if (p.completedOps === p.size && p.status === PIPE_ACTIVE) {
+      p.allDone = true;
+      this.pendingDone.push(p);
+    }
+  }
+
+  private kill(c: ContRec, t: number, error: string, done: ContRec[]): void {
+    const ops = this.ops;
+    const code = errorCode(error);
+    for (let k = c.curOp; k < c.ops.length; k++) {
+      const g = c.ops[k] as number;
+      if (ops.state[g] === OP_ASSIGNED) {
+        ops.state[g] = OP_FAILED;
+        ops.start[g] = -1;
+        ops.pipeOf(g).failedOps++;
+      }
+      ops.error[g] = code;
+    }
+    c.epoch++;
+    this.markDone(c, t, error, done);
+  }
+
+  private markDone(c: ContRec, t: number, error: string | null, done: ContRec[]): void {
+    c.status = C_DONE;
+    c.doneTick = t;
+    c.releasedTick = t;
+    c.error = error;
+    done.push(c);
+  }
+
+  /**
+   * Eudoxia's pool-level killer: when the RAM in use (plus RAM of containers suspended since the
+   * last reconciliation) exceeds the pool, kill containers by descending use * (use / allocation).
+   */
+  private runPoolMemoryKiller(pool: PoolRec, t: number, done: ContRec[]): void {
+    let consumed = this.consumedAt(pool, t);
+    if (!(consumed > pool.maxRam)) return;
+    const scored: { c: ContRec; mem: number; score: number }[] = [];
+    for (const c of pool.active) {
+      if (c.status !== C_ACTIVE) continue;
+      const mem = memoryAt(this.ops, c, t, this.tick);
+      if (mem <= 0) continue;
+      scored.push({ c, mem, score: mem * (mem / c.ram) });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    for (const { c, mem } of scored) {
+      if (consumed <= pool.maxRam) break;
+      this.kill(c, t, 'OOM', done);
+      consumed -= mem;
+    }
+  }
+
+  private consumedAt(pool: PoolRec, t: number): number {
+    let total = pool.staleRam;
+    for (const c of pool.active) if (c.status === C_ACTIVE) total += memoryAt(this.ops, c, t, this.tick);
+    return total;
+  }
+
+  private finishPool(pool: PoolRec, t: number, done: ContRec[], results: ResultView[]): void {
+    if (done.length > 1) done.sort((a, b) => a.seq - b.seq);
+    for (const c of done) {
+      this.live.delete(c.seq);
+      pool.availCpu += c.cpu;
+      pool.availRam += c.ram;
+      pool.activeAlloc -= c.ram;
+      results.push(resultView(c, this));
+      this.tickTimes.push(t - c.createdTick + 1);
+      if (c.error === null) this.containersCompleted++;
+      else {
+        this.failures++;
+        this.errorCounts[c.error] = (this.errorCounts[c.error] ?? 0) + 1;
+      }
+      this.account(c);
+    }
+    if (done.length > 0) {
+      pool.active = pool.active.filter((c) => c.status === C_ACTIVE);
+      pool.staleRam = 0;
+      pool.version++;
+    } else if (pool.active.some((c) => c.status !== C_ACTIVE)) {
+      pool.active = pool.active.filter((c) => c.status === C_ACTIVE);
+    }
+    this.scheduleMemoryWatch(pool, t + 1);
+  }
+
+  /**
+   * Finds the next tick at which the pool's memory killer could fire. Between phase changes of its
+   * containers every container's memory is non-decreasing, so the total is too and a binary search
+   * finds the first tick above capacity; otherwise the watch re-arms at the next phase change.
+   */
+  private scheduleMemoryWatch(pool: PoolRec, from: number): void {
+    pool.watchEpoch++;
+    if (!(pool.activeAlloc + pool.staleRam > pool.maxRam)) return;
+    let windowEnd = this.maxTicks;
+    for (const c of pool.active) {
+      if (c.status !== C_ACTIVE) continue;
+      windowEnd = Math.min(windowEnd, this.nextMemoryBreak(c, from));
+    }
+    if (windowEnd <= from) windowEnd = from + 1;
+    const last = Math.min(windowEnd, this.maxTicks) - 1;
+    if (last >= from && this.consumedAt(pool, last) > pool.maxRam) {
+      let lo = from;
+      let hi = last;
+      while (lo < hi) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (this.consumedAt(pool, mid) > pool.maxRam) hi = mid;
+        else lo = mid + 1;
+      }
+      this.pushEvent(lo, EV_MEM, null, pool);
+    } else {
+      this.pushEvent(windowEnd, EV_MEM, null, pool);
+    }
+  }
+
+  private nextMemoryBreak(c: ContRec, from: number): number {
+    const last = timedOps(c) - 1;
+    let k = Math.min(c.curOp, last);
+    while (k > 0 && opStart(c, k) > from) k--;
+    while (k < last && opEnd(c, k) < from) k++;
+    const finalOp = k === last;
+    let next = finalOp ? opEnd(c, k) : opEnd(c, k) + 1;
+    const phase = opStart(c, k) + opIo(c, k);
+    if (phase > from && phase < next) next = phase;
+    return Math.max(next, from + 1);
+  }
+
+  // ---------------------------------------------------------------- timeouts
+
+  private isTimeoutCheck(t: number): boolean {
+    return t % this.tps === 0 || t === this.maxTicks - 1;
+  }
+
+  private nextTimeoutCheck(): number {
+    if (this.timeoutTicks < 0) return Infinity;
+    const oldest = this.oldestOutstanding();
+    if (!oldest) return Infinity;
+    const due = Math.max(oldest.arrivalTick + this.timeoutTicks + 1, this.now + 1);
+    const aligned = Math.ceil(due / this.tps) * this.tps;
+    return Math.min(aligned, Math.max(due, this.maxTicks - 1));
+  }
+
+  private oldestOutstanding(): PipeRec | undefined {
+    while (this.outstandingHead < this.outstanding.length) {
+      const p = this.outstanding[this.outstandingHead] as PipeRec;
+      if (p.status === PIPE_ACTIVE && !p.allDone) return p;
+      this.outstandingHead++;
+    }
+    return undefined;
+  }
+
+  private applyTimeouts(t: number): void {
+    for (let i = this.outstandingHead; i < this.outstanding.length; i++) {
+      const p = this.outstanding[i] as PipeRec;
+      if (t - p.arrivalTick <= this.timeoutTicks) break;
+      if (p.status !== PIPE_ACTIVE || p.allDone) continue;
+      p.status = PIPE_TIMED_OUT;
+      this.timeoutsByPrio[p.prio] = (this.timeoutsByPrio[p.prio] as number) + 1;
+      for (let g = p.firstOp; g < p.firstOp + p.size; g++) {
+        const seq = this.ops.container[g] as number;
+        const c = seq > 0 ? this.live.get(seq) : undefined;
+        if (this.ops.state[g] !== OP_ASSIGNED || !c || c.status !== C_ACTIVE) continue;
+        this.touch(c.pool, t);
+        this.kill(c, t, 'timeout', c.pool.done);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private nextArrivalTick(): number {
+    return this.nextSpec < this.specs.length ? (this.deliverTicks[this.nextSpec] as number) : Infinity;
+  }
+
+  private wakeAtTick(t: number): void {
+    if (t < this.maxTicks) this.wakes.push(t);
+  }
+
+  /** Adds a container's resource use to the utilisation totals (once, when it lets go of them). */
+  private account(c: ContRec): void {
+    const end = Math.min(c.releasedTick, this.maxTicks - 1);
+    const held = end - c.createdTick + 1;
+    if (held <= 0) return;
+    this.cpuTicksHeld += c.cpu * held;
+    this.ramTicksHeld += c.ram * held;
+    this.ramTicksUsed += this.memoryIntegral(c, end);
+    const slice = this.maxTicks / 10;
+    for (let b = 0; b < 10; b++) {
+      const lo = Math.max(c.createdTick, b * slice);
+      const hi = Math.min(end + 1, (b + 1) * slice);
+      if (hi > lo) this.cpuTimeline[b] = (this.cpuTimeline[b] as number) + c.cpu * (hi - lo);
+    }
+  }
+
+  private memoryIntegral(c: ContRec, end: number): number {
+    let total = 0;
+    for (let k = 0; k < timedOps(c); k++) {
+      const start = opStart(c, k);
+      if (start > end) break;
+      const stop = Math.min(opEnd(c, k), end);
+      const ticks = stop - start + 1;
+      const s = this.ops.spec(c.ops[k] as number);
+      if (s.memoryGb !== null) total += s.memoryGb * ticks;
+      else {
+        const io = Math.min(opIo(c, k), ticks);
+        total += (this.tick * 20 * io * (io + 1)) / 2 + s.storageReadGb * (ticks - io);
+      }
+    }
+    return total;
+  }
+
+  poolConsumedRam(pool: PoolRec): number {
+    const t = this.now - 1;
+    let total = pool.staleRam;
+    for (const c of pool.active) if (c.status === C_ACTIVE && c.createdTick <= t) total += memoryAt(this.ops, c, t, this.tick);
+    return total;
+  }
+
+  private findOperator(id: string): number | undefined {
+    const slash = id.indexOf('/');
+    if (slash < 0) return undefined;
+    const p = this.pipes.get(id.slice(0, slash));
+    return p ? operatorByName(this.ops, p, id.slice(slash + 1)) : undefined;
+  }
+
+  private findContainer(id: string): ContRec | undefined {
+    if (!/^c[1-9][0-9]*$/.test(id)) return undefined;
+    return this.live.get(Number(id.slice(1)));
+  }
+
+  private createContext(): PolicyContext {
+    const sim = this;
+    const p = this.params;
+    const simParams: SimulationParams = Object.freeze({
+      ticksPerSecond: p.ticks_per_second,
+      durationSeconds: p.duration,
+      totalTicks: this.maxTicks,
+      numPools: p.num_pools,
+      cpusPerPool: p.cpus_per_pool,
+      ramGbPerPool: p.ram_gb_per_pool,
+      multiOperatorContainers: p.multi_operator_containers,
+      allowMemoryOvercommit: p.allow_memory_overcommit,
+      maxJobSeconds: p.max_job_seconds,
+    });
+    const poolViews: readonly PoolView[] = Object.freeze(this.pools.map((pool) => poolView(pool, this)));
+    const state: Record<string, unknown> = {};
+    let pendingWakes = 0;
+    return Object.freeze({
+      get now(): number {
+        return sim.now;
+      },
+      params: simParams,
+      pools: poolViews,
+      get suspended(): readonly ContainerView[] {
+        return sim.suspendedView;
+      },
+      state,
+      activePipelines(): PipelineView[] {
+        const out: PipelineView[] = [];
+        for (let i = sim.outstandingHead; i < sim.outstanding.length; i++) {
+          const pipe = sim.outstanding[i] as PipeRec;
+          if (pipe.status === PIPE_ACTIVE && !pipe.allDone) out.push(pipelineView(pipe, sim));
+        }
+        return out;
+      },
+      pipeline(id: string): PipelineView | undefined {
+        const pipe = typeof id === 'string' ? sim.pipes.get(id) : undefined;
+        return pipe ? pipelineView(pipe, sim) : undefined;
+      },
+      operator(id: string): OperatorView | undefined {
+        const g = typeof id === 'string' ? sim.findOperator(id) : undefined;
+        return g === undefined ? undefined : opView(g, sim);
+      },
+      container(id: string): ContainerView | undefined {
+        const c = typeof id === 'string' ? sim.findContainer(id) : undefined;
+        return c ? containerView(c, sim) : undefined;
+      },
+      setBoundaryCalls(enabled: boolean): void {
+        sim.boundaryCalls = enabled !== false;
+      },
+      wakeAt(tick: number): void {
+        if (typeof tick !== 'number' || Number.isNaN(tick)) throw new TypeError(`wakeAt needs a tick number, got ${String(tick)}`);
+        const t = Math.max(Math.ceil(tick), sim.now + 1);
+        if (t >= sim.maxTicks) return;
+        if (++pendingWakes > MAX_PENDING_WAKES) throw new RangeError(`more than ${MAX_PENDING_WAKES} wakeAt requests`);
+        sim.wakes.push(t);
+      },
+      random(): number {
+        return sim.random.next();
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- report
+
+  private report(ms: number): { stats: EudoxiaStats; extra: ExtraStats; invalid: DecisionError[]; logs: string[] } {
+    // Containers still holding resources at the end count until the last tick.
+    for (const pool of this.pools) {
+      for (const c of pool.active) if (c.status === C_ACTIVE) this.accountOpen(c);
+      for (const c of pool.suspending) if (c.status === C_SUSPENDING) this.accountOpen(c);
+    }
+    const tps = this.tps;
+    const duration = this.params.duration;
+    const cat = (arrivals: number, latencies: number[], timeouts: number): CategoryStats => ({
+      arrival_count: arrivals,
+      completion_count: latencies.length,
+      timeout_count: timeouts,
+      mean_latency_seconds: latencies.length ? mean(latencies) / tps : null,
+      p99_latency_seconds: latencies.length ? percentile(latencies, 99) / tps : null,
+    });
+    const [lq, li, lb] = this.latenciesByPrio as [number[], number[], number[]];
+    const all = ([] as number[]).concat(lq, li, lb);
+    const timeoutsAll = this.timeoutsByPrio.reduce((a, b) => a + b, 0);
+    const stats: EudoxiaStats = {
+      pipelines_created: this.created,
+      containers_completed: this.containersCompleted,
+      throughput: this.containersCompleted / duration,
+      p99_latency: this.tickTimes.length ? percentile(this.tickTimes, 99) / tps : null,
+      assignments: this.assignments,
+      suspensions: this.suspensions,
+      failures: this.failures,
+      failure_error_counts: { ...this.errorCounts },
+      pipelines_all: cat(this.created, all, timeoutsAll),
+      pipelines_query: cat(this.arrivalsByPrio[0] as number, lq, this.timeoutsByPrio[0] as number),
+      pipelines_interactive: cat(this.arrivalsByPrio[1] as number, li, this.timeoutsByPrio[1] as number),
+      pipelines_batch: cat(this.arrivalsByPrio[2] as number, lb, this.timeoutsByPrio[2] as number),
+    };
+    return { stats, extra: this.extraStats(stats, ms), invalid: this.invalid, logs: this.options.logs ?? [] };
+  }
+
+  private accountOpen(c: ContRec): void {
+    c.releasedTick = this.maxTicks - 1;
+    this.account(c);
+  }
+
+  private extraStats(stats: EudoxiaStats, ms: number): ExtraStats {
+    const tps = this.tps;
+    const end = this.maxTicks - 1;
+    const delays: number[][] = [[], [], []];
+    const never = [0, 0, 0];
+    let maxWait = 0;
+    for (const p of this.outstanding) {
+      if (p.firstAssignTick >= 0) {
+        const d = p.firstAssignTick - p.arrivalTick;
+        (delays[p.prio] as number[]).push(d);
+        maxWait = Math.max(maxWait, d);
+      } else {
+        never[p.prio] = (never[p.prio] as number) + 1;
+        maxWait = Math.max(maxWait, end - p.arrivalTick);
+      }
+    }
+    const cats = [stats.pipelines_query, stats.pipelines_interactive, stats.pipelines_batch];
+    const extraCat = (c: CategoryStats, d: number[], n: number): CategoryExtra => ({
+      completion_rate: c.arrival_count ? c.completion_count / c.arrival_count : null,
+      mean_queueing_delay_seconds: d.length ? mean(d) / tps : null,
+      p99_queueing_delay_seconds: d.length ? percentile(d, 99) / tps : null,
+      never_started: n,
+    });
+    const allDelays = ([] as number[]).concat(...delays);
+    const rates = cats.filter((c) => c.arrival_count > 0).map((c) => c.completion_count / c.arrival_count);
+    const totalCpu = this.params.cpus_per_pool * this.params.num_pools * this.maxTicks;
+    const totalRam = this.params.ram_gb_per_pool * this.params.num_pools * this.maxTicks;
+    const slice = this.maxTicks / 10;
+    return {
+      adjusted_latency_seconds: adjustedLatency(cats),
+      adjusted_latency_penalized_seconds: penalizedLatency(cats, this.params.duration),
+      completed_pipelines_per_second: stats.pipelines_all.completion_count / this.params.duration,
+      completion_rate: stats.pipelines_all.arrival_count ? stats.pipelines_all.completion_count / stats.pipelines_all.arrival_count : null,
+      per_category: {
+        all: extraCat(stats.pipelines_all, allDelays, never.reduce((a, b) => a + b, 0)),
+        query: extraCat(stats.pipelines_query, delays[0] as number[], never[0] as number),
+        interactive: extraCat(stats.pipelines_interactive, delays[1] as number[], never[1] as number),
+        batch: extraCat(stats.pipelines_batch, delays[2] as number[], never[2] as number),
+      },
+      max_wait_seconds: maxWait / tps,
+      oom_failures: stats.failure_error_counts['OOM'] ?? 0,
+      timeout_kills: stats.failure_error_counts['timeout'] ?? 0,
+      cpu_allocation: this.cpuTicksHeld / totalCpu,
+      ram_allocation: this.ramTicksHeld / totalRam,
+      ram_consumption: this.ramTicksUsed / totalRam,
+      cpu_allocation_timeline: this.cpuTimeline.map((v) => v / (this.params.cpus_per_pool * this.params.num_pools * slice)),
+      fairness: rates.length ? jainIndex(rates) : null,
+      invalid_decisions: this.invalidCount,
+      policy_calls: this.policyCalls,
+      events: this.eventCount,
+      simulation_ms: ms,
+    };
+  }
+}
+
+/** Eudoxia's adjusted latency: weighted mean latency over completed pipelines / completion rate; null when none completed. */
+export function adjustedLatency(cats: readonly CategoryStats[]): number | null {
+  let weightedLatency = 0;
+  let weightedCount = 0;
+  let arrivals = 0;
+  let completions = 0;
+  cats.forEach((c, i) => {
+    const w = WEIGHTS[i] as number;
+    if (c.completion_count > 0 && c.mean_latency_seconds !== null) {
+      const wc = w * c.completion_count;
+      weightedLatency += wc * c.mean_latency_seconds;
+      weightedCount += wc;
+    }
+    arrivals += c.arrival_count;
+    completions += c.completion_count;
+  });
+  if (completions === 0) return null;
+  return weightedLatency / weightedCount / (completions / arrivals);
+}
+
+/** Adjusted latency where each of the U unfinished pipelines adds weight w and latency `penalty`. */
+export function penalizedLatency(cats: readonly CategoryStats[], penalty: number): number {
+  let num = 0;
+  let den = 0;
+  cats.forEach((c, i) => {
+    const w = WEIGHTS[i] as number;
+    const unfinished = c.arrival_count - c.completion_count;
+    if (c.completion_count > 0 && c.mean_latency_seconds !== null) num += w * c.completion_count * c.mean_latency_seconds;
+    num += w * unfinished * penalty;
+    den += w * (c.completion_count + unfinished);
+  });
+  return den > 0 ? num / den : 0;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  try {
+    return `thrown value ${JSON.stringify(err)}`;
+  } catch {
+    return 'a thrown value that is not an Error';
+  }
+}
+

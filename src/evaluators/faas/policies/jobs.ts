@@ -1,0 +1,171 @@
+// Waiting-queue bookkeeping shared by the priority-family policies: jobs are groups of operators
+// of one pipeline waiting for a container, with what their last container had if they are
+// retries or resumptions.
+import type { ContainerView, OperatorState, OperatorView, PipelineView, PolicyContext, Priority, ResultView } from '../policy-api';
+
+export interface RetryInfo {
+  ram: number;
+  cpu: number;
+  /** null for a job resumed after suspension. */
+  error: string | null;
+}
+
+export interface Job {
+  priority: Priority;
+  ops: OperatorView[];
+  retry: RetryInfo | undefined;
+}
+
+function pipelineOf(job: Job): string {
+  return (job.ops[0] as OperatorView).pipelineId;
+}
+
+export const PRIORITY_ORDER: readonly Priority[] = ['QUERY', 'INTERACTIVE', 'BATCH_PIPELINE'];
+
+const ASSIGNABLE: readonly OperatorState[] = ['PENDING', 'FAILED'];
+
+/** A FIFO of jobs; taking from the front is O(1) so long queues stay cheap. */
+export class JobQueue {
+  private items: Job[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  /** The job at position `i` from the front. */
+  at(i: number): Job | undefined {
+    return this.items[this.head + i];
+  }
+
+  push(job: Job): void {
+    this.items.push(job);
+  }
+
+  /** Removes and returns the first `n` jobs. */
+  takeFront(n: number): Job[] {
+    const taken = this.items.slice(this.head, this.head + n);
+    this.head += taken.length;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return taken;
+  }
+}
+
+export interface JobQueues {
+  /** One FIFO per priority, highest first. */
+  queues: Record<Priority, JobQueue>;
+  /** Queued jobs by pipeline id, so a pipeline's work is never queued twice. */
+  queued: Map<string, Job[]>;
+  /** Jobs of containers being suspended, by container id, re-queued once the suspension ends. */
+  suspending: Map<string, Job>;
+}
+
+export function newJobQueues(): JobQueues {
+  return { queues: { QUERY: new JobQueue(), INTERACTIVE: new JobQueue(), BATCH_PIPELINE: new JobQueue() }, queued: new Map(), suspending: new Map() };
+}
+
+export function enqueue(q: JobQueues, job: Job): void {
+  q.queues[job.priority].push(job);
+  const id = pipelineOf(job);
+  const jobs = q.queued.get(id);
+  if (jobs) jobs.push(job);
+  else q.queued.set(id, [job]);
+}
+
+/** Removes the first `n` jobs of a queue (the ones a pass looked at). */
+export function dequeueFront(q: JobQueues, priority: Priority, n: number): void {
+  if (n === 0) return;
+  for (const job of q.queues[priority].takeFront(n)) {
+    const id = pipelineOf(job);
+    const jobs = q.queued.get(id);
+    if (!jobs) continue;
+    if (jobs.length === 1) q.queued.delete(id);
+    else jobs.splice(jobs.indexOf(job), 1);
+  }
+}
+
+function isQueued(q: JobQueues, op: OperatorView): boolean {
+  const jobs = q.queued.get(op.pipelineId);
+  return jobs !== undefined && jobs.some((j) => j.ops.includes(op));
+}
+
+/**
+ * Queues the runnable work of newly arrived pipelines and of pipelines that just had results:
+ * one job per pipeline with every assignable operator (multi-operator containers) or one job per
+ * ready operator. Failed operators carry their last container's size for the retry.
+ */
+export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly ResultView[], arrivals: readonly PipelineView[]): void {
+  if (arrivals.length === 0 && results.length === 0) return;
+  const pipelines = new Map<string, PipelineView>();
+  for (const p of arrivals) pipelines.set(p.id, p);
+  let failed = false;
+  for (const r of results) {
+    if (r.error !== null) failed = true;
+    let last = '';
+    for (const op of r.operators) {
+      const id = op.pipelineId;
+      if (id === last || pipelines.has(id)) continue;
+      last = id;
+      const p = ctx.pipeline(id);
+      if (p) pipelines.set(id, p);
+    }
+  }
+  const multi = ctx.params.multiOperatorContainers;
+  for (const p of pipelines.values()) {
+    if (p.status !== 'active') continue;
+    let ops = p.opsIn(ASSIGNABLE, !multi);
+    if (q.queued.has(p.id)) ops = ops.filter((op) => !isQueued(q, op));
+    if (ops.length === 0) continue;
+    if (multi) enqueue(q, { priority: p.priority, ops, retry: failed ? retryOf(results, ops[0] as OperatorView) : undefined });
+    else for (const op of ops) enqueue(q, { priority: p.priority, ops: [op], retry: failed ? retryOf(results, op) : undefined });
+  }
+}
+
+/** The size of the last failed container (among `results`) that held `op` unfinished, if any. */
+function retryOf(results: readonly ResultView[], op: OperatorView): RetryInfo | undefined {
+  if (op.state === 'COMPLETED') return undefined;
+  for (let i = results.length - 1; i >= 0; i--) {
+    const r = results[i] as ResultView;
+    if (r.error !== null && r.operators.includes(op)) return { ram: r.ram, cpu: r.cpu, error: r.error };
+  }
+  return undefined;
+}
+
+/** Remembers containers being suspended and re-queues those whose suspension has finished. */
+export function trackSuspensions(ctx: PolicyContext, q: JobQueues): void {
+  for (const pool of ctx.pools) {
+    for (const c of pool.suspending) {
+      const ops = incompleteOps(ctx, c);
+      if (ops.length) q.suspending.set(c.id, { priority: c.priority, ops, retry: { ram: c.ram, cpu: c.cpu, error: null } });
+    }
+  }
+  for (const c of ctx.suspended) {
+    const job = q.suspending.get(c.id);
+    if (!job) continue;
+    q.suspending.delete(c.id);
+    enqueue(q, job);
+  }
+}
+
+function incompleteOps(ctx: PolicyContext, c: ContainerView): OperatorView[] {
+  const out: OperatorView[] = [];
+  for (const id of c.operators) {
+    const op = ctx.operator(id);
+    if (op && op.state !== 'COMPLETED') out.push(op);
+  }
+  return out;
+}
+
+/**
+ * True when the job's operators can still be placed (a queued job goes stale when its pipeline
+ * timed out or its operators were placed by another job). Checking that each is still assignable
+ * is enough: when a job is queued, every parent of its operators is COMPLETED (a final state) or
+ * is itself an earlier operator of the job.
+ */
+export function stillRunnable(job: Job): boolean {
+  for (const op of job.ops) if (!op.assignable) return false;
+  return true;
+}
