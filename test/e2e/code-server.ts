@@ -55,7 +55,7 @@ export async function startCodeServer(vsix: string): Promise<Session> {
   const workspace = join(base, 'workspace');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  cpSync(join(repoRoot, 'examples', 'bin-packing'), join(workspace, 'bin-packing'), { recursive: true });
+  cpSync(join(repoRoot, 'examples', 'faas'), join(workspace, 'faas'), { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'security.workspace.trust.enabled': false, 'editor.codeLens': true, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true }),

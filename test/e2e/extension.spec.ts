@@ -38,14 +38,14 @@ async function reviewFrame(page: Page): Promise<Frame> {
 
 test('evolve, review, accept and undo in code-server', async ({ page }) => {
   const s = session();
-  const file = join(s.workspace, 'bin-packing', 'heuristic.js');
+  const file = join(s.workspace, 'faas', 'priority.ts');
   const original = readFileSync(file, 'utf8');
   await page.goto(`${s.url}?folder=${encodeURIComponent(s.workspace)}`);
   await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
 
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'bin-packing' }).click();
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'heuristic.js' }).click();
-  await expect(page.locator('.tab', { hasText: 'heuristic.js' })).toBeVisible();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' }).click();
+  await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
 
   // The server scores the file on open; CodeLens shows the score.
   await expect(page.locator('.codelens-decoration', { hasText: /Score −?-?\d/ }).first()).toBeVisible({ timeout: 90_000 });
@@ -68,7 +68,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   await expect(after.locator('.badge.accepted').first()).toBeVisible();
 
   // One Ctrl+Z in the editor undoes the whole accept; saving writes the original back.
-  await page.getByRole('tab', { name: /^heuristic\.js(?! ↔)/ }).first().click();
+  await page.getByRole('tab', { name: /^priority\.ts(?! ↔)/ }).first().click();
   await expect(page.locator('.editor-group-container.active .monaco-editor.focused')).toBeVisible();
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+s');

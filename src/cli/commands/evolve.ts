@@ -6,6 +6,7 @@ import type { RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
+import { BROKER_URL_ENV } from '../../distributed/broker-url';
 import { compose } from '../../server/compose';
 import { ExitCode, UserError } from '../errors';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
@@ -17,6 +18,7 @@ interface OutputFlags {
   json?: boolean;
   quiet?: boolean;
   runsDir?: string;
+  broker?: string | boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -29,7 +31,8 @@ function addRunFlags(cmd: Command): Command {
     .option('--stagnation <candidates>', 'stop after this many candidates without a new best')
     .option('--json', 'print one JSON object per event on stdout, and a summary at the end')
     .option('-q, --quiet', 'print only the summary')
-    .option('--runs-dir <dir>', 'where runs are stored (default ./.policy-evolver/runs)');
+    .option('--runs-dir <dir>', 'where runs are stored (default ./.policy-evolver/runs)')
+    .option('--broker [url]', `evaluate on workers attached to a RabbitMQ broker, amqp://user:password@host:5672/vhost (without a URL: ${BROKER_URL_ENV})`);
 }
 
 export function registerEvolveCommands(program: Command): void {
@@ -54,7 +57,10 @@ export function registerEvolveCommands(program: Command): void {
       .option('--aggregate <rule>', 'per-workload score aggregation: mean, median, last, min, weighted')
       .option('--no-cascade', 'evaluate every candidate on the full search set')
       .option('--cascade-margin <fraction>', 'how close to the island best a cheap score must be to continue (default 0.1)')
-      .option('--config <file.json>', 'run settings as JSON (flags win)'),
+      .option('--config <file.json>', 'run settings as JSON (flags win)')
+      .option('--experiment <name>', 'with --broker: queue prefix shared with the workers (default "default")')
+      .option('--remote-samplers', 'with --broker: generate candidates on remote samplers too (worker --samplers N)')
+      .option('--max-attempts <n>', 'with --broker: deliveries of a task before it is dead-lettered and its candidate fails (default 3)'),
   ).action(async (file: string, flags: EvolveFlags & OutputFlags) => {
     const path = resolve(file);
     if (!existsSync(path)) throw new UserError(`file not found: ${file}`);
@@ -79,6 +85,7 @@ export function registerEvolveCommands(program: Command): void {
     const dir = findRunDir(run, flags.runsDir);
     const { state, store, skipped } = loadRun(dir);
     store.close();
+    if (flags.broker !== undefined && !state.config.broker) throw new UserError(`run ${state.runId} did not use a broker, so it resumes locally: drop --broker`);
     const budget = buildBudget(flags, state.config.budget);
     if (skipped) process.stderr.write(`note: skipped ${skipped} damaged journal line(s) (a crash cut the last write)\n`);
     await execute(flags, state.config, (handles, signal) => resumeRun(dir, budget, handles, signal));
@@ -88,7 +95,9 @@ export function registerEvolveCommands(program: Command): void {
 async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: Awaited<ReturnType<typeof compose>>['handles'], signal: AbortSignal) => Promise<ActiveRun>): Promise<void> {
   const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
   const sink = createProgressSink(mode);
-  const composed = await compose(config, (e) => sink.onEvent(e), (message) => sink.onEvent({ kind: 'log', level: 'warn', message }));
+  // A broker URL given on the command line reaches the composition root like any other secret, never the journal.
+  const secret = (name: string): string | undefined => (name === BROKER_URL_ENV && typeof flags.broker === 'string' ? flags.broker : process.env[name]);
+  const composed = await compose(config, (e) => sink.onEvent(e), (message) => sink.onEvent({ kind: 'log', level: 'warn', message }), secret);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
