@@ -135,11 +135,11 @@ test('an LLM run improves the program, journals tokens and cost, exports RL grou
 
   // The CLI command writes the same groups as JSONL.
   const out = join(mkdtempSync(join(tmpdir(), 'pe-rl-')), 'rl.jsonl');
-  const cli = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-harness.ts'), 'export-rl', live.dir, '-o', out], { encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'export-rl', live.dir, '-o', out], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stderr, new RegExp(`^wrote ${groups.length} prompt groups? with ${responses.length} responses? to `));
   assert.deepEqual(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown), JSON.parse(JSON.stringify(groups)));
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'cli-harness.ts'), 'export-rl', live.dir, '--reward', 'money'], { encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'export-rl', live.dir, '--reward', 'money'], { encoding: 'utf8' });
   assert.equal(bad.stderr, "policy-evolver: --reward must be improvement, score or delta (got 'money')\n");
 
   // Offline replay of the cassette: the same journal, event for event.
