@@ -26,6 +26,19 @@ export interface RunConfig {
   eliteSize: number;
   exploitation: number;
   inspirations: number;
+  /** Set when evaluations (and optionally generation) run on workers attached to a RabbitMQ broker. */
+  broker?: BrokerSettings;
+}
+
+export interface BrokerSettings {
+  /** Broker URL without its password: credentials come from the command line or POLICY_EVOLVER_BROKER_URL each time. */
+  url?: string;
+  /** Queue prefix shared by the run and its workers. */
+  experiment: string;
+  /** Generation requests go to remote samplers instead of a generator in this process. */
+  remoteSamplers: boolean;
+  /** Deliveries of one task before it is dead-lettered and its candidate counted as failed. */
+  maxAttempts: number;
 }
 
 export interface Budget {

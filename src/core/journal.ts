@@ -76,11 +76,6 @@ export class RunStore {
     return readFileSync(join(this.dir, 'sources', hash), 'utf8');
   }
 
-  readConfig(): RunConfig {
-    const parsed = JSON.parse(readFileSync(join(this.dir, 'run.json'), 'utf8')) as { config: RunConfig };
-    return parsed.config;
-  }
-
   read(): JournalContents {
     return readJournal(join(this.dir, 'journal.jsonl'));
   }

@@ -1,6 +1,10 @@
 // The CLI's composition root: evaluator, sandbox pool, evaluation pool and generator for a run config.
 import { dirname, join } from 'node:path';
 import { LocalEvaluationPool } from '../core/local-pool';
+import { BrokerEvaluationPool } from '../distributed/broker-pool';
+import type { BrokerCoordinator } from '../distributed/coordinator';
+import { connectRunBroker } from '../distributed/run-broker';
+import { BrokerSamplerPool } from '../distributed/sampler-pool';
 import type { RunConfig } from '../core/journal-events';
 import type { RunHandles } from '../core/run-session';
 import type { Evaluator, TokenUsage } from '../core/types';
@@ -66,12 +70,25 @@ export async function compose(
     await close();
     throw new UserError((err as Error).message);
   }
-  const pool = new LocalEvaluationPool(evaluator, config.evaluationConcurrency);
+  // With a broker, evaluations (and, if asked, generation) run on attached workers; local is the default.
+  let coordinator: BrokerCoordinator | undefined;
+  if (config.broker) {
+    const notify = (level: 'info' | 'warn', message: string): void => (onEvent ? onEvent({ kind: 'log', level, message }) : log?.(message));
+    try {
+      coordinator = await connectRunBroker(config.broker, { baseDir: dirname(config.file), secret, notify });
+    } catch (err) {
+      await close();
+      throw err instanceof UserError ? err : new UserError(`broker: ${(err as Error).message}`);
+    }
+  }
+  const broker = coordinator;
+  const pool = broker ? new BrokerEvaluationPool(broker, config.evaluationConcurrency) : new LocalEvaluationPool(evaluator, config.evaluationConcurrency);
   const handles: RunHandles = {
     evaluator: evaluator.info,
     workloads,
     pool,
     async makeGenerator(onUsage: (usage: TokenUsage) => void) {
+      if (broker && config.broker?.remoteSamplers) return new BrokerSamplerPool(broker, config.generator, evaluator.info.domain, onUsage);
       try {
         return await generatorFactoryFn(config.generator.options, {
           promptsDir: join(findPackageRoot(), 'prompts'),
@@ -86,5 +103,11 @@ export async function compose(
     },
     ...(onEvent ? { onEvent } : {}),
   };
-  return { evaluator, handles, close };
+  const closeAll = broker
+    ? async () => {
+        await broker.close();
+        await close();
+      }
+    : close;
+  return { evaluator, handles, close: closeAll };
 }

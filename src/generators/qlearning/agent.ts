@@ -54,11 +54,15 @@ export class QAgent {
     return this.table.get(state)?.get(action)?.q ?? this.params.initialQ;
   }
 
-  /** UCB1: untried actions first (ties broken at random), then Q + c*sqrt(ln N / n). */
-  selectUcb(state: string, actions: string[], rng: Rng): string {
+  /**
+   * UCB1: untried actions first (`preferred` before the others, the rest at random), then
+   * Q + c*sqrt(ln N / n).
+   */
+  selectUcb(state: string, actions: string[], rng: Rng, preferred?: string): string {
     const total = this.visits.get(state) ?? 0;
     const row = this.table.get(state);
     const untried = actions.filter((a) => !row?.get(a)?.n);
+    if (preferred !== undefined && untried.includes(preferred)) return preferred;
     if (untried.length) return rng.pick(untried);
     let best: string[] = [];
     let bestValue = -Infinity;

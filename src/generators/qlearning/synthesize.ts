@@ -6,13 +6,12 @@
 // budget (a time budget only decides where the same sequence stops).
 import { rngFor } from '../../core/rng';
 import { faultsTolerated, type FaultModel, type Protocol } from '../../evaluators/protocol/language/ast';
-import { thresholdCount, STANDARD_THRESHOLDS } from '../../evaluators/protocol/language/expr';
 import { formatProtocol } from '../../evaluators/protocol/language/format';
-import { extendedSettings, type SettingSpec } from '../../evaluators/protocol/model/settings';
+import { defaultSettings, extendedSettings, type SettingSpec } from '../../evaluators/protocol/model/settings';
 import type { CheckLimits } from '../../evaluators/protocol/verdict';
 import { ProtocolVerifier, type ProtocolReport } from '../../evaluators/protocol/verify';
 import { DEFAULT_AGENT, QAgent, type AgentParams, type Transition } from './agent';
-import { Catalogue, PAPER_THRESHOLDS, ruleId, type CatalogueOptions, type RuleChoice, type ThresholdName } from './catalogue';
+import { Catalogue, ruleId, type CatalogueOptions, type RuleChoice } from './catalogue';
 import { SpinOracle, type Oracle, type OracleOutcome } from './oracle';
 
 export interface SynthesisBudget {
@@ -30,8 +29,10 @@ export interface SynthesisOptions {
   agent?: Partial<AgentParams>;
   /** Limits of each Spin run while learning. */
   limits?: CheckLimits;
-  /** Search settings (default: the fault model's defaults). */
+  /** Settings a winner must verify in (default: the fault model's defaults). */
   settings?: SettingSpec[];
+  /** Settings the agent learns from (default: `settings` without failure-free sizes where f = 0, which say nothing about faults). */
+  learningSettings?: SettingSpec[];
   /** Check the winner past the search sizes (N = 5). */
   extended?: boolean;
   extendedLimits?: CheckLimits;
@@ -107,21 +108,27 @@ export class Synthesizer {
   readonly verifier: ProtocolVerifier;
   readonly oracle: Oracle;
   readonly seed: number;
-  private readonly memo = new Map<string, OracleOutcome>();
+  private readonly memo = new Map<string, { rules: RuleChoice[]; outcome: OracleOutcome }>();
   private readonly verified = new Map<string, SynthesizedCandidate>();
   private best: SynthesizedCandidate | undefined;
   private firstVerified: SynthesizedCandidate | undefined;
   private episode = 0;
   private readonly started = Date.now();
   private readonly ffN: number;
+  readonly settings: SettingSpec[];
+  readonly learningSettings: SettingSpec[];
 
   constructor(readonly opts: SynthesisOptions) {
     this.seed = opts.seed ?? 1;
-    this.catalogue = new Catalogue({ fault: opts.fault, ...opts.catalogue });
+    this.settings = opts.settings ?? defaultSettings({ fault: opts.fault });
+    this.learningSettings =
+      opts.learningSettings ?? this.settings.filter((s) => !(s.kind === 'none' && opts.fault !== 'none' && faultsTolerated({ fault: opts.fault }, s.n) === 0 && s.f === undefined));
+    const sizes = [...new Set(this.learningSettings.map((s) => s.n))].sort((a, b) => a - b);
+    this.catalogue = new Catalogue({ fault: opts.fault, learningSizes: sizes, ...opts.catalogue });
     this.agent = new QAgent({ ...DEFAULT_AGENT, ...opts.agent });
     this.verifier = opts.verifier ?? new ProtocolVerifier();
-    this.oracle = opts.oracle ?? new SpinOracle(this.verifier, opts.fault, opts.limits ?? DEFAULT_LIMITS, opts.settings);
-    const ffs = (opts.settings ?? []).filter((s) => s.kind === 'none').map((s) => s.n);
+    this.oracle = opts.oracle ?? new SpinOracle(this.verifier, opts.fault, opts.limits ?? DEFAULT_LIMITS, this.learningSettings);
+    const ffs = this.learningSettings.filter((s) => s.kind === 'none').map((s) => s.n);
     this.ffN = ffs.length ? Math.max(...ffs) : 4;
   }
 
@@ -131,6 +138,11 @@ export class Synthesizer {
 
   get bestCandidate(): SynthesizedCandidate | undefined {
     return this.best;
+  }
+
+  /** Every table evaluated so far, with its outcome. */
+  evaluatedCandidates(): { key: string; rules: RuleChoice[]; outcome: OracleOutcome }[] {
+    return [...this.memo.entries()].map(([key, v]) => ({ key, ...v }));
   }
 
   get verifiedCandidates(): SynthesizedCandidate[] {
@@ -152,10 +164,10 @@ export class Synthesizer {
   async evaluate(rules: RuleChoice[], signal?: AbortSignal): Promise<OracleOutcome> {
     const key = this.catalogue.stateKey(rules);
     const hit = this.memo.get(key);
-    if (hit) return hit;
+    if (hit) return hit.outcome;
     const outcome = await this.oracle.evaluate(this.catalogue.toProtocol(rules), signal);
     // Cancelled checks say nothing about the candidate.
-    if (!(outcome.failure?.reason === 'cancelled' || signal?.aborted)) this.memo.set(key, outcome);
+    if (!(outcome.failure?.reason === 'cancelled' || signal?.aborted)) this.memo.set(key, { rules: [...rules], outcome });
     if (outcome.verified) this.recordVerified(rules, key, outcome);
     return outcome;
   }
@@ -184,7 +196,9 @@ export class Synthesizer {
         break;
       }
       const ids = allowed.map((a) => a.id);
-      const id = greedy ? this.agent.selectGreedy(state, ids, rng) : this.agent.selectUcb(state, ids, rng);
+      // A table that may stop is evaluated the first time it is reached, so every complete table
+      // the agent builds teaches it something.
+      const id = greedy ? this.agent.selectGreedy(state, ids, rng) : this.agent.selectUcb(state, ids, rng, 'STOP');
       const action = allowed.find((a) => a.id === id) as (typeof allowed)[number];
       if (action.kind === 'stop') {
         outcome = await this.evaluate(rules, signal);
@@ -214,21 +228,11 @@ export class Synthesizer {
     };
   }
 
-  /** Thresholds that coincide with `from` at every search setting, so the search cannot tell them apart. */
-  private equivalents(from: ThresholdName): ThresholdName[] {
-    if (from === 'sender') return [from];
-    const settings = this.opts.settings ?? [3, 4].map((n) => ({ kind: 'none' as const, n }));
-    const ns = [...new Set(settings.map((s) => s.n))];
-    const value = (t: ThresholdName): string => ns.map((n) => thresholdCount(STANDARD_THRESHOLDS[t as Exclude<ThresholdName, 'sender'>] as NonNullable<(typeof STANDARD_THRESHOLDS)[string]>, { N: n, f: faultsTolerated({ fault: this.opts.fault }, n) })).join(',');
-    const mine = value(from);
-    return [from, ...PAPER_THRESHOLDS.filter((t) => t !== from && value(t) === mine)];
-  }
-
   /** Variants of a rule set whose thresholds the search sizes cannot distinguish (original first). */
   thresholdVariants(rules: RuleChoice[], cap = 24): RuleChoice[][] {
     let out: RuleChoice[][] = [[]];
     for (const r of rules) {
-      const alts = this.equivalents(r.from);
+      const alts = this.catalogue.equivalents(r.from);
       const next: RuleChoice[][] = [];
       for (const prefix of out) for (const a of alts) if (next.length < cap) next.push([...prefix, { ...r, from: a }]);
       out = next;
@@ -261,41 +265,36 @@ export class Synthesizer {
     return cur;
   }
 
-  async run(): Promise<SynthesisResult> {
-    const { signal, onProgress } = this.opts;
-    const budget = this.opts.budget ?? {};
-    const maxEpisodes = budget.episodes ?? 4000;
-    const timeMs = budget.timeMs ?? 10 * 60_000;
-    const patience = budget.patience ?? Infinity;
-    let lastImprovement = 0;
-    let bestKey: string | undefined;
-    let stopReason: SynthesisResult['stopReason'] = 'episodes';
+  /** Runs learning episodes until a budget runs out; returns why it stopped. */
+  async learn(limits: { episodes: number; until: number; patience?: number }, signal?: AbortSignal, onProgress?: (p: SynthesisProgress) => void): Promise<SynthesisResult['stopReason']> {
+    const target = this.episode + limits.episodes;
+    let lastImprovement = this.episode;
+    let bestKey = this.best?.key;
     let lastReport = 0;
-    // Leave room for the optimisation episode inside a time budget.
-    const learnUntil = this.started + timeMs * (this.opts.extended === false ? 0.9 : 0.6);
-    while (this.episode < maxEpisodes) {
-      if (signal?.aborted) {
-        stopReason = 'cancelled';
-        break;
-      }
-      if (Date.now() >= learnUntil) {
-        stopReason = 'time';
-        break;
-      }
-      if (this.best && this.episode - lastImprovement >= patience) {
-        stopReason = 'patience';
-        break;
-      }
+    while (this.episode < target) {
+      if (signal?.aborted) return 'cancelled';
+      if (Date.now() >= limits.until) return 'time';
+      if (this.best && limits.patience !== undefined && this.episode - lastImprovement >= limits.patience) return 'patience';
       await this.runEpisode(false, signal);
       if (this.best && this.best.key !== bestKey) {
         bestKey = this.best.key;
         lastImprovement = this.episode;
       }
-      if (onProgress && (Date.now() - lastReport > 1000 || this.episode === maxEpisodes)) {
+      if (onProgress && (Date.now() - lastReport > 1000 || this.episode === target)) {
         lastReport = Date.now();
         onProgress(this.progress('learning'));
       }
     }
+    return signal?.aborted ? 'cancelled' : 'episodes';
+  }
+
+  async run(): Promise<SynthesisResult> {
+    const { signal, onProgress } = this.opts;
+    const budget = this.opts.budget ?? {};
+    const timeMs = budget.timeMs ?? 10 * 60_000;
+    // Leave room for the optimisation episode inside a time budget.
+    const until = this.started + timeMs * (this.opts.extended === false ? 0.9 : 0.6);
+    let stopReason = await this.learn({ episodes: budget.episodes ?? 4000, until, ...(budget.patience !== undefined ? { patience: budget.patience } : {}) }, signal, onProgress);
     const learningMs = Date.now() - this.started;
     onProgress?.(this.progress('optimizing', 'greedy rollout, rule removal, generalisation, certification'));
 
@@ -306,37 +305,48 @@ export class Synthesizer {
     let certified: ProtocolReport | undefined;
     if (chosen && !signal?.aborted) {
       chosen = await this.simplify(chosen, signal);
-      if (this.opts.extended !== false) {
-        const ext = extendedSettings({ fault: this.opts.fault });
-        const extLimits = this.opts.extendedLimits ?? { timeMs: Math.max(30_000, Math.min(240_000, this.started + timeMs - Date.now())), memoryMb: 4096 };
-        // Among variants the search cannot tell apart, prefer one that also holds at N = 5.
-        const pool = [chosen, ...this.verifiedCandidates.filter((c) => c.key !== chosen?.key && !cheaper(costKey(chosen!.outcome, chosen!.rules), costKey(c.outcome, c.rules)))];
-        let fallback: { c: SynthesizedCandidate; r: ProtocolReport } | undefined;
-        outer: for (const base of pool.slice(0, 4)) {
-          for (const rules of this.thresholdVariants(base.rules)) {
-            if (signal?.aborted) break outer;
-            const o = await this.evaluate(rules, signal);
-            if (!o.verified) continue;
-            const cand = this.verified.get(this.catalogue.stateKey(rules)) as SynthesizedCandidate;
-            const r = await this.verifier.verify(this.catalogue.toProtocol(rules), { settings: ext, engine: 'interpreter', limits: extLimits, chart: true, stopAtFirstFailure: true, ...(signal ? { signal } : {}) });
-            fallback ??= { c: cand, r };
-            if (r.verified) {
-              chosen = cand;
-              extended = r;
-              break outer;
-            }
-            // Out of time for more N = 5 checks: keep the first.
-            if (Date.now() > this.started + timeMs) break outer;
+      // The agent learnt with one threshold per class; pick the symbolic thresholds that hold in
+      // every setting and, preferably, past the search sizes too.
+      const ext = this.opts.extended !== false ? extendedSettings({ fault: this.opts.fault }) : [];
+      const extLimits = this.opts.extendedLimits ?? { timeMs: Math.max(30_000, Math.min(240_000, this.started + timeMs - Date.now())), memoryMb: 4096 };
+      const searchLimits = this.opts.limits ?? DEFAULT_LIMITS;
+      const first = chosen;
+      const pool = [first, ...this.verifiedCandidates.filter((c) => c.key !== first.key && !cheaper(costKey(c.outcome, c.rules), costKey(first.outcome, first.rules)))];
+      let fallback: { c: SynthesizedCandidate; r?: ProtocolReport } | undefined;
+      let found = false;
+      outer: for (const base of pool.slice(0, 4)) {
+        for (const rules of this.thresholdVariants(base.rules)) {
+          if (signal?.aborted) break outer;
+          const proto = this.catalogue.toProtocol(rules);
+          const full = await this.verifier.verify(proto, { settings: this.settings, engine: 'interpreter', limits: searchLimits, chart: false, ...(signal ? { signal } : {}) });
+          if (!full.verified) continue;
+          const cand: SynthesizedCandidate = { ...base, rules, key: this.catalogue.stateKey(rules) };
+          if (!ext.length) {
+            chosen = cand;
+            found = true;
+            break outer;
           }
-        }
-        if (!extended && fallback) {
-          chosen = fallback.c;
-          extended = fallback.r;
+          onProgress?.(this.progress('optimizing', `checking ${this.catalogue.stateKey(rules)} past the search sizes`));
+          const r = await this.verifier.verify(proto, { settings: ext, engine: 'interpreter', limits: extLimits, chart: false, stopAtFirstFailure: true, ...(signal ? { signal } : {}) });
+          fallback ??= { c: cand, r };
+          if (r.verified) {
+            chosen = cand;
+            extended = r;
+            found = true;
+            break outer;
+          }
+          // Out of time for more checks past the search sizes: keep the first variant.
+          if (Date.now() > this.started + timeMs) break outer;
         }
       }
+      if (!found && fallback) {
+        chosen = fallback.c;
+        extended = fallback.r;
+      }
       if (this.opts.certify !== false && !signal?.aborted) {
+        onProgress?.(this.progress('optimizing', 'certifying with the compiled model'));
         certified = await this.verifier.verify(this.catalogue.toProtocol(chosen.rules), {
-          ...(this.opts.settings ? { settings: this.opts.settings } : {}),
+          settings: this.settings,
           engine: 'compiled',
           exactReceipts: true,
           limits: this.opts.extendedLimits ?? { timeMs: 240_000, memoryMb: 4096 },
