@@ -6,6 +6,7 @@ import { registerEvolveCommands } from './commands/evolve';
 import { registerExportRlCommands } from './commands/export-rl';
 import { registerFaasCommands } from './commands/faas';
 import { registerLlmCommands } from './commands/llm';
+import { registerProtocolCommands } from './commands/protocol';
 import { registerRunCommands } from './commands/runs';
 import { ExitCode, UserError } from './errors';
 
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerLlmCommands(program);
   registerExportRlCommands(program);
   registerFaasCommands(program);
+  registerProtocolCommands(program);
   return program;
 }
 

@@ -1,11 +1,13 @@
 // Evaluators by name. Remote workers rebuild an evaluator from the name and options a task carries.
 import { createCommandEvaluator } from './command';
 import { createFaasEvaluator } from './faas';
+import { createProtocolEvaluator } from './protocol';
 import type { EvaluatorFactory } from './types';
 
 export const evaluatorFactories: Record<string, EvaluatorFactory> = {
   command: createCommandEvaluator,
   faas: createFaasEvaluator,
+  protocol: createProtocolEvaluator,
 };
 
 export function evaluatorFactory(name: string): EvaluatorFactory {

@@ -1,6 +1,7 @@
 // Generators by name.
 import { createAnthropicGenerator, createLlmGenerator, createOpenAiGenerator } from './llm';
 import { createMutateGenerator } from './mutate';
+import { createQLearningGenerator } from './qlearning';
 import { createReplayGenerator } from './replay';
 import type { GeneratorFactory } from './types';
 
@@ -10,6 +11,7 @@ export const generatorFactories: Record<string, GeneratorFactory> = {
   openai: createOpenAiGenerator,
   anthropic: createAnthropicGenerator,
   replay: createReplayGenerator,
+  qlearning: createQLearningGenerator,
 };
 
 export function generatorFactory(name: string): GeneratorFactory {

@@ -1,0 +1,147 @@
+// One Spin check of a rule table in one setting: build (or reuse) the model, run pan within time
+// and memory limits, classify the outcome, and for a violation replay the shortest trail into a
+// message-sequence chart. Only a complete search without errors is VERIFIED.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildChart } from '../chart';
+import type { ResolvedSetting } from '../model/settings';
+import type { RuleTable } from '../model/table';
+import type { CheckLimits, EngineKind, SettingCheck } from '../verdict';
+import { BuildError, ModelBuilder, type BuiltModel } from './build';
+import { encodeTable, generateModel } from './model';
+import { parsePanOutput, type PanReport } from './pan-output';
+import { runLimited, type RunOutcome } from './process';
+
+export interface CheckOptions {
+  engine: EngineKind;
+  limits: CheckLimits;
+  /** Keep counts so receipts-before-delivery are exact (about twice the states). */
+  exactReceipts?: boolean;
+  /** Replay a violation into a chart. */
+  chart?: boolean;
+  /** Re-run a violated setting breadth-first for the shortest counterexample. */
+  shortest?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Rough state-space scale per setting, for the hash table size (-w). */
+function hashBits(s: ResolvedSetting, memoryMb: number): number {
+  const want = s.kind === 'none' ? 18 : s.n <= 3 ? 18 : s.n === 4 ? (s.kind === 'byz-sender' ? 22 : 20) : s.n === 5 ? 24 : 26;
+  // The table takes 8 bytes a slot; leave most of the memory to the states themselves.
+  const cap = Math.floor(Math.log2((Math.max(32, memoryMb) * 1024 * 1024) / 4 / 8));
+  return Math.max(16, Math.min(want, cap));
+}
+
+function bigSetting(s: ResolvedSetting): boolean {
+  return s.n >= 5 || (s.n === 4 && s.kind !== 'none');
+}
+
+export class SpinHarness {
+  constructor(readonly builder: ModelBuilder = new ModelBuilder()) {}
+
+  modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean): string {
+    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts });
+  }
+
+  async check(table: RuleTable, setting: ResolvedSetting, opts: CheckOptions): Promise<SettingCheck> {
+    const started = Date.now();
+    const base = { setting: setting.id, engine: opts.engine } as const;
+    const finish = (c: Omit<SettingCheck, 'wallMs' | 'setting' | 'engine'>): SettingCheck => ({ ...base, ...c, wallMs: Date.now() - started });
+    if (table.types.length === 0) {
+      // Nothing is ever sent: no model needed to see that the sender's value never arrives.
+      return finish({ verdict: 'VIOLATED', property: 'RB-Validity', detail: 'the table sends no message, so no process other than the sender can ever deliver' });
+    }
+    const exact = !!opts.exactReceipts;
+    const model = this.modelText(table, setting, opts.engine, exact);
+    let built: BuiltModel;
+    const flags = { optimize: opts.engine === 'interpreter' || bigSetting(setting) ? ('O2' as const) : ('O0' as const) };
+    try {
+      // The interpreter is shared by every table of a setting; a compiled model serves one table.
+      built = opts.engine === 'interpreter' ? await this.builder.build(model, flags, opts.signal) : await this.builder.buildTemporary(model, flags, opts.signal);
+    } catch (err) {
+      if (opts.signal?.aborted) return finish({ verdict: 'UNKNOWN', reason: 'cancelled' });
+      const e = err as BuildError;
+      return finish({ verdict: 'INVALID', reason: `${e.message}${e.detail ? `: ${e.detail.split('\n').slice(0, 6).join(' | ')}` : ''}` });
+    }
+    const env = { ...process.env, ...(opts.engine === 'interpreter' ? { PE_TABLE: encodeTable(table) } : {}) };
+    const dir = this.builder.runDir();
+    try {
+      const args = ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb)}`];
+      const run = await runLimited(built.pan, args, { cwd: dir, env, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const report = parsePanOutput(run.stdout);
+      const outcome = classify(run, report, opts.limits);
+      if (outcome.verdict !== 'VIOLATED') return finish(outcome);
+      let chartSource: { dir: string; pan: string; dispose?: () => void } = { dir, pan: built.pan };
+      if (opts.chart && opts.shortest) {
+        const bfs = await this.shortestTrail(model, env, opts, setting);
+        if (bfs) {
+          chartSource = bfs;
+          // The shortest trail may break another property first; report the one the chart shows.
+          outcome.property = bfs.violation.property;
+          outcome.detail = bfs.violation.detail;
+        }
+      }
+      if (opts.chart) {
+        const replay = await runLimited(chartSource.pan, ['-r'], { cwd: chartSource.dir, env: { ...env, PE_TRACE: '1' }, limits: { timeMs: 30_000, memoryMb: opts.limits.memoryMb }, ...(opts.signal ? { signal: opts.signal } : {}) });
+        if (chartSource.dir !== dir) rmSync(chartSource.dir, { recursive: true, force: true });
+        chartSource.dispose?.();
+        if (replay.code === 0 || /@@E /.test(replay.stdout)) {
+          const violation = outcome.property ? { property: outcome.property, detail: outcome.detail ?? '' } : undefined;
+          outcome.chart = buildChart(replay.stdout, table, setting, violation);
+        }
+      }
+      return finish(outcome);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      built.dispose();
+    }
+  }
+
+  /** Breadth-first re-run: the first violation it meets has the shortest trail. */
+  private async shortestTrail(model: string, env: NodeJS.ProcessEnv, opts: CheckOptions, setting: ResolvedSetting): Promise<{ dir: string; pan: string; violation: { property: string; detail: string }; dispose(): void } | undefined> {
+    let built: BuiltModel;
+    try {
+      const flags = { optimize: 'O2' as const, bfs: true };
+      built = opts.engine === 'interpreter' ? await this.builder.build(model, flags, opts.signal) : await this.builder.buildTemporary(model, flags, opts.signal);
+    } catch {
+      return undefined;
+    }
+    const dir = this.builder.runDir();
+    const limits = { timeMs: Math.min(opts.limits.timeMs, 60_000), memoryMb: opts.limits.memoryMb };
+    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb)}`], { cwd: dir, env, limits, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const hasTrail = readdirSync(dir).some((f) => f.endsWith('.trail'));
+    const violation = parsePanOutput(run.stdout).violation;
+    if (!hasTrail || !violation) {
+      rmSync(dir, { recursive: true, force: true });
+      built.dispose();
+      return undefined;
+    }
+    return { dir, pan: join(built.dir, 'pan'), violation, dispose: () => built.dispose() };
+  }
+}
+
+type Outcome = Omit<SettingCheck, 'wallMs' | 'setting' | 'engine'>;
+
+export function classify(run: RunOutcome, report: PanReport, limits: CheckLimits): Outcome {
+  const stats = report.stats;
+  const withStats = (o: Outcome): Outcome => (stats ? { ...o, stats } : o);
+  const metrics = {
+    ...(report.metrics.msgMax !== undefined ? { messagesWorst: report.metrics.msgMax } : {}),
+    ...(report.metrics.msgMin !== undefined ? { messagesBest: report.metrics.msgMin } : {}),
+    ...(report.metrics.rcpMax !== undefined ? { receiptsWorst: report.metrics.rcpMax } : {}),
+    ...(report.metrics.rcpMin !== undefined ? { receiptsBest: report.metrics.rcpMin } : {}),
+  };
+  if (run.aborted) return { verdict: 'UNKNOWN', reason: 'cancelled' };
+  if (report.violation && report.errors > 0) return withStats({ verdict: 'VIOLATED', property: report.violation.property, detail: report.violation.detail });
+  if (run.timedOut) return withStats({ verdict: 'UNKNOWN', reason: `time limit of ${(limits.timeMs / 1000).toFixed(limits.timeMs < 10_000 ? 1 : 0)} s reached before the search finished` });
+  if (report.harnessError) return { verdict: 'INVALID', reason: `harness error: ${report.harnessError}` };
+  if (run.code === 125) return { verdict: 'INVALID', reason: 'could not apply the memory limit (ulimit -v failed)' };
+  if (report.incomplete) return withStats({ verdict: 'UNKNOWN', reason: report.incomplete === 'the memory limit was reached' ? `memory limit of ${limits.memoryMb} MB reached before the search finished` : report.incomplete });
+  if (report.errors > 0) return withStats({ verdict: 'INVALID', reason: 'pan reported an error the harness did not explain (an assertion outside the properties?)' });
+  if (run.code !== 0 || !stats || report.errors < 0) {
+    const tail = (run.stdout + run.stderr).trim().split('\n').slice(-3).join(' | ');
+    return withStats({ verdict: 'UNKNOWN', reason: `pan stopped abnormally (${run.signal ? `signal ${run.signal}` : `exit code ${run.code}`})${tail ? `: ${tail}` : ''}` });
+  }
+  if (/Search not completed/.test(run.stdout)) return withStats({ verdict: 'UNKNOWN', reason: 'pan says the search was not completed' });
+  return withStats({ verdict: 'VERIFIED', metrics });
+}

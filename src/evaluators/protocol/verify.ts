@@ -1,0 +1,171 @@
+// Verifies a protocol across settings, cheapest first, stopping at the first failure; verdicts
+// are cached by the canonical rule table of each setting, so equivalent candidates (reordered
+// rules, renamed types, thresholds that coincide at this N) cost one Spin run.
+import { renderChart, type Chart } from './chart';
+import { faultsTolerated, resilienceOf, type Protocol } from './language/ast';
+import { lockstep, type LockstepResult } from './model/lockstep';
+import { defaultSettings, resolveSetting, settingId, type ResolvedSetting, type SettingSpec } from './model/settings';
+import { canonicalize, instantiate, type RuleTable } from './model/table';
+import { SpinHarness } from './spin/harness';
+import type { CheckLimits, EngineKind, SettingCheck } from './verdict';
+
+export const DEFAULT_LIMITS: CheckLimits = { timeMs: 120_000, memoryMb: 4096 };
+
+export interface VerifyOptions {
+  settings?: SettingSpec[];
+  /** Screening engine; `compiled` builds a model per table (the certification model). */
+  engine?: EngineKind;
+  /** After every setting passes the interpreter, re-run each with the compiled model and exact receipts. */
+  certify?: boolean;
+  limits?: Partial<CheckLimits>;
+  /** Stop at the first VIOLATED or INVALID setting (default true). UNKNOWN does not stop the run. */
+  stopAtFirstFailure?: boolean;
+  chart?: boolean;
+  shortest?: boolean;
+  exactReceipts?: boolean;
+  signal?: AbortSignal;
+  onResult?: (check: SettingCheck) => void;
+}
+
+export interface LockstepSummary extends LockstepResult {
+  n: number;
+}
+
+export interface ProtocolReport {
+  protocol: { name: string; fault: Protocol['fault']; resilience: number };
+  settings: SettingCheck[];
+  /** Failure-free lock-step costs at each N of the checked settings. */
+  lockstep: LockstepSummary[];
+  /** Every requested setting VERIFIED. */
+  verified: boolean;
+  firstFailure?: SettingCheck;
+  spinRuns: number;
+  cacheHits: number;
+}
+
+interface CacheEntry {
+  check: SettingCheck;
+  typeNames: string[];
+  limits: CheckLimits;
+}
+
+/** Verdicts by canonical table; definitive verdicts are reused under any limits, UNKNOWN only under limits no larger. */
+export class VerdictCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  hits = 0;
+
+  get(key: string, limits: CheckLimits, needChart: boolean): CacheEntry | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.check.verdict === 'UNKNOWN' && (limits.timeMs > e.limits.timeMs || limits.memoryMb > e.limits.memoryMb)) return undefined;
+    if (needChart && e.check.verdict === 'VIOLATED' && !e.check.chart) return undefined;
+    this.hits++;
+    return e;
+  }
+
+  set(key: string, entry: CacheEntry): void {
+    if (entry.check.verdict === 'INVALID' || entry.check.reason === 'cancelled') return;
+    this.entries.set(key, entry);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function renameChart(chart: Chart, from: string[], to: string[]): Chart {
+  const map = new Map(from.map((n, i) => [n, to[i] ?? n]));
+  const rename = <T extends { type: string }>(m: T): T => ({ ...m, type: map.get(m.type) ?? m.type });
+  const steps = chart.steps.map((s) => ({
+    ...s,
+    trigger: s.trigger.kind === 'receive' ? { ...s.trigger, msg: rename(s.trigger.msg) } : s.trigger,
+    sent: s.sent.map((x) => ({ ...x, msg: rename(x.msg) })),
+  }));
+  const renamed = { ...chart, steps };
+  return { ...renamed, text: renderChart(renamed) };
+}
+
+export class ProtocolVerifier {
+  spinRuns = 0;
+
+  constructor(
+    readonly harness: SpinHarness = new SpinHarness(),
+    readonly cache: VerdictCache = new VerdictCache(),
+  ) {}
+
+  /** The canonical table of a protocol in a setting, and its cache key. */
+  tableFor(protocol: Protocol, setting: ResolvedSetting): { table: RuleTable; key: string } {
+    return canonicalize(instantiate(protocol, setting), setting);
+  }
+
+  async checkSetting(protocol: Protocol, setting: ResolvedSetting, opts: VerifyOptions & { engine: EngineKind; limits: CheckLimits }): Promise<SettingCheck> {
+    const { table, key } = this.tableFor(protocol, setting);
+    const exact = !!opts.exactReceipts;
+    const cacheKey = `${opts.engine}|${exact ? 'x' : ''}|${setting.id}|${key}`;
+    const typeNames = table.types.map((t) => t.name);
+    const hit = this.cache.get(cacheKey, opts.limits, !!opts.chart);
+    if (hit) {
+      const check = { ...hit.check, cached: true, wallMs: 0 };
+      if (check.chart && hit.typeNames.join() !== typeNames.join()) check.chart = renameChart(check.chart, hit.typeNames, typeNames);
+      return check;
+    }
+    this.spinRuns++;
+    const check = await this.harness.check(table, setting, {
+      engine: opts.engine,
+      limits: opts.limits,
+      exactReceipts: exact,
+      chart: !!opts.chart,
+      shortest: opts.shortest ?? true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    this.cache.set(cacheKey, { check, typeNames, limits: opts.limits });
+    return check;
+  }
+
+  async verify(protocol: Protocol, opts: VerifyOptions = {}): Promise<ProtocolReport> {
+    const specs = opts.settings ?? defaultSettings(protocol);
+    const limits: CheckLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+    const engine = opts.engine ?? 'interpreter';
+    const stop = opts.stopAtFirstFailure ?? true;
+    const runsBefore = this.spinRuns;
+    const hitsBefore = this.cache.hits;
+    const results: SettingCheck[] = [];
+    let failed: SettingCheck | undefined;
+    const resolved = specs.map((spec) => ({ spec, setting: resolveSetting(protocol, spec) }));
+    for (const { spec, setting } of resolved) {
+      let check: SettingCheck;
+      if (!setting) {
+        const f = spec.f ?? faultsTolerated(protocol, spec.n);
+        check = { setting: settingId(spec), verdict: 'UNKNOWN', engine, skipped: true, reason: `not applicable: f = ${f} at N = ${spec.n} leaves no process to fail`, wallMs: 0 };
+      } else if (failed && stop) {
+        check = { setting: setting.id, verdict: 'UNKNOWN', engine, skipped: true, reason: `not checked: ${failed.setting} already failed`, wallMs: 0 };
+      } else if (opts.signal?.aborted) {
+        check = { setting: setting.id, verdict: 'UNKNOWN', engine, skipped: true, reason: 'cancelled', wallMs: 0 };
+      } else {
+        check = await this.checkSetting(protocol, setting, { ...opts, engine, limits });
+        if (opts.certify && engine === 'interpreter' && check.verdict === 'VERIFIED') {
+          const cert = await this.checkSetting(protocol, setting, { ...opts, engine: 'compiled', limits, exactReceipts: true });
+          // The compiled model is the certificate; a disagreement is a harness bug worth seeing.
+          check = cert.verdict === 'VERIFIED' ? cert : { ...cert, reason: `${cert.reason ?? ''} (the interpreter model had verified it)`.trim() };
+        }
+        if (check.verdict === 'VIOLATED' || check.verdict === 'INVALID') failed ??= check;
+      }
+      results.push(check);
+      opts.onResult?.(check);
+    }
+    const ns = [...new Set(resolved.map((r) => r.spec.n))].sort((a, b) => a - b);
+    const ls = ns.map((n) => {
+      const s = resolveSetting(protocol, { kind: 'none', n }) as ResolvedSetting;
+      return { n, ...lockstep(instantiate(protocol, s), n) };
+    });
+    return {
+      protocol: { name: protocol.name, fault: protocol.fault, resilience: resilienceOf(protocol) },
+      settings: results,
+      lockstep: ls,
+      verified: results.length > 0 && results.every((r) => r.verdict === 'VERIFIED'),
+      ...(failed ? { firstFailure: failed } : {}),
+      spinRuns: this.spinRuns - runsBefore,
+      cacheHits: this.cache.hits - hitsBefore,
+    };
+  }
+}
