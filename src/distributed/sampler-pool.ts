@@ -1,0 +1,58 @@
+// A Generator whose candidates come from remote samplers: each GenerationRequest becomes a task on
+// the experiment's `generate` queue, and the sampler's reply (patch, model usage, or the error it
+// hit) comes back as if a local generator had produced it.
+import { createHash } from 'node:crypto';
+import type { GenerationRequest, GenerationResult, Generator, JsonValue, TokenUsage } from '../core/types';
+import type { BrokerCoordinator } from './coordinator';
+import type { GenerationFailure } from './messages';
+
+export interface GeneratorSpec {
+  id: string;
+  options: { [key: string]: JsonValue };
+}
+
+/** Identifies one generator configuration, so bandit feedback reaches the samplers running it. */
+export function generatorSpecKey(spec: GeneratorSpec, domain: string): string {
+  return createHash('sha256').update(JSON.stringify([spec.id, spec.options, domain])).digest('hex').slice(0, 24);
+}
+
+/** A remote generator failure, carrying what the engine reads from local ones (`fatal`, `source`, `exchanges`). */
+export class RemoteGenerationError extends Error {
+  readonly fatal: boolean;
+  readonly source: string | undefined;
+  readonly exchanges: GenerationResult['exchanges'];
+
+  constructor(failure: GenerationFailure) {
+    super(failure.message);
+    this.name = 'RemoteGenerationError';
+    this.fatal = failure.fatal;
+    this.source = failure.source;
+    this.exchanges = failure.exchanges;
+  }
+}
+
+export class BrokerSamplerPool implements Generator {
+  readonly id: string;
+  private readonly key: string;
+
+  constructor(
+    private readonly coordinator: BrokerCoordinator,
+    private readonly spec: GeneratorSpec,
+    domain: string,
+    private readonly onUsage: (usage: TokenUsage) => void,
+  ) {
+    this.id = spec.id;
+    this.key = generatorSpecKey(spec, domain);
+  }
+
+  async generate(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
+    const reply = await this.coordinator.generate(request, this.spec, signal);
+    for (const usage of reply.usage) this.onUsage(usage);
+    if (!reply.outcome.ok) throw new RemoteGenerationError(reply.outcome.error);
+    return reply.outcome.result;
+  }
+
+  observe(source: string | undefined, outcome: { improved: boolean; costUsd: number; scoreDelta: number }): void {
+    this.coordinator.observe(this.key, source, outcome);
+  }
+}
