@@ -61,6 +61,17 @@ export interface EvalResult {
   error?: string;
   /** Behavioural fingerprint: two candidates with the same fingerprint behave the same. */
   fingerprint?: string;
+  /** Problems located in the candidate's text (e.g. a model checker's counterexample at the rule it concerns), for editor diagnostics. */
+  diagnostics?: EvalDiagnostic[];
+}
+
+export interface EvalDiagnostic {
+  /** 1-based line in the candidate file. */
+  line: number;
+  /** 1-based column, when known. */
+  column?: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
 }
 
 export type AggregationRule =

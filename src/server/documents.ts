@@ -28,6 +28,11 @@ export function diagnosticsFor(analysis: Analysis, evaluation: EvalSummary | und
     const line = Math.max(0, analysis.blockError.line - 1);
     out.push({ range: range(line, 0, line, 1000), message: analysis.blockError.message, severity: DiagnosticSeverity.Error, source: 'policy-evolver' });
   }
+  for (const d of evaluation?.diagnostics ?? []) {
+    const line = Math.min(Math.max(0, d.line - 1), Math.max(0, lineCount - 1));
+    const severity = d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information;
+    out.push({ range: range(line, Math.max(0, (d.column ?? 1) - 1), line, 1000), message: d.message.slice(0, 4000), severity, source: 'policy-evolver' });
+  }
   if (evaluation && !evaluation.ok) {
     const message = evaluation.error ?? 'evaluation failed';
     const detail = [message, evaluation.feedback && evaluation.feedback !== message ? evaluation.feedback : ''].filter(Boolean).join('\n');

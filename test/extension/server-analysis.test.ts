@@ -5,6 +5,7 @@ import { DocumentAnalyzer } from '../../src/server/analysis';
 import { findGrammarsDir, GrammarSet, SHIPPED_GRAMMARS, grammarFor } from '../../src/server/grammars';
 import { buildLenses, scoreTitle } from '../../src/server/lenses';
 import { errorLocation } from '../../src/server/evaluation';
+import { diagnosticsFor } from '../../src/server/documents';
 import { globMatches } from '../../src/server/glob';
 import { parseSettings, runConfigFor } from '../../src/server/settings';
 
@@ -74,4 +75,12 @@ test('globs and settings resolve the evaluator per file', () => {
   assert.equal(cmd.evaluator.options.command, 'true {file}');
   assert.equal(cmd.budget.maxCandidates, 3);
   assert.throws(() => runConfigFor(join(root, 'nowhere.js'), 'x', parseSettings({}), root), /cannot tell how to score/);
+});
+
+test('located evaluation diagnostics (a Spin counterexample) appear at their line', () => {
+  const evaluation = { ok: true, score: 0.4, metrics: {}, features: {}, perWorkload: [], feedback: '', diagnostics: [{ line: 3, column: 2, severity: 'error' as const, message: 'byz-sender:4: VIOLATED RB-Agreement' }] };
+  const diagnostics = diagnosticsFor({ syntax: [], regions: [] } as unknown as Parameters<typeof diagnosticsFor>[0], evaluation, 'p.rbp', 10);
+  assert.equal(diagnostics.length, 1);
+  assert.deepEqual(diagnostics[0]?.range.start, { line: 2, character: 1 });
+  assert.match(diagnostics[0]?.message ?? '', /VIOLATED RB-Agreement/);
 });

@@ -48,6 +48,14 @@ test('Bracha scores above 1 in every setting; a broken variant scores 0 past its
   assert.match(bad.feedback, /Shortest counterexample found for byz-nonsender:4/);
   assert.match(bad.feedback, /from p3 \(faulty\)/);
   assert.ok(bad.score < good.score);
+  // The editor shows the counterexample at the rule that delivers.
+  assert.equal(good.diagnostics, undefined);
+  const text = readFileSync(join(FIXTURES_DIR, 'bracha-threshold-f.rbp'), 'utf8').split('\n');
+  const deliverLine = text.findIndex((l) => /^\s*on .*deliver/.test(l)) + 1;
+  assert.ok(bad.diagnostics && bad.diagnostics.length >= 1);
+  assert.equal(bad.diagnostics[0]?.line, deliverLine);
+  assert.equal(bad.diagnostics[0]?.severity, 'error');
+  assert.match(bad.diagnostics[0]?.message ?? '', /byz-nonsender:4: VIOLATED RB-\w+[\s\S]*from p3 \(faulty\)/);
 });
 
 test('a cheaper verified protocol scores higher than a costlier one', async () => {

@@ -1,7 +1,7 @@
 // The protocol domain's evaluator: a candidate is a whole `.rbp` rule-table file (or a `.pml`
 // PROMELA model); workloads are verification settings, cheapest first; the score rewards verified
 // settings first and low message cost second. Bad candidates are `ok: false`, never exceptions.
-import type { CandidateSource, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
+import type { CandidateSource, EvalDiagnostic, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { EvaluatorFactory } from '../types';
 import { describeCheck, reportFeedback } from './feedback';
 import { parseProtocol } from './language/parser';
@@ -164,6 +164,11 @@ class ProtocolEvaluator implements Evaluator {
       return s ? `${s.id}=${this.verifier.tableFor(protocol, s).key}` : `${settingId(spec)}=-`;
     });
     const invalid = report.settings.find((c) => c.verdict === 'INVALID');
+    // A violation concerns delivery, so the editor shows its counterexample at the first deliver rule.
+    const deliverRule = protocol.rules.find((r) => r.actions.some((a) => a.kind === 'deliver')) ?? protocol.rules[0];
+    const diagnostics: EvalDiagnostic[] = report.settings
+      .filter((c) => c.verdict === 'VIOLATED')
+      .map((c) => ({ line: deliverRule?.pos.line ?? 1, column: deliverRule?.pos.column ?? 1, severity: 'error' as const, message: [describeCheck(c), c.chart?.text ?? ''].filter(Boolean).join('\n') }));
     const score = perWorkload.length ? perWorkload.reduce((a, r) => a + r.score, 0) / perWorkload.length : 0;
     return {
       ok: !invalid,
@@ -174,6 +179,7 @@ class ProtocolEvaluator implements Evaluator {
       feedback: reportFeedback(report),
       ...(invalid ? { error: `${invalid.setting}: ${invalid.reason ?? 'tool error'}` } : {}),
       fingerprint: keys.join(' '),
+      ...(diagnostics.length ? { diagnostics } : {}),
     };
   }
 
