@@ -2,6 +2,7 @@
 // policy-evolver: the headless CLI on the same engine as the editor extension.
 import { Command, CommanderError } from 'commander';
 import { BlockError } from '../core/evolve-blocks';
+import { registerClusterCommands } from './commands/cluster';
 import { registerEvolveCommands } from './commands/evolve';
 import { registerExportRlCommands } from './commands/export-rl';
 import { registerFaasCommands } from './commands/faas';
@@ -24,6 +25,7 @@ function buildProgram(): Command {
   registerExportRlCommands(program);
   registerFaasCommands(program);
   registerProtocolCommands(program);
+  registerClusterCommands(program);
   return program;
 }
 
