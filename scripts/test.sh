@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what the tests need (Debian packages
-# when run as root, npm packages from the lockfile), type-checks, builds, runs every unit and
-# integration test with node's test runner, then the end-to-end tests in a real VS Code.
+# when run as root: spin and gcc for the protocol domain, rabbitmq-server for distributed runs,
+# chromium and VS Code's build headers for the end-to-end tests; npm packages from the lockfile),
+# type-checks, builds, runs every unit and integration test with node's test runner, then the
+# end-to-end test in a real VS Code (code-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v spin >/dev/null 2>&1 || need_apt+=(spin)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 if [ -f scripts/e2e-setup.sh ] && [ "${SKIP_E2E:-}" != 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)

@@ -8,6 +8,8 @@ import { registerExportRlCommands } from './commands/export-rl';
 import { registerFaasCommands } from './commands/faas';
 import { registerLlmCommands } from './commands/llm';
 import { registerProtocolCommands } from './commands/protocol';
+import { registerStatusCommands } from './commands/status';
+import { registerWorkerCommands } from './commands/worker';
 import { registerRunCommands } from './commands/runs';
 import { ExitCode, UserError } from './errors';
 
@@ -26,6 +28,8 @@ function buildProgram(): Command {
   registerFaasCommands(program);
   registerProtocolCommands(program);
   registerClusterCommands(program);
+  registerWorkerCommands(program);
+  registerStatusCommands(program);
   return program;
 }
 

@@ -9,7 +9,7 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({ initialMs: 250, maxMs: 15_000, factor: 2, jitter: 0.2 });
+export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({ initialMs: 250, maxMs: 10_000, factor: 2, jitter: 0.2 });
 
 export class Backoff {
   private attempt = 0;

@@ -23,6 +23,11 @@ export function redactSecrets(text: string): string {
 }
 
 export function parseBrokerUrl(raw: string): BrokerAddress {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
+    // `--broker FILE` takes the next word when the URL was meant to come from the environment.
+    const shown = raw.includes('@') || raw.includes(':') ? '(not shown: it may hold a password)' : `'${raw}'`;
+    throw new UserError(`the broker URL ${shown} does not start with amqp://; to read it from ${BROKER_URL_ENV}, give --broker as the last option`);
+  }
   let url: URL;
   try {
     url = new URL(raw.trim());

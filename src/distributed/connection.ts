@@ -163,7 +163,8 @@ export class BrokerConnection {
     while (!this.closed) {
       let connection: ChannelModel | undefined;
       try {
-        connection = await connect(address.connect, { clientProperties: { connection_name: this.options.name }, timeout: 10_000 });
+        // noDelay: with Nagle's algorithm every small confirm or reply waits ~40 ms for a delayed ACK.
+        connection = await connect(address.connect, { clientProperties: { connection_name: this.options.name }, timeout: 10_000, noDelay: true });
         const conn = connection;
         // Until `lost` below listens, an unhandled 'error' event would crash the process.
         conn.on('error', () => undefined);
@@ -175,11 +176,15 @@ export class BrokerConnection {
           conn.on('blocked', (reason: string) => log.warn(`the broker blocked publishing (${reason}): it is short of memory or disk`));
           conn.on('unblocked', () => log.info('the broker accepts messages again'));
           channel.on('error', (err: Error) => resolve(errorText(err)));
-          channel.on('close', () => resolve('channel closed'));
+          // The connection's own close usually follows with the broker's reason: let it speak first.
+          channel.on('close', () => setTimeout(() => resolve('channel closed'), 20));
         });
         if (this.options.prefetch !== undefined) await channel.prefetch(this.options.prefetch);
         await this.options.setup(session);
-        if (this.closed) break;
+        if (this.closed) {
+          await conn.close().catch(() => undefined);
+          break;
+        }
         log.info(connectedOnce ? `reconnected to ${address.redacted}${failures ? ` after ${failures} failed attempt(s)` : ''}` : `connected to ${address.redacted}`);
         backoff.reset();
         failures = 0;

@@ -74,6 +74,30 @@ interface PendingTask {
   since: number;
 }
 
+/**
+ * One abort listener per caller signal, however many tasks wait on it (the engine shares one signal
+ * across all its evaluations, and a listener each would trip Node's leak warning).
+ */
+class AbortFanout {
+  private readonly callbacks = new WeakMap<AbortSignal, Set<() => void>>();
+
+  add(signal: AbortSignal, callback: () => void): () => void {
+    let set = this.callbacks.get(signal);
+    if (!set) {
+      const created = new Set<() => void>();
+      set = created;
+      this.callbacks.set(signal, created);
+      signal.addEventListener('abort', () => {
+        for (const cb of [...created]) cb();
+        created.clear();
+      }, { once: true });
+    }
+    set.add(callback);
+    const own = set;
+    return () => own.delete(callback);
+  }
+}
+
 function deathReason(msg: ConsumeMessage): string {
   const headers = msg.properties.headers ?? {};
   const first = headers['x-first-death-reason'];
@@ -89,7 +113,8 @@ export class BrokerCoordinator {
   readonly maxAttempts: number;
   private readonly connection: BrokerConnection;
   private readonly log: Logger;
-  private readonly runs = new Map<string, { queue: string; generation: number }>();
+  /** Per run: its results queue and, per connection, the promise of it being declared and consumed. */
+  private readonly runs = new Map<string, { queue: string; generation: number; ready: Promise<void> }>();
   private readonly pending: Record<WorkKind, Map<string, PendingTask>> = { evaluate: new Map(), generate: new Map() };
   private readonly orphans = new LruMap<string, Reply>(1024);
   private readonly answered = new LruMap<string, true>(16_384);
@@ -101,6 +126,7 @@ export class BrokerCoordinator {
   private samplersWanted = false;
   private closed = false;
   private readonly warnedIdle: Record<WorkKind, boolean> = { evaluate: false, generate: false };
+  private readonly aborts = new AbortFanout();
 
   private constructor(private readonly options: CoordinatorOptions) {
     this.topology = topologyFor(options.experiment);
@@ -139,7 +165,7 @@ export class BrokerCoordinator {
 
   async generate(request: GenerationRequest, generator: { id: string; options: { [key: string]: JsonValue } }, signal: AbortSignal): Promise<GenerationReplyBody> {
     this.samplersWanted = true;
-    const key = generationKey(request);
+    const key = generationKey(request, generator);
     const body = (publication: string): GenerateTaskBody => ({ version: MESSAGE_VERSION, key, publication, request, generator });
     return (await this.submit('generate', key, request.runId, `c${request.index}`, body, signal)) as GenerationReplyBody;
   }
@@ -147,6 +173,13 @@ export class BrokerCoordinator {
   /** Forwards engine feedback to every sampler (their model bandits learn from it). */
   observe(generatorKey: string, source: string | undefined, outcome: { improved: boolean; costUsd: number; scoreDelta: number }): void {
     this.connection.publishBestEffort(this.topology.observationsExchange, '', encodeBody({ version: MESSAGE_VERSION, generatorKey, source: source ?? null, outcome }), { contentType: 'application/json' });
+  }
+
+  /** Asks the broker how many evaluation workers and samplers consume this experiment's queues now. */
+  async countWorkers(signal?: AbortSignal): Promise<{ evaluators: number; samplers: number }> {
+    const session = await this.connection.ready(signal);
+    const [evaluate, generate] = await Promise.all([queueDepth(session.connection, this.topology.queues.evaluate), queueDepth(session.connection, this.topology.queues.generate)]);
+    return { evaluators: evaluate?.consumers ?? 0, samplers: generate?.consumers ?? 0 };
   }
 
   stats(): CoordinatorStats {
@@ -195,16 +228,25 @@ export class BrokerCoordinator {
   }
 
   /** Declares the run's results queue and consumes it on this session (once per connection). */
-  private async listen(session: BrokerSession, runId: string): Promise<void> {
+  private listen(session: BrokerSession, runId: string): Promise<void> {
     let run = this.runs.get(runId);
     if (!run) {
-      run = { queue: resultsQueue(this.topology, runId), generation: 0 };
+      run = { queue: resultsQueue(this.topology, runId), generation: 0, ready: Promise.resolve() };
       this.runs.set(runId, run);
     }
-    if (run.generation === session.generation) return;
-    run.generation = session.generation;
-    await declareRunQueue(session.channel, this.topology, runId);
-    await session.channel.consume(run.queue, (msg) => this.onMessage(session, msg), { noAck: false });
+    if (run.generation !== session.generation) {
+      const current = run;
+      current.generation = session.generation;
+      current.ready = (async () => {
+        await declareRunQueue(session.channel, this.topology, runId);
+        await session.channel.consume(current.queue, (msg) => this.onMessage(session, msg), { noAck: false });
+      })();
+      // A failure is retried by the next caller (or the next connection's setup).
+      current.ready.catch(() => {
+        if (current.generation === session.generation) current.generation = 0;
+      });
+    }
+    return run.ready;
   }
 
   private async ensureRun(runId: string, signal: AbortSignal): Promise<void> {
@@ -214,10 +256,8 @@ export class BrokerCoordinator {
         await this.listen(session, runId);
         return;
       } catch (err) {
-        // The connection dropped half-way; setup on the next one listens again.
+        // The connection dropped half-way: the next one listens again; anything else is a real failure.
         if (this.connection.session === session) throw err;
-        const run = this.runs.get(runId);
-        if (run && run.generation === session.generation) run.generation = 0;
       }
     }
   }
@@ -238,17 +278,17 @@ export class BrokerCoordinator {
         }
         reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       };
+      const detach = this.aborts.add(signal, onAbort);
       const waiter: Waiter = {
         resolve: (reply) => {
-          signal.removeEventListener('abort', onAbort);
+          detach();
           resolve(reply);
         },
         reject: (err) => {
-          signal.removeEventListener('abort', onAbort);
+          detach();
           reject(err);
         },
       };
-      signal.addEventListener('abort', onAbort, { once: true });
       const orphan = this.orphans.get(key);
       if (orphan) {
         // A reply that arrived before anyone asked (a resumed run picking up its earlier results).

@@ -91,11 +91,12 @@ const digest = (parts: unknown[]): string => createHash('sha256').update(JSON.st
  * same key, so a result delivered twice (or computed twice after a redelivery) is recorded once.
  */
 export function evaluationKey(task: EvaluationTask): string {
-  return digest(['evaluate', task.runId, task.candidate.id, task.candidate.hash, task.workloads.map((w) => w.id).sort(), task.evaluator.id]);
+  return digest(['evaluate', task.runId, task.candidate.id, task.candidate.hash, task.workloads.map((w) => w.id).sort(), task.evaluator.id, task.evaluator.options]);
 }
 
-export function generationKey(request: GenerationRequest): string {
-  return digest(['generate', request.runId, request.index, request.seed, request.parent.id]);
+/** The generator configuration and parent code are part of the key: a different ask is a different task. */
+export function generationKey(request: GenerationRequest, generator: { id: string; options: JsonValue }): string {
+  return digest(['generate', request.runId, request.index, request.seed, request.parent.id, digest([request.parent.code]), generator.id, generator.options, request.patchMode]);
 }
 
 // ---------- validation ----------

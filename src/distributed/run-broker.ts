@@ -13,15 +13,24 @@ export function brokerAddressForRun(settings: BrokerSettings, secret: (name: str
   throw new UserError(`this run sends its work to a broker, but no URL was given: pass --broker URL or set ${BROKER_URL_ENV}`);
 }
 
-export function connectRunBroker(
+export async function connectRunBroker(
   settings: BrokerSettings,
   options: { baseDir: string; secret: (name: string) => string | undefined; notify: (level: 'info' | 'warn', message: string) => void },
 ): Promise<BrokerCoordinator> {
-  return BrokerCoordinator.connect({
-    address: brokerAddressForRun(settings, options.secret),
-    experiment: settings.experiment,
-    maxAttempts: settings.maxAttempts,
-    baseDir: options.baseDir,
-    log: callbackLogger('broker', options.notify),
-  });
+  const fromJournal = !options.secret(BROKER_URL_ENV);
+  try {
+    return await BrokerCoordinator.connect({
+      address: brokerAddressForRun(settings, options.secret),
+      experiment: settings.experiment,
+      maxAttempts: settings.maxAttempts,
+      baseDir: options.baseDir,
+      log: callbackLogger('broker', options.notify),
+    });
+  } catch (err) {
+    // The journaled URL has no password: say where the credentials should come from.
+    if (fromJournal && err instanceof UserError && /refused the login/.test(err.message)) {
+      throw new UserError(`${err.message}; the run's journal keeps the broker URL without its password: pass --broker URL or set ${BROKER_URL_ENV}`);
+    }
+    throw err;
+  }
 }

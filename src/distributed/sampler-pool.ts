@@ -3,6 +3,7 @@
 // hit) comes back as if a local generator had produced it.
 import { createHash } from 'node:crypto';
 import type { GenerationRequest, GenerationResult, Generator, JsonValue, TokenUsage } from '../core/types';
+import { UserError } from '../core/user-error';
 import type { BrokerCoordinator } from './coordinator';
 import type { GenerationFailure } from './messages';
 
@@ -16,16 +17,28 @@ export function generatorSpecKey(spec: GeneratorSpec, domain: string): string {
   return createHash('sha256').update(JSON.stringify([spec.id, spec.options, domain])).digest('hex').slice(0, 24);
 }
 
-/** A remote generator failure, carrying what the engine reads from local ones (`fatal`, `source`, `exchanges`). */
+/** A remote generator failure, carrying what the engine reads from local ones (`source`, `exchanges`). */
 export class RemoteGenerationError extends Error {
-  readonly fatal: boolean;
   readonly source: string | undefined;
   readonly exchanges: GenerationResult['exchanges'];
 
   constructor(failure: GenerationFailure) {
     super(failure.message);
     this.name = 'RemoteGenerationError';
-    this.fatal = failure.fatal;
+    this.source = failure.source;
+    this.exchanges = failure.exchanges;
+  }
+}
+
+/** A failure that repeats on every request (missing key, exhausted quota): the run stops with its message. */
+export class FatalRemoteGenerationError extends UserError {
+  readonly fatal = true;
+  readonly source: string | undefined;
+  readonly exchanges: GenerationResult['exchanges'];
+
+  constructor(failure: GenerationFailure, generatorId: string) {
+    super(/^generator '/.test(failure.message) ? failure.message : `generator '${generatorId}' on a remote sampler: ${failure.message}`);
+    this.name = 'FatalRemoteGenerationError';
     this.source = failure.source;
     this.exchanges = failure.exchanges;
   }
@@ -48,7 +61,7 @@ export class BrokerSamplerPool implements Generator {
   async generate(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
     const reply = await this.coordinator.generate(request, this.spec, signal);
     for (const usage of reply.usage) this.onUsage(usage);
-    if (!reply.outcome.ok) throw new RemoteGenerationError(reply.outcome.error);
+    if (!reply.outcome.ok) throw reply.outcome.error.fatal ? new FatalRemoteGenerationError(reply.outcome.error, this.id) : new RemoteGenerationError(reply.outcome.error);
     return reply.outcome.result;
   }
 

@@ -80,7 +80,7 @@ class SamplerHandler implements TaskHandler<GenerateTaskBody> {
     try {
       const generator = await entry.generator.catch((err: unknown) => {
         // A generator that cannot be built here fails every request the same way: stop the run.
-        throw Object.assign(new UserError(`sampler ${ctx.worker.id}: generator '${body.generator.id}': ${errorText(err)}`), { fatal: true });
+        throw new UserError(`generator '${body.generator.id}' on sampler ${ctx.worker.id}: ${errorText(err)}`);
       });
       entry.usage.sink = usage;
       outcome = { ok: true, result: await generator.generate(body.request, signal) };

@@ -203,15 +203,22 @@ export async function startTaskWorker<Body>(handler: TaskHandler<Body>, options:
         reply = await work;
       }
       if (!reply) {
-        // Cancelled by the coordinator, or this worker is being aborted.
-        if (!aborting) ack(session, msg);
+        // Aborted: this worker is stopping (the broker redelivers the task), or the coordinator
+        // cancelled the publication this computation started for. Another publication of the same
+        // key that was waiting on it goes back to the queue.
+        if (aborting) return;
+        ack(session, msg, cancelled.has(publication) ? undefined : true);
         return;
       }
       recent.set(key, reply);
       await sendReply(replyTo, key, reply, runId);
       ack(session, msg);
     } catch (err) {
-      if (!aborting && !connection.isClosed) log.error(`${handler.kind} task ${label}: ${errorText(err)}`);
+      if (!aborting && !connection.isClosed) {
+        log.error(`${handler.kind} task ${label}: ${errorText(err)}`);
+        // Give the task back (it counts as an attempt) rather than hold its prefetch slot forever.
+        ack(session, msg, true);
+      }
     } finally {
       counts.busy--;
       report();

@@ -12,7 +12,8 @@ export interface CommandRun {
   cancelled: boolean;
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH/i;
+// Broker URLs carry credentials too (amqp://user:password@host).
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL|AUTH|BROKER|AMQP/i;
 
 export function scrubbedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
