@@ -17,6 +17,7 @@ export function progressLine(p: RunProgress): string {
     formatUsd(p.spendUsd),
   ];
   if (p.failed) parts.push(`${p.failed} failed`);
+  if (p.workers) parts.push(`${p.workers.evaluators} remote evaluator(s)${p.workers.samplers ? `, ${p.workers.samplers} sampler(s)` : ''}`);
   if (p.etaMs !== undefined) parts.push(`ETA ${formatDuration(p.etaMs)}`);
   return parts.join(' · ');
 }

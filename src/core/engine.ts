@@ -160,6 +160,7 @@ export class Engine {
       elapsedMs,
       rate,
       ...(etas.length ? { etaMs: Math.max(0, Math.min(...etas)) } : {}),
+      ...(this.options.pool.workers ? { workers: this.options.pool.workers() } : {}),
     };
   }
 

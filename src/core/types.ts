@@ -115,6 +115,8 @@ export interface EvaluationTask {
 export interface EvaluationPool {
   readonly concurrency: number;
   evaluate(task: EvaluationTask, signal: AbortSignal): Promise<EvalResult>;
+  /** Remote workers attached to the pool, for progress displays; absent for in-process pools. */
+  workers?(): { evaluators: number; samplers: number };
   close(): Promise<void>;
 }
 

@@ -15,6 +15,10 @@ export class BrokerEvaluationPool implements EvaluationPool {
     return reply.result;
   }
 
+  workers(): { evaluators: number; samplers: number } {
+    return this.coordinator.stats().attached;
+  }
+
   /** The coordinator is shared with the sampler pool and closed by whoever composed the run. */
   async close(): Promise<void> {}
 }

@@ -16,7 +16,8 @@ export function statusText(run: TrackedRun): string {
   if (!p) return `$(beaker) ${basename(run.file)}: starting…`;
   const count = p.target !== undefined ? `${p.done}/${p.target}` : `${p.done}`;
   const best = p.bestScore === null ? '–' : formatNumber(p.bestScore);
-  return `$(beaker) ${count} candidates · best ${best} · $${p.spendUsd.toFixed(2)}`;
+  const workers = p.workers ? ` · ${p.workers.evaluators} remote` : '';
+  return `$(beaker) ${count} candidates · best ${best} · $${p.spendUsd.toFixed(2)}${workers}`;
 }
 
 export function formatNumber(n: number): string {

@@ -108,6 +108,8 @@ export interface RunSnapshot {
   failed: number;
   duplicates: number;
   spendUsd: number;
+  /** Remote workers attached through a broker (live broker runs only). */
+  workers?: { evaluators: number; samplers: number };
   target?: number;
   bestId: string;
   bestScore: number | null;

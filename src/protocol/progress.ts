@@ -20,6 +20,8 @@ export interface RunProgress {
   /** Candidates per second over this session. */
   rate: number;
   etaMs?: number;
+  /** Remote workers attached through a broker, when the run uses one. */
+  workers?: { evaluators: number; samplers: number };
 }
 
 export interface CandidateOutcome {

@@ -103,7 +103,8 @@ export class RunManager {
 
   snapshot(runId: string): RunSnapshot {
     const { state, startedAt, live, dir } = this.stateOf(runId);
-    return runSnapshot(state, { dir, status: statusOf(state, live !== undefined), startedAt, ...(live?.keyMetric ? { keyMetric: live.keyMetric } : {}) });
+    const workers = live?.composed.handles.pool.workers?.();
+    return runSnapshot(state, { dir, status: statusOf(state, live !== undefined), startedAt, ...(live?.keyMetric ? { keyMetric: live.keyMetric } : {}), ...(workers ? { workers } : {}) });
   }
 
   list(file?: string): RunListEntry[] {

@@ -8,6 +8,8 @@ export interface SnapshotContext {
   startedAt: string;
   keyMetric?: string;
   target?: number;
+  /** Remote workers of a live run that evaluates through a broker. */
+  workers?: { evaluators: number; samplers: number };
 }
 
 function deltas(metrics: Record<string, number>, baseline: Record<string, number> | undefined): Record<string, number> {
@@ -80,6 +82,7 @@ export function runSnapshot(state: RunState, ctx: SnapshotContext): RunSnapshot 
     failed: state.failed,
     duplicates: state.duplicates,
     spendUsd: state.spendUsd,
+    ...(ctx.workers ? { workers: ctx.workers } : {}),
     ...(ctx.target !== undefined ? { target: ctx.target } : state.config.budget.maxCandidates !== undefined ? { target: state.config.budget.maxCandidates } : {}),
     bestId: state.championId,
     bestScore: champion?.result?.score ?? null,

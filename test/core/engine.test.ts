@@ -182,3 +182,15 @@ test('generator and patch failures are journaled and the run goes on', async () 
   assert.ok(run.state.failures.some((f) => /model said nothing useful/.test(f.error)));
   assert.ok((summary.best.score as number) > (summary.initial.score as number));
 });
+
+test('progress reports the remote workers a pool has attached', async () => {
+  const evaluator = toyEvaluator();
+  const local = new LocalEvaluationPool(evaluator, 1);
+  const remote = Object.assign(local, { workers: () => ({ evaluators: 3, samplers: 1 }) });
+  const seen: unknown[] = [];
+  const handles: RunHandles = { evaluator: evaluator.info, workloads: await evaluator.workloads(), pool: remote, makeGenerator: async () => toyGenerator(), onEvent: (e) => e.kind === 'progress' && seen.push(e.progress.workers) };
+  const run = await startRun({ runsDir: tempDir(), code: TOY_FILE, config: config({ budget: { maxCandidates: 3 } }) }, handles, new AbortController().signal);
+  await run.done;
+  assert.ok(seen.length > 0);
+  assert.ok(seen.every((w) => JSON.stringify(w) === '{"evaluators":3,"samplers":1}'));
+});

@@ -117,7 +117,7 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
   }
   const runPicker = h('select', { id: 'run', 'aria-label': 'Run' }, ...state.runs.map((r) => h('option', { value: r.runId, selected: r.runId === snap.runId }, `${r.fileName} · ${r.startedAt.slice(0, 16).replace('T', ' ')} · ${r.status}`)));
   runPicker.addEventListener('change', () => actions.post({ type: 'select-run', runId: runPicker.value }));
-  const progress = `${snap.evaluated}${snap.target !== undefined ? `/${snap.target}` : ''} candidates · best ${fmt(snap.bestScore)} (start ${fmt(snap.initialScore)}) · $${snap.spendUsd.toFixed(2)}`;
+  const progress = `${snap.evaluated}${snap.target !== undefined ? `/${snap.target}` : ''} candidates · best ${fmt(snap.bestScore)} (start ${fmt(snap.initialScore)}) · $${snap.spendUsd.toFixed(2)}${snap.workers ? ` · ${snap.workers.evaluators} remote evaluator(s)` : ''}`;
   root.append(
     h('header', {}, h('h1', {}, snap.fileName), runPicker, h('span', { class: `status ${snap.status}`, id: 'run-status' }, snap.status), h('span', { class: 'muted', id: 'progress' }, progress)),
     h('div', { class: `notice ${state.notice?.level ?? ''}`, role: 'status', 'aria-live': 'polite', id: 'notice' }, state.notice?.message ?? ''),
