@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { JsonValue } from '../../core/types';
 import type { Harness, HarnessContext } from '../../sandbox/types';
-import { Rng } from '../../core/rng';
+import { policyEndowments } from '../../sandbox/policy-endowments';
 import { simulate } from './engine/simulator';
 import { parseScenario } from './model/parse';
 import { parseWeights } from './objectives';
@@ -20,7 +20,6 @@ export interface ClusterHarnessInput {
   seed?: number;
 }
 
-const MAX_LINE = 400;
 
 const clusterHarness: Harness = (ctx: HarnessContext) => {
   const input = parseInput(ctx.input);
@@ -39,22 +38,11 @@ function runOne(ctx: HarnessContext, s: { id: string; scenario: JsonValue }, inp
   } catch (err) {
     return { ok: false, failure: { kind: 'scenario-error', time: 0, message: (err as Error).message }, invalid: [], calls: 0, logs: [] };
   }
-  const logs: string[] = [];
-  const maxLines = input.maxLogLines ?? 40;
-  let dropped = 0;
-  const log = (level: string) => (...args: unknown[]) => {
-    if (logs.length >= maxLines) {
-      if (dropped++ === 0) logs.push('... (further console output dropped)');
-      return;
-    }
-    const text = args.map(formatArg).join(' ');
-    logs.push(`${level === 'log' ? '' : `${level}: `}${text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}...` : text}`);
-  };
-  const consoleEndowment = { log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') };
   const seed = input.seed ?? 1;
+  const { endowments, logs } = policyEndowments(seed, input.maxLogLines ?? 40);
   let policy;
   try {
-    policy = policyFromExports(ctx.loadCandidate({ console: harden(consoleEndowment), Math: seededMath(seed) }));
+    policy = policyFromExports(ctx.loadCandidate(endowments));
   } catch (err) {
     const kind = err instanceof BadPolicyModule ? 'bad-exports' : 'policy-error';
     return { ok: false, failure: { kind, time: 0, message: `loading the policy failed: ${(err as Error)?.message ?? String(err)}` }, invalid: [], calls: 0, logs };
@@ -79,30 +67,5 @@ function parseInput(value: JsonValue): ClusterHarnessInput {
   return out;
 }
 
-function formatArg(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
 
-/** Freezes endowments deeply under SES (where `harden` exists), shallowly otherwise. */
-function harden<T extends object>(value: T): T {
-  const h = (globalThis as { harden?: <U>(v: U) => U }).harden;
-  return typeof h === 'function' ? h(value) : Object.freeze(value);
-}
 
-/** A Math whose random() is seeded, so candidates that use it stay deterministic. */
-function seededMath(seed: number): object {
-  const rng = new Rng(seed ^ 0x5bd1e995);
-  return harden(
-    Object.create(Object.getPrototypeOf(Math) as object, {
-      ...Object.getOwnPropertyDescriptors(Math),
-      random: { value: () => rng.next(), writable: false, enumerable: false, configurable: false },
-    }) as object,
-  );
-}

@@ -6,7 +6,7 @@ import type { JsonValue } from '../../core/types';
 import type { Harness, HarnessContext } from '../../sandbox/types';
 import { BadPolicyModule, outcomeToJson, policyFromExports, runPolicy } from './run';
 import { loadWorkload, parseWorkloadData } from './workload/workloads';
-import { SeededRandom } from './workload/random';
+import { policyEndowments } from '../../sandbox/policy-endowments';
 
 export interface FaasHarnessInput {
   workloads: { id: string; data: JsonValue }[];
@@ -22,7 +22,6 @@ export interface FaasHarnessWorkloadResult {
   outcome: JsonValue;
 }
 
-const MAX_LINE = 400;
 
 const faasHarness: Harness = (ctx: HarnessContext) => {
   const input = parseInput(ctx.input);
@@ -42,20 +41,7 @@ function runOne(ctx: HarnessContext, w: { id: string; data: JsonValue }, input: 
   } catch (err) {
     return { ok: false, failure: { kind: 'workload-error', tick: 0, message: (err as Error).message }, invalid: [], logs: [] };
   }
-  const logs: string[] = [];
-  const maxLines = input.maxLogLines ?? 40;
-  let dropped = 0;
-  const log = (level: string) => (...args: unknown[]) => {
-    if (logs.length >= maxLines) {
-      dropped++;
-      if (dropped === 1) logs.push('... (further console output dropped)');
-      return;
-    }
-    const text = args.map(formatArg).join(' ');
-    logs.push(`${level === 'log' ? '' : `${level}: `}${text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}...` : text}`);
-  };
-  const consoleEndowment = { log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') };
-  const endowments: Record<string, unknown> = { console: harden(consoleEndowment), Math: seededMath(loaded.params.random_seed) };
+  const { endowments, logs } = policyEndowments(loaded.params.random_seed, input.maxLogLines ?? 40);
   let policy;
   try {
     policy = policyFromExports(ctx.loadCandidate(endowments));
@@ -80,30 +66,5 @@ function parseInput(value: JsonValue): FaasHarnessInput {
   return out;
 }
 
-function formatArg(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? String(value) : text;
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
 
-/** Freezes endowments deeply when running under SES (harden exists), shallowly otherwise. */
-function harden<T extends object>(value: T): T {
-  const h = (globalThis as { harden?: <U>(v: U) => U }).harden;
-  return typeof h === 'function' ? h(value) : Object.freeze(value);
-}
 
-/** A Math whose random() is seeded per run, so candidates that use it stay deterministic. */
-function seededMath(seed: number): object {
-  const rng = new SeededRandom(seed, 303);
-  return harden(
-    Object.create(Object.getPrototypeOf(Math) as object, {
-      ...Object.getOwnPropertyDescriptors(Math),
-      random: { value: () => rng.next(), writable: false, enumerable: false, configurable: false },
-    }) as object,
-  );
-}

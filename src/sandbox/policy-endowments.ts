@@ -1,0 +1,53 @@
+// Globals a harness hands to a policy candidate: a console whose output is captured (bounded) for
+// the generator's feedback, and a Math whose random() is seeded so runs stay reproducible.
+// Shared by every domain whose candidates are policies driven by a simulator in the worker.
+import { Rng } from '../core/rng';
+
+const MAX_LINE = 400;
+
+/** Freezes deeply under SES (inside a worker), shallowly elsewhere (in-process tests). */
+function freeze<T extends object>(value: T): T {
+  const h = (globalThis as { harden?: <U>(v: U) => U }).harden;
+  return typeof h === 'function' ? h(value) : Object.freeze(value);
+}
+
+function formatArg(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+export interface PolicyEndowments {
+  endowments: { console: object; Math: object };
+  /** What the policy printed, at most `maxLines` lines. */
+  logs: string[];
+}
+
+export function policyEndowments(seed: number, maxLines = 40): PolicyEndowments {
+  const logs: string[] = [];
+  let dropped = 0;
+  const log =
+    (level: string) =>
+    (...args: unknown[]): void => {
+      if (logs.length >= maxLines) {
+        if (dropped++ === 0) logs.push('... (further console output dropped)');
+        return;
+      }
+      const text = args.map(formatArg).join(' ');
+      logs.push(`${level === 'log' ? '' : `${level}: `}${text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}...` : text}`);
+    };
+  const console = freeze({ log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') });
+  const rng = new Rng(seed ^ 0x5bd1e995);
+  const math = freeze(
+    Object.create(Object.getPrototypeOf(Math) as object, {
+      ...Object.getOwnPropertyDescriptors(Math),
+      random: { value: () => rng.next(), writable: false, enumerable: false, configurable: false },
+    }) as object,
+  );
+  return { endowments: { console, Math: math }, logs };
+}
