@@ -51,3 +51,30 @@ export function policyEndowments(seed: number, maxLines = 40): PolicyEndowments 
   );
   return { endowments: { console, Math: math }, logs };
 }
+
+/** Candidate exports that are not a policy: says what is missing, in words a model can act on. */
+export class BadPolicyModule extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadPolicyModule';
+  }
+}
+
+/**
+ * A policy module's entry function and optional `init`, from the module itself or its default
+ * export. `signature` is how the entry is called, for the error message (e.g. `decide(view)`).
+ */
+export function policyFunctions(exports: Record<string, unknown>, entry: string, signature: string, initSignature: string): { entry: (...args: never[]) => unknown; init?: (...args: never[]) => unknown } {
+  let source: Record<string, unknown> = exports;
+  if (typeof exports[entry] !== 'function' && typeof exports['default'] === 'object' && exports['default'] !== null) {
+    source = exports['default'] as Record<string, unknown>;
+  }
+  const main = source[entry];
+  const init = source['init'];
+  if (typeof main !== 'function') {
+    const names = Object.keys(exports).join(', ') || 'nothing';
+    throw new BadPolicyModule(`the policy module must export a function ${signature}; it exports ${names}`);
+  }
+  if (init !== undefined && typeof init !== 'function') throw new BadPolicyModule(`export 'init' must be a function ${initSignature}, got ${typeof init}`);
+  return { entry: main as (...args: never[]) => unknown, ...(typeof init === 'function' ? { init: init as (...args: never[]) => unknown } : {}) };
+}

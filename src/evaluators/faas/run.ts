@@ -1,34 +1,19 @@
 // Running one policy on one workload, and turning candidate module exports into a policy. Shared by
 // the sandbox harness (candidates), the evaluator (baselines) and the CLI (built-ins), so every
 // path uses the same simulator code.
+import { BadPolicyModule, policyFunctions } from '../../sandbox/policy-endowments';
 import type { JsonValue } from '../../core/types';
 import { simulate, type PolicyModule, type SimulationOptions } from './engine/simulator';
 import type { SimulationOutcome } from './engine/results';
 import { builtinPolicy } from './policies';
 import type { LoadedWorkload } from './workload/workloads';
 
-/** Candidate exports that are not a policy: says what is missing, in words a model can act on. */
-export class BadPolicyModule extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadPolicyModule';
-  }
-}
+export { BadPolicyModule };
 
 export function policyFromExports(exports: Record<string, unknown>): PolicyModule {
-  let source: Record<string, unknown> = exports;
-  if (typeof exports['step'] !== 'function' && typeof exports['default'] === 'object' && exports['default'] !== null) {
-    source = exports['default'] as Record<string, unknown>;
-  }
-  const step = source['step'];
-  const init = source['init'];
-  if (typeof step !== 'function') {
-    const names = Object.keys(exports).join(', ') || 'nothing';
-    throw new BadPolicyModule(`the policy module must export a function step(ctx, results, arrivals); it exports ${names}`);
-  }
-  if (init !== undefined && typeof init !== 'function') throw new BadPolicyModule(`export 'init' must be a function init(ctx), got ${typeof init}`);
-  const module: PolicyModule = { step: step as PolicyModule['step'] };
-  if (typeof init === 'function') module.init = init as PolicyModule['init'];
+  const found = policyFunctions(exports, 'step', 'step(ctx, results, arrivals)', 'init(ctx)');
+  const module: PolicyModule = { step: found.entry as PolicyModule['step'] };
+  if (found.init) module.init = found.init as PolicyModule['init'];
   return module;
 }
 
