@@ -2,6 +2,7 @@
 // one confined worker, every scenario of a call in one job); the heuristic baselines run here,
 // cached per scenario. A workload's score is the policy's multi-objective reward in [0, 1]; the
 // metrics say how it compares with first-fit and with the best heuristic on the same scenario.
+import { describePolicyFailure } from '../../sandbox/policy-kit';
 import { createHash } from 'node:crypto';
 import type { CandidateSource, EvalResult, Evaluator, EvaluatorInfo, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { SandboxOutcome } from '../../sandbox/types';
@@ -252,7 +253,7 @@ export class ClusterEvaluator implements Evaluator {
       return scenarios.map((scenario) => ({ scenario, outcome: undefined, failure: { kind: 'sandbox', message: (err as Error).message } }));
     }
     if (!outcome.ok) {
-      const message = sandboxFailureText(outcome.kind, outcome.message, limits.timeoutMs, workloads.length);
+      const message = describePolicyFailure(outcome.kind, outcome.message, limits.timeoutMs, workloads.length, 'scenario', 'decision');
       return scenarios.map((scenario) => ({ scenario, outcome: undefined, failure: { kind: outcome.kind, message } }));
     }
     const value = outcome.value as { results?: { id: string; outcome: HarnessOutcome }[] } | null;
@@ -262,19 +263,6 @@ export class ClusterEvaluator implements Evaluator {
       const o = byId.get(w.id);
       return o ? { scenario, outcome: o, failure: undefined } : { scenario, outcome: undefined, failure: { kind: 'result', message: `the harness returned no result for ${w.id}` } };
     });
-  }
-}
-
-function sandboxFailureText(kind: string, message: string, timeoutMs: number, count: number): string {
-  switch (kind) {
-    case 'timeout':
-      return `the policy did not finish ${count} scenario${count > 1 ? 's' : ''} within ${Math.round(timeoutMs / 1000)} s: it probably loops forever or does far too much work per decision (${message})`;
-    case 'memory':
-      return `the policy used too much memory: ${message}`;
-    case 'compile':
-      return `the policy does not compile: ${message}`;
-    default:
-      return message;
   }
 }
 

@@ -1,6 +1,7 @@
 // The FaaS scheduling evaluator. Candidates run in the sandbox pool (simulator and policy in one
 // confined worker); the built-in `priority` baseline runs in-process once per trace and is
 // cached, and every score is the candidate's relative improvement over it.
+import { describePolicyFailure } from '../../sandbox/policy-kit';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -254,7 +255,7 @@ class FaasEvaluator implements Evaluator {
       return workloads.map(() => ({ outcome: undefined, failure: { kind: 'sandbox', message: (err as Error).message } }));
     }
     if (!outcome.ok) {
-      const message = sandboxFailureText(outcome.kind, outcome.message, limits.timeoutMs, workloads.length);
+      const message = describePolicyFailure(outcome.kind, outcome.message, limits.timeoutMs, workloads.length, 'simulation', 'step');
       return workloads.map(() => ({ outcome: undefined, failure: { kind: outcome.kind, message } }));
     }
     const value = outcome.value as { results?: { id: string; outcome: SimulationOutcome }[] } | null;
@@ -263,19 +264,6 @@ class FaasEvaluator implements Evaluator {
       const o = byId.get(w.id);
       return o ? { outcome: o, failure: undefined } : { outcome: undefined, failure: { kind: 'result', message: `the harness returned no result for ${w.id}` } };
     });
-  }
-}
-
-function sandboxFailureText(kind: string, message: string, timeoutMs: number, count: number): string {
-  switch (kind) {
-    case 'timeout':
-      return `the policy did not finish ${count} simulation${count > 1 ? 's' : ''} within ${Math.round(timeoutMs / 1000)} s: it probably loops forever or does far too much work per step (${message})`;
-    case 'memory':
-      return `the policy used too much memory: ${message}`;
-    case 'compile':
-      return `the policy does not compile: ${message}`;
-    default:
-      return message;
   }
 }
 

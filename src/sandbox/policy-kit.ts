@@ -1,6 +1,7 @@
-// Globals a harness hands to a policy candidate: a console whose output is captured (bounded) for
-// the generator's feedback, and a Math whose random() is seeded so runs stay reproducible.
-// Shared by every domain whose candidates are policies driven by a simulator in the worker.
+// What the simulator domains share about policy candidates: the globals a harness hands them (a
+// console whose output is captured, bounded, for the generator's feedback, and a Math whose random()
+// is seeded so runs stay reproducible), how their exports are checked, and how a sandbox failure
+// reads to a model. Shared by every domain whose candidates are policies driven by a simulator.
 import { Rng } from '../core/rng';
 
 const MAX_LINE = 400;
@@ -77,4 +78,18 @@ export function policyFunctions(exports: Record<string, unknown>, entry: string,
   }
   if (init !== undefined && typeof init !== 'function') throw new BadPolicyModule(`export 'init' must be a function ${initSignature}, got ${typeof init}`);
   return { entry: main as (...args: never[]) => unknown, ...(typeof init === 'function' ? { init: init as (...args: never[]) => unknown } : {}) };
+}
+
+/** A sandbox failure of a policy run, in words a model can act on. `unit` names one run (simulation, scenario), `call` one policy call (step, decision). */
+export function describePolicyFailure(kind: string, message: string, timeoutMs: number, count: number, unit: string, call: string): string {
+  switch (kind) {
+    case 'timeout':
+      return `the policy did not finish ${count} ${unit}${count > 1 ? 's' : ''} within ${Math.round(timeoutMs / 1000)} s: it probably loops forever or does far too much work per ${call} (${message})`;
+    case 'memory':
+      return `the policy used too much memory: ${message}`;
+    case 'compile':
+      return `the policy does not compile: ${message}`;
+    default:
+      return message;
+  }
 }
