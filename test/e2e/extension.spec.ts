@@ -1,8 +1,10 @@
 // The whole user path in a real VS Code (code-server): CodeLens score, "Evolve This Policy" from
 // the palette, candidates in the review panel, a diff, Accept (file on disk changes), Ctrl+Z
-// (the change is undone), and the run in the Runs tree.
+// (the change is undone), and the run in the Runs tree; then a language server killed mid-run is
+// restarted and its run resumes from the journal.
 import { test, expect, Frame, Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
 import type { Session } from './code-server';
@@ -78,4 +80,59 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   await runCommand(page, 'View: Show Policy Evolver');
   const tree = page.locator('.monaco-list-row', { hasText: /ended|stopped/ });
   await expect(tree.first()).toBeVisible();
+});
+
+/** Pids of our language server processes running for this code-server session. */
+function serverPids(base: string): number[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  return lines
+    .filter((l) => l.includes(join(base, 'extensions')) && l.includes('dist/server.js'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]))
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
+}
+
+test('a server crash mid-run: the server restarts and the run resumes from its journal', async ({ page }) => {
+  const s = session();
+  // A budget long enough to kill the server while the run is in progress.
+  const settingsFile = join(s.workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'policyEvolver.budget.maxCandidates': 40 }, null, 2));
+  try {
+    const runsDir = join(s.workspace, '.policy-evolver', 'runs');
+    const before = new Set(readdirSync(runsDir));
+    await page.goto(`${s.url}?folder=${encodeURIComponent(s.workspace)}`);
+    await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
+    const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' });
+    await expect(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' })).toBeVisible();
+    // The explorer remembers expanded folders per browser profile; expand `faas` only when needed.
+    if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
+    await fileRow.click();
+    await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
+    await runCommand(page, 'Policy Evolver: Evolve This Policy');
+    await expect.poll(() => readdirSync(runsDir).filter((d) => !before.has(d)).length, { timeout: 90_000 }).toBe(1);
+    const runId = readdirSync(runsDir).find((d) => !before.has(d)) as string;
+    const journal = (): string => readFileSync(join(runsDir, runId, 'journal.jsonl'), 'utf8');
+    await expect.poll(() => (journal().match(/"type":"evaluated"/g) ?? []).length, { timeout: 90_000 }).toBeGreaterThan(2);
+    expect(journal()).not.toContain('"type":"run-ended"');
+
+    const killed = serverPids(s.base);
+    expect(killed.length).toBeGreaterThan(0);
+    for (const pid of killed) process.kill(pid, 'SIGKILL');
+
+    // A new server process, and the run continues from its journal to the end of its budget.
+    await expect.poll(() => serverPids(s.base).filter((pid) => !killed.includes(pid)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => journal().includes('"type":"run-ended"'), { timeout: 180_000 }).toBe(true);
+    expect(journal()).toContain('"type":"run-resumed"');
+    // Every index of the budget (plus the starting program) has exactly one outcome: none lost, none twice.
+    const outcomes = journal()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; index?: number })
+      .filter((e) => e.type === 'evaluated' || e.type === 'proposal-failed')
+      .map((e) => e.index);
+    expect(new Set(outcomes).size).toBe(41);
+    expect(outcomes.length).toBe(41);
+  } finally {
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  }
 });
