@@ -43,6 +43,13 @@ if (existsSync(join(root, 'webview-ui/src/main.ts'))) {
 }
 await Promise.all(jobs);
 
+// The review panel's icons (codicons) ship next to the bundles, loaded under the webview's CSP.
+const codiconsSrc = join(root, 'node_modules/@vscode/codicons/dist');
+if (existsSync(codiconsSrc)) {
+  mkdirSync(join(root, 'dist/codicons'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codiconsSrc, f), join(root, 'dist/codicons', f));
+}
+
 // The language server loads tree-sitter grammars from dist/grammars at run time; the runtime wasm
 // must come from the same web-tree-sitter version the grammars were built for (see src/server/grammars.ts).
 const grammarsOut = join(root, 'dist/grammars');

@@ -60,6 +60,9 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   // Pick the best candidate that is a real change, and look at its diff.
   const accept = panel.locator('#accept');
   await expect(accept).toBeEnabled();
+  // The packaged codicons load under the panel's Content Security Policy.
+  await expect(accept.locator('.codicon-check')).toHaveCSS('font-family', /codicon/);
+  await expect.poll(() => panel.evaluate(() => document.fonts.check('16px codicon'))).toBe(true);
   await expect(panel.locator('.diff .line.add').first()).toBeVisible();
   await panel.locator('#open-diff').click();
   await expect(page.locator('.monaco-diff-editor').first()).toBeVisible();
@@ -108,6 +111,8 @@ test('a server crash mid-run: the server restarts and the run resumes from its j
     if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
     await fileRow.click();
     await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
+    // The CodeLens shows once the extension is active and knows the file can be evolved.
+    await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 90_000 });
     await runCommand(page, 'Policy Evolver: Evolve This Policy');
     await expect.poll(() => readdirSync(runsDir).filter((d) => !before.has(d)).length, { timeout: 90_000 }).toBe(1);
     const runId = readdirSync(runsDir).find((d) => !before.has(d)) as string;

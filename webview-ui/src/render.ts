@@ -80,11 +80,12 @@ function detailPane(c: CandidateSummary, state: ViewState, actions: Actions): HT
   const note = h('textarea', { id: `note-${c.id}`, class: 'note', rows: '2', placeholder: 'Why reject it? (optional; steers later prompts)', 'aria-label': `Reason for rejecting ${c.id}` });
   note.value = state.drafts[c.id] ?? '';
   note.addEventListener('input', () => actions.draft(c.id, note.value));
-  const accept = h('button', { id: 'accept', class: 'primary', disabled: !canAccept || busy }, busy ? 'Applying…' : 'Accept');
+  const icon = (name: string): HTMLElement => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+  const accept = h('button', { id: 'accept', class: 'primary', disabled: !canAccept || busy }, icon('check'), busy ? ' Applying…' : ' Accept');
   accept.addEventListener('click', () => actions.post({ type: 'accept', candidateId: c.id }));
-  const openDiff = h('button', { id: 'open-diff', class: 'secondary' }, 'Open in Diff Editor');
+  const openDiff = h('button', { id: 'open-diff', class: 'secondary' }, icon('diff'), ' Open in Diff Editor');
   openDiff.addEventListener('click', () => actions.post({ type: 'open-diff', candidateId: c.id }));
-  const reject = h('button', { id: 'reject', class: 'secondary', disabled: c.decision === 'rejected' || busy }, 'Reject');
+  const reject = h('button', { id: 'reject', class: 'secondary', disabled: c.decision === 'rejected' || busy }, icon('close'), ' Reject');
   reject.addEventListener('click', () => {
     actions.post({ type: 'reject', candidateId: c.id, note: note.value });
     actions.draft(c.id, '');

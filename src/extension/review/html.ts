@@ -11,6 +11,7 @@ export function reviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ur
   const n = nonce();
   const script = webview.asWebviewUri(uriJoin(extensionUri, 'dist', 'webview.js'));
   const style = webview.asWebviewUri(uriJoin(extensionUri, 'media', 'review.css'));
+  const codicons = webview.asWebviewUri(uriJoin(extensionUri, 'dist', 'codicons', 'codicon.css'));
   const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data:`, `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `script-src 'nonce-${n}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -18,6 +19,7 @@ export function reviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, ur
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>Policy Evolver: Review</title>
 </head>
