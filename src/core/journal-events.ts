@@ -63,6 +63,7 @@ export type JournalEvent =
       sourceHash: string;
       features: FeatureDimension[];
       domain: string;
+      objectives?: { metric: string; label: string }[];
     }
   | { type: 'run-resumed'; time: string; budget: Budget }
   | {

@@ -82,6 +82,7 @@ export async function startRun(options: { runsDir: string; code: string; config:
     sourceHash,
     features: handles.evaluator.features,
     domain: handles.evaluator.domain,
+    ...(handles.evaluator.objectives?.length ? { objectives: handles.evaluator.objectives } : {}),
   };
   state.apply(started);
   store.append(started);

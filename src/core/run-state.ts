@@ -33,6 +33,7 @@ export class RunState {
   runId = '';
   domain = '';
   dimensions: FeatureDimension[] = [];
+  objectives: { metric: string; label: string }[] = [];
   initialSourceHash = '';
   population!: Population;
   readonly candidates = new Map<string, CandidateEntry>();
@@ -105,6 +106,7 @@ export class RunState {
         this.domain = e.domain;
         this.initialSourceHash = e.sourceHash;
         this.dimensions = e.features.length ? e.features : [CODE_LENGTH_DIMENSION];
+        this.objectives = e.objectives ?? [];
         this.population = new Population({
           islands: e.config.islands,
           dimensions: this.dimensions,

@@ -91,6 +91,8 @@ export interface EvaluatorInfo {
   keyMetric?: string;
   /** Set when scores are relative improvements over a baseline (0 = as good, 0.1 = 10% better). */
   relativeTo?: string;
+  /** Metrics that are separate objectives (higher is better), for Pareto fronts in the review panel. */
+  objectives?: { metric: string; label: string }[];
 }
 
 /** One problem domain. Implementations must honour the AbortSignal promptly and never throw for a bad candidate: a bad candidate is `ok: false` with an `error`. */

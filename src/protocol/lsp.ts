@@ -120,6 +120,10 @@ export interface RunSnapshot {
   /** Every evaluated candidate in index order, for the score history chart. */
   history: HistoryPoint[];
   bestHistory: { index: number; id: string; score: number }[];
+  /** Candidates no other candidate beats on every objective, when the evaluator declares objectives. */
+  pareto?: { objectives: string[]; members: { id: string; score: number | null; values: number[] }[] };
+  /** ELO leaderboard of the latest self-play report for this file (cluster domain). */
+  leaderboard?: { id: string; rating: number; round: number; level: string; reward: number | null }[];
   notes: string[];
 }
 

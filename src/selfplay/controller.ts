@@ -79,6 +79,8 @@ export interface RoundRecord {
 }
 
 export interface SelfPlayReport {
+  /** The evolved policy file (absolute path), so editors can find the report of a file. */
+  policy: string;
   reason: StopReason;
   rounds: RoundRecord[];
   levelReached: Level;
@@ -288,6 +290,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   const bestFile = join(options.workDir, `best-${options.fileName}`);
   writeFileSync(bestFile, best.code);
   const report: SelfPlayReport = {
+    policy: options.file,
     reason,
     rounds: records,
     levelReached: curriculum.level,

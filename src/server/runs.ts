@@ -13,6 +13,7 @@ import type { EngineEvent } from '../protocol/progress';
 import type { CandidateSource, RunListEntry, RunSnapshot, RunStatus } from '../protocol/lsp';
 import { compose, Composed } from './compose';
 import { secretLookup } from './secrets';
+import { latestLeaderboard } from './selfplay-reports';
 import { runListEntry, runSnapshot, statusOf } from './snapshot';
 
 export const runsDirOf = (workspaceRoot: string): string => join(workspaceRoot, '.policy-evolver', 'runs');
@@ -104,7 +105,15 @@ export class RunManager {
   snapshot(runId: string): RunSnapshot {
     const { state, startedAt, live, dir } = this.stateOf(runId);
     const workers = live?.composed.handles.pool.workers?.();
-    return runSnapshot(state, { dir, status: statusOf(state, live !== undefined), startedAt, ...(live?.keyMetric ? { keyMetric: live.keyMetric } : {}), ...(workers ? { workers } : {}) });
+    const leaderboard = state.domain === 'cluster' ? latestLeaderboard(state.config.file) : undefined;
+    return runSnapshot(state, {
+      dir,
+      status: statusOf(state, live !== undefined),
+      startedAt,
+      ...(live?.keyMetric ? { keyMetric: live.keyMetric } : {}),
+      ...(workers ? { workers } : {}),
+      ...(leaderboard ? { leaderboard } : {}),
+    });
   }
 
   list(file?: string): RunListEntry[] {

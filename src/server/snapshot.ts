@@ -10,6 +10,21 @@ export interface SnapshotContext {
   target?: number;
   /** Remote workers of a live run that evaluates through a broker. */
   workers?: { evaluators: number; samplers: number };
+  /** ELO leaderboard of the latest self-play report for the run's file. */
+  leaderboard?: RunSnapshot['leaderboard'];
+}
+
+/** The candidates that no other candidate beats on every objective (ties kept once, earliest first). */
+export function paretoFront(state: RunState): RunSnapshot['pareto'] {
+  if (!state.objectives.length) return undefined;
+  const points = [...state.candidates.values()]
+    .filter((e) => e.result?.ok && !e.duplicateOf && !e.cascadeStopped && state.objectives.every((o) => Number.isFinite(e.result?.metrics[o.metric])))
+    .sort((a, b) => a.index - b.index)
+    .map((e) => ({ id: e.id, score: e.result?.score ?? null, values: state.objectives.map((o) => e.result?.metrics[o.metric] as number) }));
+  const dominates = (a: number[], b: number[]): boolean => a.every((v, i) => v >= (b[i] as number)) && a.some((v, i) => v > (b[i] as number));
+  const same = (a: number[], b: number[]): boolean => a.every((v, i) => v === b[i]);
+  const members = points.filter((p, i) => !points.some((q, j) => dominates(q.values, p.values) || (j < i && same(q.values, p.values))));
+  return { objectives: state.objectives.map((o) => o.label), members };
 }
 
 function deltas(metrics: Record<string, number>, baseline: Record<string, number> | undefined): Record<string, number> {
@@ -65,6 +80,7 @@ export function runSnapshot(state: RunState, ctx: SnapshotContext): RunSnapshot 
     .sort((a, b) => a.index - b.index)
     .map((e) => ({ index: e.index, id: e.id, island: e.island, score: e.result?.score ?? null, validation: state.validation.get(e.id) ?? null, ok: e.result?.ok ?? false }));
   const champion = state.champion();
+  const pareto = paretoFront(state);
   return {
     runId: state.runId,
     dir: ctx.dir,
@@ -92,6 +108,8 @@ export function runSnapshot(state: RunState, ctx: SnapshotContext): RunSnapshot 
     history,
     bestHistory: [...state.bestHistory],
     notes: [...state.notes],
+    ...(pareto ? { pareto } : {}),
+    ...(ctx.leaderboard?.length ? { leaderboard: ctx.leaderboard } : {}),
   };
 }
 

@@ -62,7 +62,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   await expect(accept).toBeEnabled();
   // The packaged codicons load under the panel's Content Security Policy.
   await expect(accept.locator('.codicon-check')).toHaveCSS('font-family', /codicon/);
-  await expect.poll(() => panel.evaluate(() => document.fonts.check('16px codicon'))).toBe(true);
+  await expect.poll(() => panel.evaluate(() => (globalThis as unknown as { document: { fonts: { check(font: string): boolean } } }).document.fonts.check('16px codicon'))).toBe(true);
   await expect(panel.locator('.diff .line.add').first()).toBeVisible();
   await panel.locator('#open-diff').click();
   await expect(page.locator('.monaco-diff-editor').first()).toBeVisible();

@@ -127,3 +127,26 @@ test('no runs: an empty state that says what to do', async () => {
   assert.match((await page.textContent('.empty')) ?? '', /Evolve This Policy/);
   await page.close();
 });
+
+test('cluster runs show their Pareto front and the self-play ELO leaderboard', async () => {
+  const page = await open();
+  const snap = {
+    ...snapshot(ranked),
+    pareto: { objectives: ['latency', 'cost'], members: [{ id: 'c2', score: 3, values: [0.9, 0.4] }, { id: 'c1', score: 2, values: [0.5, 0.8] }] },
+    leaderboard: [{ id: 'p2-aa', rating: 1482.4, round: 2, level: 'medium', reward: 0.8182 }, { id: 'p0-bb', rating: 1398.2, round: 0, level: 'medium', reward: null }],
+  };
+  await send(page, { type: 'snapshot', snapshot: snap, runs: [], trusted: true });
+  await page.waitForSelector('#pareto table');
+  assert.equal(await page.textContent('#pareto h2'), 'Pareto front (2)');
+  assert.deepEqual(await page.$$eval('#pareto thead th', (els) => els.map((e) => e.textContent)), ['candidate', 'score', 'latency', 'cost']);
+  assert.deepEqual(await page.$$eval('#pareto tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))), [
+    ['c2', '3', '0.900', '0.400'],
+    ['c1', '2', '0.500', '0.800'],
+  ]);
+  assert.deepEqual(await page.$$eval('#leaderboard tbody tr td:first-child', (els) => els.map((e) => e.textContent)), ['1482', '1398']);
+  // Runs of other domains have neither section.
+  await send(page, { type: 'snapshot', snapshot: snapshot(ranked), runs: [], trusted: true });
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { getElementById(id: string): unknown } }).document.getElementById('pareto'));
+  assert.equal(await page.locator('#leaderboard').count(), 0);
+  await page.close();
+});

@@ -136,6 +136,37 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
     ),
     h('section', { class: 'history', 'aria-label': 'Score history' }, h('h2', {}, 'Score history'), renderChart(snap, state.selectedId), h('p', { class: 'legend muted' }, 'dots: search score by island · rings: validation · line: best so far · ×: failed')),
   );
+  if (snap.pareto?.members.length) {
+    const pareto = snap.pareto;
+    root.append(
+      h(
+        'section',
+        { class: 'pareto', id: 'pareto', 'aria-label': 'Pareto front' },
+        h('h2', {}, `Pareto front (${pareto.members.length})`),
+        h(
+          'table',
+          {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'candidate'), h('th', {}, 'score'), ...pareto.objectives.map((o) => h('th', {}, o)))),
+          h('tbody', {}, ...pareto.members.map((m) => h('tr', {}, h('td', {}, m.id), h('td', {}, fmt(m.score)), ...m.values.map((v) => h('td', {}, v.toFixed(3)))))),
+        ),
+      ),
+    );
+  }
+  if (snap.leaderboard?.length) {
+    root.append(
+      h(
+        'section',
+        { class: 'leaderboard', id: 'leaderboard', 'aria-label': 'ELO leaderboard' },
+        h('h2', {}, 'Self-play ELO leaderboard'),
+        h(
+          'table',
+          {},
+          h('thead', {}, h('tr', {}, h('th', {}, 'ELO'), h('th', {}, 'policy'), h('th', {}, 'round'), h('th', {}, 'level'), h('th', {}, 'reward'))),
+          h('tbody', {}, ...snap.leaderboard.map((r) => h('tr', {}, h('td', {}, r.rating.toFixed(0)), h('td', {}, r.id), h('td', {}, String(r.round)), h('td', {}, r.level), h('td', {}, fmt(r.reward))))),
+        ),
+      ),
+    );
+  }
   if (focusedId) {
     const again = document.getElementById(focusedId);
     if (again) {

@@ -30,6 +30,8 @@ export const CLUSTER_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   id: 'cluster',
   domain: 'cluster',
   keyMetric: 'mean_latency_seconds',
+  // Each objective's goodness in [0, 1], averaged over the scenarios: the axes of the Pareto front.
+  objectives: OBJECTIVE_NAMES.map((n) => ({ metric: `mean_goodness_${n}`, label: n })),
   features: [
     { name: 'slaViolationRate', min: 0, max: 1, bins: 8 },
     { name: 'nodeShare', min: 0, max: 1, bins: 8 },
