@@ -41,6 +41,14 @@ export interface RunSummary {
 
 class Cancelled extends Error {}
 
+/** The run cannot start: the program it would improve does not evaluate. */
+export class StartingProgramFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartingProgramFailed';
+  }
+}
+
 /** What a failed generator call can tell about itself (LLM generators attach their exchanges). */
 function errorDetails(err: unknown): Pick<GenerationResult, 'source' | 'exchanges'> {
   const e = err as { source?: unknown; exchanges?: unknown };
@@ -96,11 +104,7 @@ export class Engine {
     if (this.cheap.length >= this.search.length) this.cheap = [];
     this.genSemaphore = new Semaphore(Math.max(1, this.state.config.generationConcurrency));
     this.launchIndex = Math.max(this.state.nextIndex, 1);
-    this.doneAtStart = this.state.evaluated + this.countProposalFailures();
-  }
-
-  private countProposalFailures(): number {
-    return this.state.failures.filter((f) => f.id === undefined).length;
+    this.doneAtStart = this.state.evaluated + this.state.proposalsFailed;
   }
 
   /** Journals an event and folds it into the state; returns the state's answer (admission). */
@@ -138,7 +142,7 @@ export class Engine {
   progress(): RunProgress {
     const s = this.state;
     const champion = s.champion();
-    const done = s.evaluated + this.countProposalFailures();
+    const done = s.evaluated + s.proposalsFailed;
     const elapsedMs = Date.now() - this.startedAt;
     const rate = elapsedMs > 0 ? ((done - this.doneAtStart) * 1000) / elapsedMs : 0;
     const target = s.config.budget.maxCandidates !== undefined ? s.config.budget.maxCandidates + 1 : undefined;
@@ -248,7 +252,7 @@ export class Engine {
       this.record({ type: 'evaluated', id: 'c0', index: 0, result: result.summary, admitted: false, improvement: false, time: now() });
     }
     const r = initial.result;
-    if (!r || !r.ok) throw new Error(`the starting program failed its evaluation: ${r?.error ?? 'no result'}${r?.feedback ? `\n${r.feedback}` : ''}`);
+    if (!r || !r.ok) throw new StartingProgramFailed(`the starting program failed its evaluation: ${r?.error ?? 'no result'}${r?.feedback ? `\n${r.feedback}` : ''}`);
     if (this.validationSet.length) await this.validationScore(initial, signal);
     this.emit({ kind: 'progress', progress: this.progress() });
   }

@@ -45,6 +45,8 @@ export class RunState {
   readonly bestHistory: BestPoint[] = [];
   nextIndex = 0;
   evaluated = 0;
+  /** Candidates whose generation or patch failed (they have no evaluation). */
+  proposalsFailed = 0;
   failed = 0;
   duplicates = 0;
   spendUsd = 0;
@@ -136,6 +138,7 @@ export class RunState {
       case 'proposal-failed':
         this.nextIndex = Math.max(this.nextIndex, e.index + 1);
         this.failed++;
+        this.proposalsFailed++;
         this.failures.push({ index: e.index, error: e.error });
         this.sinceImprovement++;
         this.population.skip();

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RunSummary } from '../../core/engine';
+import { StartingProgramFailed, type RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
@@ -115,10 +115,7 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
     if (mode !== 'json' && mode !== 'quiet') process.stderr.write(`run ${active.state.runId} (${active.store.dir})\n`);
     summary = await active.done;
   } catch (err) {
-    if (err instanceof UserError) throw err;
-    const message = (err as Error).message ?? String(err);
-    if (message.startsWith('the starting program failed')) throw new UserError(message, ExitCode.evaluation);
-    if (/^generator '|^evaluator '/.test(message)) throw new UserError(message);
+    if (err instanceof StartingProgramFailed) throw new UserError(err.message, ExitCode.evaluation);
     throw err;
   } finally {
     process.off('SIGINT', onSigint);
