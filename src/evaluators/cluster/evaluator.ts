@@ -2,6 +2,7 @@
 // one confined worker, every scenario of a call in one job); the heuristic baselines run here,
 // cached per scenario. A workload's score is the policy's multi-objective reward in [0, 1]; the
 // metrics say how it compares with first-fit and with the best heuristic on the same scenario.
+import { failedEvaluation } from '../../core/eval-result';
 import { describePolicyFailure } from '../../sandbox/policy-kit';
 import { createHash } from 'node:crypto';
 import type { CandidateSource, EvalResult, Evaluator, EvaluatorInfo, JsonValue, Workload, WorkloadResult } from '../../core/types';
@@ -117,14 +118,14 @@ export class ClusterEvaluator implements Evaluator {
   }
 
   async evaluate(candidate: CandidateSource, workloads: Workload[], signal: AbortSignal): Promise<EvalResult> {
-    if (!workloads.length) return failed('no workloads to evaluate', 'the evaluation set is empty', []);
+    if (!workloads.length) return failedEvaluation('no workloads to evaluate', 'the evaluation set is empty', []);
     let scenarios: Scenario[];
     let baselines: BaselineSet[];
     try {
       scenarios = workloads.map(scenarioOf);
       baselines = scenarios.map((s) => baselinesFor(s, this.options.weights));
     } catch (err) {
-      return failed(`workload problem: ${(err as Error).message}`, `The evaluation set is broken, not the policy: ${(err as Error).message}`, workloads);
+      return failedEvaluation(`workload problem: ${(err as Error).message}`, `The evaluation set is broken, not the policy: ${(err as Error).message}`, workloads);
     }
     const runs = await this.runCandidate(candidate, workloads, scenarios, signal);
     const perWorkload: WorkloadResult[] = [];
@@ -268,14 +269,3 @@ export class ClusterEvaluator implements Evaluator {
   }
 }
 
-function failed(error: string, feedback: string, workloads: Workload[]): EvalResult {
-  return {
-    ok: false,
-    score: 0,
-    metrics: {},
-    features: {},
-    perWorkload: workloads.map((w) => ({ workloadId: w.id, ok: false, score: 0, error })),
-    feedback,
-    error,
-  };
-}

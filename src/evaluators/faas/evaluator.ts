@@ -1,6 +1,7 @@
 // The FaaS scheduling evaluator. Candidates run in the sandbox pool (simulator and policy in one
 // confined worker); the built-in `priority` baseline runs in-process once per trace and is
 // cached, and every score is the candidate's relative improvement over it.
+import { failedEvaluation } from '../../core/eval-result';
 import { describePolicyFailure } from '../../sandbox/policy-kit';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -271,16 +272,4 @@ function setIf(metrics: Record<string, number>, key: string, value: number | nul
   if (value !== null && Number.isFinite(value)) metrics[key] = value;
 }
 
-function failed(error: string, feedback: string, workloads: Workload[]): EvalResult {
-  return {
-    ok: false,
-    score: SCORE_FLOOR,
-    metrics: {},
-    features: {},
-    perWorkload: workloads.map((w) => ({ workloadId: w.id, ok: false, score: SCORE_FLOOR, error })),
-    feedback,
-    error,
-  };
-}
-
-
+const failed = (error: string, feedback: string, workloads: Workload[]): EvalResult => failedEvaluation(error, feedback, workloads, SCORE_FLOOR);

@@ -1,6 +1,7 @@
 // The protocol domain's evaluator: a candidate is a whole `.rbp` rule-table file (or a `.pml`
 // PROMELA model); workloads are verification settings, cheapest first; the score rewards verified
 // settings first and low message cost second. Bad candidates are `ok: false`, never exceptions.
+import { failedEvaluation } from '../../core/eval-result';
 import type { CandidateSource, EvalDiagnostic, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { EvaluatorFactory } from '../types';
 import { describeCheck, reportFeedback } from './feedback';
@@ -36,17 +37,6 @@ function specOf(w: Workload): SettingSpec {
   return parseSettingId(w.id);
 }
 
-function failAll(workloads: Workload[], error: string, feedback: string): EvalResult {
-  return {
-    ok: false,
-    score: 0,
-    metrics: {},
-    features: {},
-    perWorkload: workloads.map((w) => ({ workloadId: w.id, ok: false, score: 0, error })),
-    feedback,
-    error,
-  };
-}
 
 function metricsOf(report: ProtocolReport, protocol: Protocol): Record<string, number> {
   const m: Record<string, number> = {};
@@ -115,7 +105,7 @@ class ProtocolEvaluator implements Evaluator {
       return await this.evaluateProtocol(candidate, workloads, signal);
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
-      return failAll(workloads, msg, `The evaluation could not run: ${msg}`);
+      return failedEvaluation(msg, `The evaluation could not run: ${msg}`, workloads);
     }
   }
 
@@ -124,11 +114,11 @@ class ProtocolEvaluator implements Evaluator {
     if (!parsed.ok) {
       const first = parsed.issues[0] as { line: number; column: number; message: string };
       const error = `${candidate.fileName}:${first.line}:${first.column}: ${first.message}${parsed.issues.length > 1 ? ` (and ${parsed.issues.length - 1} more)` : ''}`;
-      return failAll(workloads, error, `The protocol file does not parse; fix these first:\n${parsed.issues.map((i) => `${i.line}:${i.column}: ${i.message}`).join('\n')}`);
+      return failedEvaluation(error, `The protocol file does not parse; fix these first:\n${parsed.issues.map((i) => `${i.line}:${i.column}: ${i.message}`).join('\n')}`, workloads);
     }
     const protocol = parsed.protocol;
     const mismatch = this.faultMismatch(protocol);
-    if (mismatch) return failAll(workloads, mismatch, `${mismatch}. Keep the fault line as it is.`);
+    if (mismatch) return failedEvaluation(mismatch, `${mismatch}. Keep the fault line as it is.`, workloads);
 
     const specs = workloads.map((w) => ({ w, spec: specOf(w) })).sort((a, b) => settingCost(a.spec) - settingCost(b.spec));
     const report = await this.verifier.verify(protocol, {
@@ -157,7 +147,7 @@ class ProtocolEvaluator implements Evaluator {
       const ok = check.verdict !== 'INVALID';
       return { workloadId: w.id, ok, score, metrics, ...(check.verdict !== 'VERIFIED' ? { error: describeCheck(check) } : {}) };
     });
-    if (signal.aborted) return failAll(workloads, 'cancelled', 'The evaluation was cancelled.');
+    if (signal.aborted) return failedEvaluation('cancelled', 'The evaluation was cancelled.', workloads);
     const metrics = metricsOf(report, protocol);
     const keys = specs.map(({ spec }) => {
       const s = resolveSetting(protocol, spec);
@@ -191,7 +181,7 @@ class ProtocolEvaluator implements Evaluator {
       fairness: this.opts.fairness,
       signal,
     });
-    if (r.verdict === 'INVALID') return failAll(workloads, `${candidate.fileName}: ${r.error ?? 'spin rejected the model'}`, `Spin rejected the model: ${r.error ?? ''}`);
+    if (r.verdict === 'INVALID') return failedEvaluation(`${candidate.fileName}: ${r.error ?? 'spin rejected the model'}`, `Spin rejected the model: ${r.error ?? ''}`, workloads);
     let score: number = VERDICT_SCORE[r.verdict];
     if (r.verdict === 'VERIFIED' && r.scoreValue !== undefined) {
       const v = r.scoreValue;
