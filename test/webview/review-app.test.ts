@@ -91,13 +91,17 @@ test('shows the diff, accepts, and rejects with a note', async () => {
   assert.match((await page.textContent('.detail')) ?? '', /file changed since this run started/);
   await page.click('#accept');
   assert.deepEqual((await posted(page)).at(-1), { type: 'accept', candidateId: 'c2' });
+  // Host messages arrive as events: wait for each to render before reading the page.
   await send(page, { type: 'busy', candidateId: 'c2', busy: true });
+  await page.waitForSelector('#accept[disabled]');
   assert.equal(await page.isDisabled('#accept'), true);
   await send(page, { type: 'busy', candidateId: 'c2', busy: false });
+  await page.waitForSelector('#accept:not([disabled])');
   await page.fill('#note-c2', 'too many bins on skewed loads');
   await page.click('#reject');
   assert.deepEqual((await posted(page)).at(-1), { type: 'reject', candidateId: 'c2', note: 'too many bins on skewed loads' });
   await send(page, { type: 'notice', level: 'error', message: 'Cannot accept c2: you edited evolvable block 1' });
+  await page.waitForSelector('#notice:has-text("Cannot accept")');
   assert.match((await page.textContent('#notice')) ?? '', /Cannot accept c2/);
   await page.close();
 });
