@@ -10,12 +10,12 @@ import { ROOT } from '../../helpers/cli';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
-/** Bundles the real CLI entry inside the package (so the package root, prompts included, is found). */
+/** Bundles fixtures/cli.ts inside the package (so the package root, prompts included, is found). */
 export async function buildCli(): Promise<{ path: string; remove(): void }> {
   const dir = join(ROOT, 'node_modules', '.cache', 'policy-evolver-tests');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `cli-${process.pid}-${Date.now()}.js`);
-  await build({ entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: path, logLevel: 'error', absWorkingDir: ROOT });
+  await build({ entryPoints: [join(FIXTURES, 'cli.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: path, logLevel: 'error', absWorkingDir: ROOT });
   return { path, remove: () => rmSync(path, { force: true }) };
 }
 

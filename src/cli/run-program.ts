@@ -1,0 +1,30 @@
+// Runs a commander program the way every policy-evolver entry point must: errors a user can act on
+// are one line and an exit code, never a stack trace.
+import { Command, CommanderError } from 'commander';
+import { BlockError } from '../core/evolve-blocks';
+import { ExitCode, UserError } from './errors';
+
+export async function runProgram(program: Command, argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : ExitCode.usage;
+      return;
+    }
+    if (err instanceof UserError || err instanceof BlockError) {
+      process.stderr.write(`policy-evolver: ${err.message}\n`);
+      process.exitCode = err instanceof UserError ? err.exitCode : ExitCode.badInput;
+      return;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
+      process.stderr.write(`policy-evolver: ${e.message}\n`);
+      process.exitCode = ExitCode.badInput;
+      return;
+    }
+    process.stderr.write(`policy-evolver: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env.POLICY_EVOLVER_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    process.exitCode = ExitCode.internal;
+  }
+}
