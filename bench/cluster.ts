@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClusterEvaluator, geneticBaseline, heuristic, seedScenarios, simulate, type Scenario } from '../src/evaluators/cluster';
 import { createSandboxPool } from '../src/sandbox/pool';
-import { BuiltinAttacker, runSelfPlay, scalability } from '../src/selfplay';
+import { BuiltinAttacker, runSelfPlay, scalability } from '../src/evaluators/cluster/selfplay';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'cluster', 'first-fit.ts');

@@ -4,7 +4,7 @@
 import { assemblePrompt, loadPromptTemplates, parseReply } from '../src/core/prompt';
 import { createLlmGenerator } from '../src/generators/llm';
 import { searchReplaceReply, startFakeLlmServer } from '../test/helpers/fake-llm-server';
-import { context, PROGRAM, program, PROMPTS_DIR, request } from '../test/llm/fixtures';
+import { context, PROGRAM, program, PROMPTS_DIR, request } from '../test/generators/llm/fixtures';
 
 function rate(label: string, n: number, ms: number, unit: string): void {
   console.log(`${label}: ${((n * 1000) / ms).toFixed(0)} ${unit}/s (${(ms / n).toFixed(3)} ms each, n=${n})`);

@@ -14,7 +14,7 @@ import type { FaultModel, Protocol } from '../src/evaluators/protocol/language/a
 import { parseSettingId } from '../src/evaluators/protocol/model/settings';
 import { detectToolchain } from '../src/evaluators/protocol/spin/build';
 import { ProtocolVerifier } from '../src/evaluators/protocol/verify';
-import { synthesize } from '../src/generators/qlearning';
+import { synthesize } from '../src/evaluators/protocol/synth';
 
 const EXAMPLES = join(__dirname, '..', 'examples', 'protocols');
 const TEN_MINUTES = 10 * 60_000;

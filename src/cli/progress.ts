@@ -1,6 +1,6 @@
 // Live progress for a run: a single rewritten line on a terminal, occasional plain lines in logs,
 // or one JSON object per event with --json.
-import type { EngineEvent, RunProgress } from '../protocol/progress';
+import type { EngineEvent, RunProgress } from '../messages/progress';
 import { formatDelta, formatDuration, formatScore, formatUsd } from './format';
 
 export interface ProgressSink {

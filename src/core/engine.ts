@@ -2,7 +2,7 @@
 // candidate goes parent sampling -> generation -> patch + EVOLVE-BLOCK check -> dedup ->
 // cascade evaluation -> validation against its parent -> population, and every step is journaled
 // before the next depends on it.
-import type { CandidateOutcome, EngineEvent, RunProgress } from '../protocol/progress';
+import type { CandidateOutcome, EngineEvent, RunProgress } from '../messages/progress';
 import { aggregateScores } from './aggregate';
 import { blockTexts, parseBlocks } from './evolve-blocks';
 import type { EvalSummary, JournalEvent, StopReason } from './journal-events';

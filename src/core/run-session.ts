@@ -2,7 +2,7 @@
 // and pools are passed in already built, so this layer stays free of domain code.
 import { randomBytes } from 'node:crypto';
 import { basename, extname, join } from 'node:path';
-import type { EngineEvent } from '../protocol/progress';
+import type { EngineEvent } from '../messages/progress';
 import { Engine, RunSummary } from './engine';
 import { parseBlocks } from './evolve-blocks';
 import { JOURNAL_VERSION, RunConfig } from './journal-events';

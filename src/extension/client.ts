@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, State, TransportKind } from 'vscode-languageclient/node';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
-import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../protocol/lsp';
+import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
 
 import { allowRestart, MAX_RESTARTS, RESTART_WINDOW_MS } from './restart-policy';
 

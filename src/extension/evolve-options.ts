@@ -1,7 +1,7 @@
 // Asks for whatever the settings do not say about a run: how to score the file, where candidates
 // come from, and how many to try.
 import * as vscode from 'vscode';
-import type { RunOverrides } from '../protocol/lsp';
+import type { RunOverrides } from '../messages/lsp';
 
 export async function pickRunOptions(needEvaluator: boolean, reason: string | undefined): Promise<RunOverrides | undefined> {
   const overrides: RunOverrides = {};

@@ -1,8 +1,8 @@
 // What the editor knows about runs in progress: fed by server notifications, shown in the status
 // bar and a cancellable progress notification, and remembered so a crashed server can resume them.
 import * as vscode from 'vscode';
-import type { ClientNotifications, RunStatus } from '../protocol/lsp';
-import type { RunProgress } from '../protocol/progress';
+import type { ClientNotifications, RunStatus } from '../messages/lsp';
+import type { RunProgress } from '../messages/progress';
 
 export interface TrackedRun {
   runId: string;

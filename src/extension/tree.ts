@@ -1,7 +1,7 @@
 // The "Runs" side panel: files -> runs -> candidates, with inline actions. Empty (so the welcome
 // view shows) when the workspace has no runs.
 import * as vscode from 'vscode';
-import type { CandidateSummary, RunListEntry } from '../protocol/lsp';
+import type { CandidateSummary, RunListEntry } from '../messages/lsp';
 import type { ServerClient } from './client';
 import { formatNumber } from './run-tracker';
 

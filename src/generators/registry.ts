@@ -1,7 +1,7 @@
 // Generators by name.
 import { createAnthropicGenerator, createLlmGenerator, createOpenAiGenerator } from './llm';
 import { createMutateGenerator } from './mutate';
-import { createQLearningGenerator } from './qlearning';
+import { createQLearningGenerator } from '../evaluators/protocol/synth';
 import { createReplayGenerator } from './replay';
 import type { GeneratorFactory } from './types';
 

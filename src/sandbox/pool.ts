@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import type { JsonValue } from '../core/types';
 import { compileCandidate, type CompiledCandidate } from './compile';
 import { resolveSandboxEntry, type SandboxEntry } from './entries';
-import type { BlobRef, JobMessage, WorkerMessage } from './protocol';
+import type { BlobRef, JobMessage, WorkerMessage } from './ipc';
 import type { SandboxFailureKind, SandboxJob, SandboxLimits, SandboxOutcome, SandboxPool } from './types';
 import { SandboxWorker, type WorkerExit } from './worker-process';
 

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { SandboxEntry } from './entries';
 import { LruMap } from '../core/lru';
 import { memoryProbe } from './memory-probe';
-import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './protocol';
+import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './ipc';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
 

@@ -10,7 +10,7 @@ import { describeThrown } from './describe-error';
 import { loadHarness } from './harness-module';
 import { LruMap } from '../core/lru';
 import { startOrphanWatchdog } from './orphan-watchdog';
-import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './protocol';
+import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './ipc';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
 import { isResultError, toJsonText } from './serialize-result';
 import type { Harness, HarnessContext } from './types';

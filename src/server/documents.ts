@@ -5,7 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { EvalSummary } from '../core/journal-events';
 import type { Analysis } from './analysis';
-import { errorLocation } from './evaluation';
+import { errorLocation } from '../app/evaluate-once';
 
 export function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

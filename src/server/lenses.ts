@@ -2,7 +2,7 @@
 // "Evolve" and "History". Pure, so the latency benchmark and the tests call it directly.
 import type { CodeLens } from 'vscode-languageserver';
 import type { EvalSummary } from '../core/journal-events';
-import { LENS_COMMANDS } from '../protocol/lsp';
+import { LENS_COMMANDS } from '../messages/lsp';
 import type { Analysis } from './analysis';
 
 export type ScoreState =

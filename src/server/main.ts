@@ -1,6 +1,6 @@
 // The language server process: hosts the engine, analyses documents with tree-sitter, and owns
 // CodeLens, diagnostics and run control. The extension talks to it over LSP plus the custom
-// messages typed in src/protocol/lsp.ts.
+// messages typed in src/messages/lsp.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
@@ -10,13 +10,13 @@ import { contentHash, DocumentAnalyzer } from './analysis';
 import { findGrammarsDir, GrammarSet } from './grammars';
 import { buildLenses, ScoreState } from './lenses';
 import { diagnosticsFor, filePathOf } from './documents';
-import { EvaluationCache, toEvaluateResult } from './evaluation';
-import { planAccept } from './accept-plan';
+import { EvaluationCache, toEvaluateResult } from '../app/evaluate-once';
+import { planAccept } from '../app/accept-plan';
 import { RunManager } from './runs';
 import { DEFAULT_SETTINGS, EvolverSettings, parseSettings, runConfigFor } from './settings';
 import { applySecrets, testConnection } from './secrets';
 import type { RunConfig } from '../core/journal-events';
-import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../protocol/lsp';
+import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -1,7 +1,7 @@
 // API keys arrive from the extension's SecretStorage and stay in this module's memory; generators
 // reach them through `secretLookup` (falling back to the environment). Never logged or journaled.
 import { checkEndpoint } from '../generators/llm/connectivity';
-import type { TestConnectionParams, TestConnectionResult } from '../protocol/lsp';
+import type { TestConnectionParams, TestConnectionResult } from '../messages/lsp';
 
 export const SECRET_NAMES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_COMPATIBLE_API_KEY'] as const;
 

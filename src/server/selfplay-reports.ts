@@ -2,7 +2,7 @@
 // read from the report the CLI leaves next to the policy, for the review panel.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RunSnapshot } from '../protocol/lsp';
+import type { RunSnapshot } from '../messages/lsp';
 
 type Leaderboard = NonNullable<RunSnapshot['leaderboard']>;
 

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { RunConfig } from '../core/journal-events';
 import type { JsonValue } from '../core/types';
-import { buildRunConfig, EvolveFlags } from '../cli/run-config';
-import type { RunOverrides } from '../protocol/lsp';
+import { buildRunConfig, EvolveFlags } from '../app/run-config';
+import type { RunOverrides } from '../messages/lsp';
 import { globMatches } from './glob';
 
 export interface FileRule {

@@ -1,6 +1,6 @@
 // Turns a replayed run into the plain snapshots the tree view and review panel show.
 import type { RunState, CandidateEntry } from '../core/run-state';
-import type { CandidateSummary, HistoryPoint, RunListEntry, RunSnapshot, RunStatus } from '../protocol/lsp';
+import type { CandidateSummary, HistoryPoint, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
 
 export interface SnapshotContext {
   dir: string;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, Browser, Page } from '@playwright/test';
-import type { CandidateSummary, RunSnapshot } from '../../src/protocol/lsp';
-import type { HostMessage, PersistedViewState, WebviewMessage } from '../../src/protocol/webview';
+import type { CandidateSummary, RunSnapshot } from '../../src/messages/lsp';
+import type { HostMessage, PersistedViewState, WebviewMessage } from '../../src/messages/webview';
 
 const root = join(__dirname, '..', '..');
 const bundle = join(root, 'dist', 'webview.js');

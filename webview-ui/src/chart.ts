@@ -1,7 +1,7 @@
 // Score history: every evaluated candidate (filled dot, coloured by island), its validation score
 // (hollow ring), failures (cross on the floor) and the best-so-far step line. Colours come from
 // the theme's --vscode-charts-* variables through CSS classes.
-import type { RunSnapshot } from '../../src/protocol/lsp';
+import type { RunSnapshot } from '../../src/messages/lsp';
 
 const NS = 'http://www.w3.org/2000/svg';
 

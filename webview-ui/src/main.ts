@@ -1,6 +1,6 @@
 // Review panel bootstrap: restores view state, announces itself to the host (which answers with a
 // snapshot), and re-renders on every host message.
-import { isHostMessage, PersistedViewState, WebviewMessage } from '../../src/protocol/webview';
+import { isHostMessage, PersistedViewState, WebviewMessage } from '../../src/messages/webview';
 import { render } from './render';
 import { initialState, moveSelection, persisted, reduce, select, setDraft, ViewState } from './state';
 

@@ -1,6 +1,6 @@
 // Renders the view state into DOM nodes (textContent only: candidate text never becomes HTML).
-import type { CandidateSummary } from '../../src/protocol/lsp';
-import type { WebviewMessage } from '../../src/protocol/webview';
+import type { CandidateSummary } from '../../src/messages/lsp';
+import type { WebviewMessage } from '../../src/messages/webview';
 import { renderChart } from './chart';
 import { ViewState, visibleCandidates } from './state';
 

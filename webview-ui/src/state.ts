@@ -1,7 +1,7 @@
 // The review panel's view state as a pure reducer over host messages, so it can be tested
 // without a browser. The host's snapshot is the truth; the view adds selection and note drafts.
-import type { CandidateSummary, RunListEntry, RunSnapshot } from '../../src/protocol/lsp';
-import type { CandidateDetail, HostMessage, PersistedViewState } from '../../src/protocol/webview';
+import type { CandidateSummary, RunListEntry, RunSnapshot } from '../../src/messages/lsp';
+import type { CandidateDetail, HostMessage, PersistedViewState } from '../../src/messages/webview';
 
 export interface ViewState {
   snapshot: RunSnapshot | null;

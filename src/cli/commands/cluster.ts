@@ -58,9 +58,9 @@ import {
   type SelfPlayOptions,
   type SelfPlayReport,
   type SetReport,
-} from '../../selfplay';
+} from '../../evaluators/cluster/selfplay';
 import { ExitCode, UserError } from '../errors';
-import { parseIntFlag, parseKeyValues } from '../run-config';
+import { parseIntFlag, parseKeyValues } from '../../app/run-config';
 
 /** Where the commands write; tests pass their own. */
 export interface ClusterCliOutput {

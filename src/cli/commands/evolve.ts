@@ -6,12 +6,12 @@ import { StartingProgramFailed, type RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
-import { BROKER_URL_ENV } from '../../distributed/broker-url';
-import { compose } from '../../server/compose';
+import { BROKER_URL_ENV } from '../../transport/broker-url';
+import { compose } from '../../app/compose';
 import { ExitCode, UserError } from '../errors';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
 import { createProgressSink } from '../progress';
-import { buildBudget, buildRunConfig, EvolveFlags } from '../run-config';
+import { buildBudget, buildRunConfig, EvolveFlags } from '../../app/run-config';
 import { findRunDir, runsDirOf } from '../runs-dir';
 
 interface OutputFlags {

@@ -12,7 +12,7 @@ import { ToolMissingError, detectToolchain } from '../../evaluators/protocol/spi
 import { exportThresholdAutomaton, TaExportError } from '../../evaluators/protocol/ta-export';
 import type { EngineKind, SettingCheck } from '../../evaluators/protocol/verdict';
 import { ProtocolVerifier, type ProtocolReport } from '../../evaluators/protocol/verify';
-import { synthesize, type SynthesisProgress, type SynthesisResult } from '../../generators/qlearning';
+import { synthesize, type SynthesisProgress, type SynthesisResult } from '../../evaluators/protocol/synth';
 import { ExitCode, UserError } from '../errors';
 import { formatDuration, table } from '../format';
 

@@ -1,10 +1,10 @@
 // `status`: what an experiment on a broker is doing: queue depths, runs, workers, throughput, failures.
 import type { Command } from 'commander';
-import { BROKER_URL_ENV, resolveBrokerAddress } from '../../distributed/broker-url';
-import { createLogger } from '../../distributed/log';
-import { collectStatus, DEFAULT_HEARTBEAT_MS } from '../../distributed/monitor';
-import { formatStatus } from '../../distributed/status-format';
-import { DEFAULT_EXPERIMENT, validateExperiment } from '../../distributed/topology';
+import { BROKER_URL_ENV, resolveBrokerAddress } from '../../transport/broker-url';
+import { createLogger } from '../../transport/log';
+import { collectStatus, DEFAULT_HEARTBEAT_MS } from '../../transport/monitor';
+import { formatStatus } from '../../transport/status-format';
+import { DEFAULT_EXPERIMENT, validateExperiment } from '../../transport/topology';
 import { UserError } from '../errors';
 
 interface StatusFlags {

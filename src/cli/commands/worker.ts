@@ -2,13 +2,13 @@
 // and the hidden `worker-process` each of them runs as.
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { BROKER_URL_ENV, resolveBrokerAddress } from '../../distributed/broker-url';
-import { runWorkerChild } from '../../distributed/child';
-import { createLogger } from '../../distributed/log';
-import { CHILD_COMMAND, startSupervisor, type WorkerRole } from '../../distributed/supervisor';
-import { DEFAULT_EXPERIMENT, validateExperiment } from '../../distributed/topology';
+import { BROKER_URL_ENV, resolveBrokerAddress } from '../../transport/broker-url';
+import { runWorkerChild } from '../../worker/child';
+import { createLogger } from '../../transport/log';
+import { CHILD_COMMAND, startSupervisor, type WorkerRole } from '../../worker/supervisor';
+import { DEFAULT_EXPERIMENT, validateExperiment } from '../../transport/topology';
 import { ExitCode, UserError } from '../errors';
-import { parseIntFlag } from '../run-config';
+import { parseIntFlag } from '../../app/run-config';
 
 interface WorkerFlags {
   broker?: string | boolean;

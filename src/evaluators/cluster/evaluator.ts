@@ -3,7 +3,7 @@
 // cached per scenario. A workload's score is the policy's multi-objective reward in [0, 1]; the
 // metrics say how it compares with first-fit and with the best heuristic on the same scenario.
 import { failedEvaluation } from '../../core/eval-result';
-import { describePolicyFailure } from '../../sandbox/policy-kit';
+import { describePolicyFailure } from '../policy-kit';
 import { createHash } from 'node:crypto';
 import type { CandidateSource, EvalResult, Evaluator, EvaluatorInfo, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { SandboxOutcome } from '../../sandbox/types';

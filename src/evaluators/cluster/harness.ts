@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { JsonValue } from '../../core/types';
 import type { Harness, HarnessContext } from '../../sandbox/types';
-import { policyEndowments } from '../../sandbox/policy-kit';
+import { policyEndowments } from '../policy-kit';
 import { simulate } from './engine/simulator';
 import { parseScenario } from './model/parse';
 import { parseWeights } from './objectives';

@@ -1,7 +1,7 @@
 // Running one policy on one scenario, and turning candidate module exports into a policy. Shared
 // by the sandbox harness (candidates), the evaluator (baselines), the CLI and the benchmarks, so
 // every path runs the same simulator code.
-import { BadPolicyModule, policyFunctions } from '../../sandbox/policy-kit';
+import { BadPolicyModule, policyFunctions } from '../policy-kit';
 import { simulate, type PolicyModule, type SimulationOptions, type SimulationOutcome } from './engine/simulator';
 import type { Scenario } from './model/scenario';
 import { heuristic, isHeuristic } from './policies/heuristics';

@@ -2,7 +2,7 @@
 // confined worker); the built-in `priority` baseline runs in-process once per trace and is
 // cached, and every score is the candidate's relative improvement over it.
 import { failedEvaluation } from '../../core/eval-result';
-import { describePolicyFailure } from '../../sandbox/policy-kit';
+import { describePolicyFailure } from '../policy-kit';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';

@@ -6,7 +6,7 @@ import type { JsonValue } from '../../core/types';
 import type { Harness, HarnessContext } from '../../sandbox/types';
 import { BadPolicyModule, outcomeToJson, policyFromExports, runPolicy } from './run';
 import { loadWorkload, parseWorkloadData } from './workload/workloads';
-import { policyEndowments } from '../../sandbox/policy-kit';
+import { policyEndowments } from '../policy-kit';
 
 export interface FaasHarnessInput {
   workloads: { id: string; data: JsonValue }[];

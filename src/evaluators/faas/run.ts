@@ -1,7 +1,7 @@
 // Running one policy on one workload, and turning candidate module exports into a policy. Shared by
 // the sandbox harness (candidates), the evaluator (baselines) and the CLI (built-ins), so every
 // path uses the same simulator code.
-import { BadPolicyModule, policyFunctions } from '../../sandbox/policy-kit';
+import { BadPolicyModule, policyFunctions } from '../policy-kit';
 import type { JsonValue } from '../../core/types';
 import { simulate, type PolicyModule, type SimulationOptions } from './engine/simulator';
 import type { SimulationOutcome } from './engine/results';

@@ -1,6 +1,6 @@
 // The candidate's diff against the file as it is now, in the plain form the webview renders.
 import { structuredPatch } from 'diff';
-import type { DiffHunk, DiffLine } from '../../protocol/webview';
+import type { DiffHunk, DiffLine } from '../../messages/webview';
 
 export function diffHunks(current: string, candidate: string, context = 3): DiffHunk[] {
   const patch = structuredPatch('current', 'candidate', current, candidate, '', '', { context });

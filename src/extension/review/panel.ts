@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ServerClient } from '../client';
-import type { RunSnapshot } from '../../protocol/lsp';
-import { HostMessage, parseWebviewMessage, PersistedViewState, WebviewMessage } from '../../protocol/webview';
+import type { RunSnapshot } from '../../messages/lsp';
+import { HostMessage, parseWebviewMessage, PersistedViewState, WebviewMessage } from '../../messages/webview';
 import { reviewHtml } from './html';
 import { diffHunks } from './diff-hunks';
 import { acceptCandidate, rejectCandidate } from './accept';

@@ -1,0 +1,129 @@
+// The defender: the engine evolving the policy file on the current scenario set. One call is one
+// engine run (journaled under the self-play folder like any run) that starts from the given
+// policy and returns its champion with the model's explanation of the strategy.
+import { LocalEvaluationPool } from '../../../core/local-pool';
+import type { RunConfig } from '../../../core/journal-events';
+import { DEFAULTS, startRun, type RunHandles } from '../../../core/run-session';
+import type { RunState } from '../../../core/run-state';
+import type { JsonValue, TokenUsage } from '../../../core/types';
+import type { EngineEvent } from '../../../messages/progress';
+import { createClusterEvaluator, scenarioToJson, type Scenario } from '..';
+import { generatorFactory } from '../../../generators/registry';
+import type { SandboxPool } from '../../../sandbox/types';
+
+export interface DefenderSettings {
+  generator: { id: string; options: { [key: string]: JsonValue } };
+  /** Candidates per defender run. */
+  candidates: number;
+  /** Candidates in flight; 1 keeps runs exactly reproducible. */
+  concurrency: number;
+  seed: number;
+  runsDir: string;
+  /** Folder with prompts/<domain>/*.md for LLM generators (meta-prompt variants write their own). */
+  promptsDir: string;
+  weights?: JsonValue;
+  secret(name: string): string | undefined;
+  onUsage?(usage: TokenUsage): void;
+  log?(message: string): void;
+}
+
+export interface DefenderRound {
+  file: string;
+  fileName: string;
+  code: string;
+  search: Scenario[];
+  validation: Scenario[];
+  holdout: Scenario[];
+  round: number;
+}
+
+export interface DefenderOutcome {
+  runId: string;
+  runDir: string;
+  code: string;
+  explanation: string;
+  bestId: string;
+  initialScore: number | null;
+  bestScore: number | null;
+  bestValidation: number | null;
+  holdout: { best: number | null; initial: number | null } | undefined;
+  candidates: number;
+  spendUsd: number;
+}
+
+export async function defend(round: DefenderRound, settings: DefenderSettings, sandbox: SandboxPool, signal: AbortSignal, onEvent?: (e: EngineEvent) => void): Promise<DefenderOutcome> {
+  const scenarioSet = [
+    ...round.search.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })),
+    ...round.validation.map((s) => ({ scenario: scenarioToJson(s), split: 'validation' })),
+    ...round.holdout.map((s) => ({ scenario: scenarioToJson(s), split: 'holdout' })),
+  ] as unknown as JsonValue;
+  const evaluatorOptions: { [key: string]: JsonValue } = { scenarioSet };
+  if (settings.weights !== undefined) evaluatorOptions['weights'] = settings.weights;
+  const evaluator = await createClusterEvaluator(evaluatorOptions, { baseDir: settings.runsDir, sandbox: () => sandbox });
+  const config: RunConfig = {
+    ...DEFAULTS,
+    file: round.file,
+    fileName: round.fileName,
+    evaluator: { id: 'cluster', options: evaluatorOptions },
+    generator: settings.generator,
+    seed: settings.seed,
+    islands: 2,
+    generationConcurrency: settings.concurrency,
+    evaluationConcurrency: settings.concurrency,
+    budget: { maxCandidates: settings.candidates },
+    migrationInterval: 10,
+  };
+  const factory = generatorFactory(settings.generator.id);
+  const handles: RunHandles = {
+    evaluator: evaluator.info,
+    workloads: await evaluator.workloads(),
+    pool: new LocalEvaluationPool(evaluator, settings.concurrency),
+    makeGenerator: (onUsage) =>
+      factory(settings.generator.options, {
+        promptsDir: settings.promptsDir,
+        domain: 'cluster',
+        secret: settings.secret,
+        onUsage: (u) => {
+          onUsage(u);
+          settings.onUsage?.(u);
+        },
+        ...(settings.log ? { log: settings.log } : {}),
+      }),
+    ...(onEvent ? { onEvent } : {}),
+  };
+  const run = await startRun({ runsDir: settings.runsDir, code: round.code, config, runId: `selfplay-r${round.round}-${Date.now().toString(36)}` }, handles, signal);
+  const summary = await run.done;
+  const chosen = pickByValidation(run.state, summary.best.id);
+  const entry = run.state.candidates.get(chosen);
+  const code = entry ? run.store.readSource(entry.sourceHash) : round.code;
+  return {
+    runId: summary.runId,
+    runDir: run.store.dir,
+    code,
+    explanation: chosen === 'c0' ? 'unchanged: no candidate beat the starting policy on search and validation' : (entry?.explanation ?? ''),
+    bestId: chosen,
+    initialScore: summary.initial.score,
+    bestScore: entry?.result?.score ?? summary.best.score,
+    bestValidation: run.state.validation.get(chosen) ?? null,
+    holdout: summary.holdout,
+    candidates: summary.candidates,
+    spendUsd: summary.spendUsd,
+  };
+}
+
+/**
+ * The run's champion is the best search score among improvements; with the few scenarios of a
+ * round that can be an overfit, so the defender returns the improvement (or the start) with the
+ * best validation score instead, when validation scores exist.
+ */
+function pickByValidation(state: RunState, championId: string): string {
+  const scored = [...state.candidates.values()].filter((c) => (c.id === 'c0' || c.improvement) && typeof state.validation.get(c.id) === 'number');
+  if (!scored.length) return championId;
+  let best = scored[0] as (typeof scored)[number];
+  for (const c of scored) {
+    const v = state.validation.get(c.id) as number;
+    const b = state.validation.get(best.id) as number;
+    if (v > b + 1e-12 || (Math.abs(v - b) <= 1e-12 && (c.result?.score ?? -Infinity) > (best.result?.score ?? -Infinity))) best = c;
+  }
+  return best.id;
+}

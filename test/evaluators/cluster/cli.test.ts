@@ -1,0 +1,118 @@
+// `policy-evolver cluster ...` through commander, as the CLI registers it.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { registerClusterCommands } from '../../../src/cli/commands/cluster';
+import { parseScenarioText } from '../../../src/evaluators/cluster';
+import { tempDir } from '../../helpers/tmp';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const EXAMPLE = join(ROOT, 'examples', 'cluster', 'first-fit.ts');
+const SCENARIOS = join(ROOT, 'examples', 'cluster', 'scenarios');
+
+async function run(args: string[]): Promise<{ out: string; err: string; code: number; error?: Error }> {
+  let out = '';
+  let err = '';
+  let code = 0;
+  const program = new Command().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  registerClusterCommands(program, { out: (t) => void (out += t), err: (t) => void (err += t), exitCode: (c) => void (code = c) });
+  try {
+    await program.parseAsync(['node', 'policy-evolver', 'cluster', ...args]);
+    return { out, err, code };
+  } catch (error) {
+    return { out, err, code, error: error as Error };
+  }
+}
+
+test('cluster run: built-ins in-process, policy files in the sandbox, same numbers for the example and first-fit', async () => {
+  const builtin = await run(['run', 'first-fit', join(SCENARIOS, 'easy-01.json'), '--json']);
+  const file = await run(['run', EXAMPLE, join(SCENARIOS, 'easy-01.json'), '--json']);
+  const a = JSON.parse(builtin.out);
+  const b = JSON.parse(file.out);
+  assert.equal(a.reward, b.reward);
+  assert.equal(b.firstFitReward, b.reward);
+  assert.ok(b.metrics.meanLatency > 0 && b.metrics.energyKwh > 0);
+  const text = await run(['run', 'best-fit', join(SCENARIOS, 'medium-01.json')]);
+  assert.match(text.out, /medium-01: reward 0\.\d+ \(first-fit 0\.\d+\); latency mean .* SLA violations .* tenant Gini/);
+});
+
+test('cluster validate, generate and import write and check scenario files', async () => {
+  const dir = tempDir();
+  const generated = join(dir, 'gen.json');
+  const gen = await run(['generate', generated, '--param', 'level=hard', '--param', 'profile=alibaba2018', '--param', 'seed=4']);
+  assert.equal(gen.error, undefined);
+  const s = parseScenarioText(readFileSync(generated, 'utf8'));
+  assert.equal(s.level, 'hard');
+  assert.ok(s.tasks.length >= 50);
+  const ok = await run(['validate', generated]);
+  assert.match(ok.out, /gen\.json: ok \(\d+ tasks, \d+ nodes, level hard\)/);
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ version: 1, id: 'b', nodes: [{ id: 'n', cpu: 4, memory: 8 }], tasks: [{ id: 't', cpu: 2, memory: 64, duration: 10, arrival: 0 }] }));
+  const rejected = await run(['validate', bad]);
+  assert.match(rejected.out, /rejected by feasibility: task t \(2 cores, 64 GB\) fits no node/);
+  assert.equal(rejected.code, 3);
+  const badParam = await run(['generate', join(dir, 'x.json'), '--param', 'load=9']);
+  assert.match(badParam.error?.message ?? '', /--param.load must be a number from 0.05 to 3/);
+  const out = join(dir, 'azure.json');
+  const imported = await run(['import', 'azure', join(__dirname, 'fixtures', 'azure-vmtable.csv'), out]);
+  assert.equal(imported.error, undefined, imported.error?.message);
+  assert.match(imported.err, /3 tasks on \d+ nodes/);
+  assert.equal(parseScenarioText(readFileSync(out, 'utf8')).tasks.length, 3);
+  const again = await run(['import', 'azure', join(__dirname, 'fixtures', 'azure-vmtable.csv'), out]);
+  assert.match(again.error?.message ?? '', /already exists; use --force/);
+});
+
+test('cluster bench compares with every baseline and prints intervals, p-values and scalability', async () => {
+  const r = await run(['bench', EXAMPLE, '--synthetic', '4', '--levels', 'easy', '--trace-shaped', '1', '--ga-generations', '2', '--ga-population', '6', '--scale', '10,50', '-j', '1']);
+  assert.equal(r.error, undefined, r.error?.message);
+  for (const name of ['random', 'round-robin', 'first-fit', 'best-fit', 'worst-fit', 'first-fit-decreasing', 'genetic']) assert.ok(r.out.includes(name), `mentions ${name}`);
+  assert.match(r.out, /== synthetic: 4 scenarios ==/);
+  assert.match(r.out, /== trace-shaped .*: 13 scenarios ==/);
+  assert.match(r.out, /reward ↑ +0\.\d+ ±0\.\d+/);
+  assert.match(r.out, /p-values of first-fit\.ts against each baseline \(Welch's t \/ Mann-Whitney U\)/);
+  assert.match(r.out, /\n\s+10\s+5\s+0\.\d+/);
+  assert.match(r.out, /decide ms\/task/);
+});
+
+test('cluster selfplay reports progress, the leaderboard and the held-out comparison', async () => {
+  const out = tempDir();
+  const r = await run(['selfplay', EXAMPLE, '--rounds', '1', '-n', '6', '--levels', 'easy', '--proposals', '2', '-j', '1', '--out', out]);
+  assert.equal(r.error, undefined, r.error?.message);
+  assert.match(r.err, /round 1 \[easy\] from policy p0-/);
+  assert.match(r.err, /attacker: atk-easy-r1-\d+ (accepted|rejected)/);
+  assert.match(r.err, /defender: \d+\/6 candidates/);
+  assert.match(r.out, /Held-out \(2 scenarios\): best 0\.\d+, start 0\.\d+, first-fit 0\.\d+/);
+  assert.match(r.out, /ELO leaderboard:/);
+  assert.ok(existsSync(join(out, 'selfplay.json')));
+  const missing = await run(['selfplay', join(out, 'nope.ts')]);
+  assert.match(missing.error?.message ?? '', /policy file not found/);
+});
+
+test('cluster bench --transfer and --ablations evolve on cloud, test on edge, and rerun self-play without each part', async () => {
+  const out = tempDir();
+  const r = await run(['bench', EXAMPLE, '--synthetic', '0', '--levels', 'easy', '--trace-shaped', '0', '--ga-generations', '0', '--no-scale', '--transfer', '--transfer-scenarios', '2', '--ablations', '--rounds', '1', '-n', '4', '-j', '1', '--out', out, '--json']);
+  assert.equal(r.error, undefined, r.error?.message);
+  const report = JSON.parse(r.out);
+  assert.equal(report.scalability, undefined);
+  assert.equal(report.transfer.cloud.length, 2);
+  assert.equal(report.transfer.edge.length, 2);
+  assert.ok(report.transfer.candidates === 4 && Number.isFinite(report.transfer.after.edge));
+  assert.deepEqual(report.ablations.map((a: { variant: string }) => a.variant), ['full', 'no attacker', 'no policy database', 'no curriculum']);
+  for (const a of report.ablations) assert.ok(a.holdoutBest > 0 && a.rounds === 1);
+});
+
+test('cluster bench --rl trains DQN and PPO on the search seeds and compares them like the heuristics', async () => {
+  const r = await run(['bench', EXAMPLE, '--synthetic', '2', '--levels', 'easy', '--trace-shaped', '0', '--ga-generations', '0', '--no-scale', '--rl', '--rl-episodes', '4', '-j', '1', '--json']);
+  assert.equal(r.error, undefined, r.error?.message);
+  const report = JSON.parse(r.out);
+  assert.deepEqual(report.learners.map((l: { name: string }) => l.name), ['dqn', 'ppo']);
+  assert.equal(report.learners[0].trainedOn.length, 6);
+  for (const set of report.sets) {
+    const names = set.policies.map((p: { name: string }) => p.name);
+    assert.ok(names.includes('dqn') && names.includes('ppo'), names.join(','));
+    const dqn = set.comparisons.find((c: { baseline: string }) => c.baseline === 'dqn');
+    assert.ok(Number.isFinite(dqn.metrics[0].baseline.mean));
+  }
+});

@@ -1,0 +1,72 @@
+// The Q-learning synthesizer: deterministic per seed, finds verified tables no costlier than the
+// known algorithms, and works as an engine generator writing into the parent's EVOLVE-BLOCK.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { synthesize, createQLearningGenerator, Catalogue } from '../../../src/evaluators/protocol/synth';
+import { parseProtocolOrThrow } from '../../../src/evaluators/protocol/language/parser';
+import type { GenerationRequest } from '../../../src/core/types';
+import { exampleText, requireSpin } from './support';
+
+requireSpin();
+
+test('the catalogue prunes actions the paper prunes and merges thresholds equal at the learning sizes', () => {
+  const c = new Catalogue({ fault: 'byzantine', learningSizes: [4] });
+  // At N = 4, f = 1: {1}, {f+1, N-2f}, {2f+1, N-f, floor((N+f)/2)+1}.
+  assert.deepEqual([...c.classes.keys()].filter((k) => k !== 'sender'), ['1', 'f+1', '2f+1']);
+  assert.deepEqual(c.equivalents('2f+1'), ['2f+1', 'N-f', 'floor((N+f)/2)+1']);
+  const start = c.allowed([]);
+  // Only the sender's INIT is sent yet, and Byzantine INIT may only be read from the sender.
+  assert.ok(start.every((a) => a.kind === 'rule' && a.rule.type === 'INIT' && a.rule.from === 'sender'));
+  // READY cannot be introduced before ECHO; no STOP without a deliver.
+  assert.ok(!start.some((a) => a.kind === 'rule' && a.rule.effect.kind === 'send' && a.rule.effect.type === 'READY'));
+  assert.ok(!start.some((a) => a.kind === 'stop'));
+});
+
+test('crash synthesis is deterministic per seed and beats or equals eager broadcast', async () => {
+  const run = () => synthesize({ fault: 'crash', seed: 7, budget: { episodes: 400 }, extended: false, certify: false });
+  const a = await run();
+  const b = await run();
+  assert.equal(a.best?.text, b.best?.text);
+  assert.equal(a.firstVerified?.episode, b.firstVerified?.episode);
+  assert.ok(a.best);
+  assert.ok((a.best.outcome.messagesWorst ?? 99) <= 20, a.best.text);
+  assert.equal(a.best.outcome.verified, true);
+  const p = parseProtocolOrThrow(a.best.text);
+  assert.equal(p.fault, 'crash');
+});
+
+test('failure-free synthesis ends with a certified best-effort broadcast of N messages', async () => {
+  const r = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 200 }, extended: true });
+  assert.equal(r.best?.outcome.messagesWorst, 4);
+  assert.ok(r.best?.certified?.verified);
+  assert.ok(r.best?.extended?.verified);
+  assert.match(r.best?.text ?? '', /# Spin \(compiled model\): none:3 VERIFIED, none:4 VERIFIED/);
+});
+
+test('as an engine generator it proposes a verified table inside the parent\'s EVOLVE-BLOCK, keeping the header', async () => {
+  const gen = await createQLearningGenerator({ episodesPerCall: 300 }, { promptsDir: '.', domain: 'protocol', secret: () => undefined });
+  assert.equal(gen.id, 'qlearning');
+  const parent = exampleText('eager-reliable-broadcast.rbp');
+  const req: GenerationRequest = {
+    runId: 'r',
+    index: 1,
+    seed: 3,
+    fileName: 'eager-reliable-broadcast.rbp',
+    language: 'protocol',
+    domain: 'protocol',
+    parent: { id: 'p', code: parent, score: 1, metrics: {}, feedback: '', blocks: [] },
+    inspirations: [],
+    recentFailures: [],
+    humanNotes: [],
+    patchMode: 'full',
+  };
+  const out = await gen.generate(req, new AbortController().signal);
+  assert.equal(out.patch.kind, 'full');
+  const code = out.patch.kind === 'full' ? out.patch.code : '';
+  const head = parent.slice(0, parent.indexOf('# EVOLVE-BLOCK-START'));
+  assert.ok(code.startsWith(head), 'the text before the block is unchanged');
+  assert.match(code, /# EVOLVE-BLOCK-END\n$/);
+  const p = parseProtocolOrThrow(code);
+  assert.equal(p.name, 'EagerReliableBroadcast');
+  assert.match(out.explanation ?? '', /verified in every learning setting/);
+});
