@@ -12,7 +12,7 @@ import type { EvalSummary } from '../core/journal-events';
 import type { EngineEvent } from '../messages/progress';
 import type { CandidateSource, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
 import { compose, Composed } from '../app/compose';
-import { secretLookup } from './secrets';
+import { secretLookup, withStoredKeys } from './secrets';
 import { latestLeaderboard } from './selfplay-reports';
 import { runListEntry, runSnapshot, statusOf } from './snapshot';
 
@@ -192,7 +192,8 @@ export class RunManager {
     }
   }
 
-  async start(root: string, code: string, config: RunConfig): Promise<{ runId: string; dir: string }> {
+  async start(root: string, code: string, requested: RunConfig): Promise<{ runId: string; dir: string }> {
+    const config = withStoredKeys(requested);
     const runId = newRunId(config.file);
     const controller = new AbortController();
     const composed = await compose(config, (e) => this.listener.event(runId, e), (m) => this.listener.log(m), secretLookup);
@@ -212,7 +213,8 @@ export class RunManager {
     const dir = this.dirOf(runId);
     const { state } = this.load(dir);
     const controller = new AbortController();
-    const composed = await compose(state.config, (e) => this.listener.event(runId, e), (m) => this.listener.log(m), secretLookup);
+    // A key stored after the run started is used when it resumes.
+    const composed = await compose(withStoredKeys(state.config), (e) => this.listener.event(runId, e), (m) => this.listener.log(m), secretLookup);
     let active: ActiveRun & { skipped: number };
     try {
       active = await resumeRun(dir, budget, composed.handles, controller.signal);

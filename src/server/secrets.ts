@@ -1,6 +1,8 @@
 // API keys arrive from the extension's SecretStorage and stay in this module's memory; generators
 // reach them through `secretLookup` (falling back to the environment). Never logged or journaled.
 import { checkEndpoint } from '../generators/llm/connectivity';
+import type { RunConfig } from '../core/journal-events';
+import type { JsonValue } from '../core/types';
 import type { TestConnectionParams, TestConnectionResult } from '../messages/lsp';
 
 export const SECRET_NAMES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_COMPATIBLE_API_KEY'] as const;
@@ -20,6 +22,31 @@ export function secretLookup(name: string): string | undefined {
   return secrets.get(name) ?? process.env[name];
 }
 
+export const COMPATIBLE_KEY = 'OPENAI_COMPATIBLE_API_KEY';
+
+type JsonObject = { [key: string]: JsonValue };
+const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function nameCompatibleKey(model: JsonObject): JsonObject {
+  return model.provider === 'openai-compatible' && model.apiKeyEnv === undefined ? { ...model, apiKeyEnv: COMPATIBLE_KEY } : model;
+}
+
+/**
+ * Models on an OpenAI-compatible server have no default key name (a local server may need none), so a
+ * run would send no key even though "Set API Key" stored one and "Test LLM Connection" used it. When
+ * that key is stored, the run's models name it, exactly as the connection test does. Only the name
+ * enters the config (and the journal); the value stays in this process.
+ */
+export function withStoredKeys(config: RunConfig, lookup: (name: string) => string | undefined = secretLookup): RunConfig {
+  if (!lookup(COMPATIBLE_KEY)) return config;
+  const options = config.generator.options;
+  const models = options.models;
+  const next: JsonObject = { ...options };
+  if (Array.isArray(models)) next.models = models.map((m) => (isObject(m) ? nameCompatibleKey(m) : m));
+  const single = nameCompatibleKey(next);
+  return { ...config, generator: { ...config.generator, options: single } };
+}
+
 function providerOf(generator: string, model: string | undefined, baseUrl: string | undefined): 'openai' | 'anthropic' | 'openai-compatible' {
   const explicit = /^(openai|anthropic|openai-compatible):/.exec(model ?? '')?.[1];
   if (explicit === 'openai' || explicit === 'anthropic' || explicit === 'openai-compatible') return explicit;
@@ -37,7 +64,7 @@ export async function testConnection(params: TestConnectionParams, signal: Abort
   const wanted = params.models.map((m) => m.replace(/^[a-z-]+:/, '').replace(/@.*$/, ''));
   try {
     const report = await checkEndpoint(
-      { provider, ...(params.baseUrl ? { baseUrl: params.baseUrl } : {}), ...(provider === 'openai-compatible' && secretLookup('OPENAI_COMPATIBLE_API_KEY') ? { apiKeyEnv: 'OPENAI_COMPATIBLE_API_KEY' } : {}), timeoutMs: 10_000 },
+      { provider, ...(params.baseUrl ? { baseUrl: params.baseUrl } : {}), ...(provider === 'openai-compatible' && secretLookup(COMPATIBLE_KEY) ? { apiKeyEnv: COMPATIBLE_KEY } : {}), timeoutMs: 10_000 },
       secretLookup,
       signal,
     );
