@@ -1,5 +1,6 @@
-// Starting code-server for a test session: a private user-data dir, extensions dir and
-// workspace, the packaged .vsix installed, and the server listening on a free loopback port.
+// Starting code-server for a test session: a private user-data dir and extensions dir, the
+// packaged .vsix installed, and the server listening on a free loopback port. Each test makes its
+// own workspace (createWorkspace), so no test sees the files or runs another one left behind.
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,9 +11,25 @@ export const repoRoot = join(__dirname, '..', '..');
 
 export interface Session {
   url: string;
-  workspace: string;
   pid: number;
   base: string;
+}
+
+/** The settings every test workspace starts from; a test adds or overrides its own. */
+export const WORKSPACE_SETTINGS: Record<string, unknown> = { 'policyEvolver.generator': 'mutate', 'policyEvolver.budget.maxCandidates': 6, 'policyEvolver.concurrency': 1 };
+
+/** A fresh workspace folder for one test: the FaaS example in `faas/` and the given workspace settings. */
+export function createWorkspace(session: Pick<Session, 'base'>, name: string, settings: Record<string, unknown> = {}): string {
+  const workspace = mkdtempSync(join(session.base, `workspace-${name.replace(/[^\w-]+/g, '-')}-`));
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  cpSync(join(repoRoot, 'examples', 'faas'), join(workspace, 'faas'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ ...WORKSPACE_SETTINGS, ...settings }, null, 2));
+  return workspace;
+}
+
+/** The code-server address that opens `workspace` as the window's folder. */
+export function workspaceUrl(session: Pick<Session, 'url'>, workspace: string): string {
+  return `${session.url}?folder=${encodeURIComponent(workspace)}`;
 }
 
 export function installDir(): string {
@@ -52,17 +69,13 @@ export async function startCodeServer(vsix: string): Promise<Session> {
   const base = mkdtempSync(join(tmpdir(), 'pe-e2e-'));
   const userData = join(base, 'user-data');
   const extensions = join(base, 'extensions');
-  const workspace = join(base, 'workspace');
+  // The folder code-server opens when no test has asked for one: empty, so nothing can depend on it.
+  const home = join(base, 'home');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  cpSync(join(repoRoot, 'examples', 'faas'), join(workspace, 'faas'), { recursive: true });
+  mkdirSync(home, { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
     JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'security.workspace.trust.enabled': false, 'editor.codeLens': true, 'workbench.enableExperiments': false, 'chat.disableAIFeatures': true }),
-  );
-  writeFileSync(
-    join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'policyEvolver.generator': 'mutate', 'policyEvolver.budget.maxCandidates': 6, 'policyEvolver.concurrency': 1 }, null, 2),
   );
   const config = join(base, 'config.yaml');
   writeFileSync(config, 'auth: none\ncert: false\n');
@@ -71,7 +84,7 @@ export async function startCodeServer(vsix: string): Promise<Session> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--config', config, '--extensions-dir', extensions, workspace],
+    [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--config', config, '--extensions-dir', extensions, home],
     { stdio: ['ignore', 'ignore', 'pipe'], detached: false },
   );
   let stderr = '';
@@ -83,5 +96,5 @@ export async function startCodeServer(vsix: string): Promise<Session> {
     child.kill();
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
-  return { url, workspace, pid: child.pid as number, base };
+  return { url, pid: child.pid as number, base };
 }

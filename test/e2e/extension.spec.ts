@@ -4,10 +4,10 @@
 // restarted and its run resumes from the journal.
 import { test, expect, Frame, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
-import type { Session } from './code-server';
+import { createWorkspace, workspaceUrl, type Session } from './code-server';
 
 const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
 
@@ -40,9 +40,10 @@ async function reviewFrame(page: Page): Promise<Frame> {
 
 test('evolve, review, accept and undo in code-server', async ({ page }) => {
   const s = session();
-  const file = join(s.workspace, 'faas', 'priority.ts');
+  const workspace = createWorkspace(s, 'accept-undo');
+  const file = join(workspace, 'faas', 'priority.ts');
   const original = readFileSync(file, 'utf8');
-  await page.goto(`${s.url}?folder=${encodeURIComponent(s.workspace)}`);
+  await page.goto(workspaceUrl(s, workspace));
   await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
 
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
@@ -97,47 +98,41 @@ function serverPids(base: string): number[] {
 test('a server crash mid-run: the server restarts and the run resumes from its journal', async ({ page }) => {
   const s = session();
   // A budget long enough to kill the server while the run is in progress.
-  const settingsFile = join(s.workspace, '.vscode', 'settings.json');
-  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(settingsFile, JSON.stringify({ ...settings, 'policyEvolver.budget.maxCandidates': 40 }, null, 2));
-  try {
-    const runsDir = join(s.workspace, '.policy-evolver', 'runs');
-    const before = new Set(readdirSync(runsDir));
-    await page.goto(`${s.url}?folder=${encodeURIComponent(s.workspace)}`);
-    await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
-    const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' });
-    await expect(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' })).toBeVisible();
-    // The explorer remembers expanded folders per browser profile; expand `faas` only when needed.
-    if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
-    await fileRow.click();
-    await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
-    // The CodeLens shows once the extension is active and knows the file can be evolved.
-    await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 90_000 });
-    await runCommand(page, 'Policy Evolver: Evolve This Policy');
-    await expect.poll(() => readdirSync(runsDir).filter((d) => !before.has(d)).length, { timeout: 90_000 }).toBe(1);
-    const runId = readdirSync(runsDir).find((d) => !before.has(d)) as string;
-    const journal = (): string => readFileSync(join(runsDir, runId, 'journal.jsonl'), 'utf8');
-    await expect.poll(() => (journal().match(/"type":"evaluated"/g) ?? []).length, { timeout: 90_000 }).toBeGreaterThan(2);
-    expect(journal()).not.toContain('"type":"run-ended"');
+  const workspace = createWorkspace(s, 'server-crash', { 'policyEvolver.budget.maxCandidates': 40 });
+  const runsDir = join(workspace, '.policy-evolver', 'runs');
+  const runs = (): string[] => (existsSync(runsDir) ? readdirSync(runsDir) : []);
+  await page.goto(workspaceUrl(s, workspace));
+  await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
+  const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' });
+  await expect(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' })).toBeVisible();
+  // The explorer remembers expanded folders per browser profile; expand `faas` only when needed.
+  if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
+  await fileRow.click();
+  await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
+  // The CodeLens shows once the extension is active and knows the file can be evolved.
+  await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 90_000 });
+  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await expect.poll(() => runs().length, { timeout: 90_000 }).toBe(1);
+  const runId = runs()[0] as string;
+  const journal = (): string => readFileSync(join(runsDir, runId, 'journal.jsonl'), 'utf8');
+  await expect.poll(() => (journal().match(/"type":"evaluated"/g) ?? []).length, { timeout: 90_000 }).toBeGreaterThan(2);
+  expect(journal()).not.toContain('"type":"run-ended"');
 
-    const killed = serverPids(s.base);
-    expect(killed.length).toBeGreaterThan(0);
-    for (const pid of killed) process.kill(pid, 'SIGKILL');
+  const killed = serverPids(s.base);
+  expect(killed.length).toBeGreaterThan(0);
+  for (const pid of killed) process.kill(pid, 'SIGKILL');
 
-    // A new server process, and the run continues from its journal to the end of its budget.
-    await expect.poll(() => serverPids(s.base).filter((pid) => !killed.includes(pid)).length, { timeout: 60_000 }).toBeGreaterThan(0);
-    await expect.poll(() => journal().includes('"type":"run-ended"'), { timeout: 180_000 }).toBe(true);
-    expect(journal()).toContain('"type":"run-resumed"');
-    // Every index of the budget (plus the starting program) has exactly one outcome: none lost, none twice.
-    const outcomes = journal()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { type: string; index?: number })
-      .filter((e) => e.type === 'evaluated' || e.type === 'proposal-failed')
-      .map((e) => e.index);
-    expect(new Set(outcomes).size).toBe(41);
-    expect(outcomes.length).toBe(41);
-  } finally {
-    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-  }
+  // A new server process, and the run continues from its journal to the end of its budget.
+  await expect.poll(() => serverPids(s.base).filter((pid) => !killed.includes(pid)).length, { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect.poll(() => journal().includes('"type":"run-ended"'), { timeout: 180_000 }).toBe(true);
+  expect(journal()).toContain('"type":"run-resumed"');
+  // Every index of the budget (plus the starting program) has exactly one outcome: none lost, none twice.
+  const outcomes = journal()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; index?: number })
+    .filter((e) => e.type === 'evaluated' || e.type === 'proposal-failed')
+    .map((e) => e.index);
+  expect(new Set(outcomes).size).toBe(41);
+  expect(outcomes.length).toBe(41);
 });

@@ -10,7 +10,7 @@ import type { CheckLimits, EngineKind, SettingCheck } from '../verdict';
 import { BuildError, ModelBuilder, type BuiltModel } from './build';
 import { encodeTable, generateModel } from './model';
 import { parsePanOutput, type PanReport } from './pan-output';
-import { runLimited, type RunOutcome } from './process';
+import { runLimited, wallClockTimer, type LimitTimer, type RunOutcome } from './process';
 
 export interface CheckOptions {
   engine: EngineKind;
@@ -37,7 +37,11 @@ function bigSetting(s: ResolvedSetting): boolean {
 }
 
 export class SpinHarness {
-  constructor(readonly builder: ModelBuilder = new ModelBuilder()) {}
+  /** `searchTimer` runs the time limit of the searches (`limits.timeMs`); tests inject one. */
+  constructor(
+    readonly builder: ModelBuilder = new ModelBuilder(),
+    readonly searchTimer: LimitTimer = wallClockTimer,
+  ) {}
 
   modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean): string {
     return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts });
@@ -67,7 +71,7 @@ export class SpinHarness {
     const dir = this.builder.runDir();
     try {
       const args = ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb)}`];
-      const run = await runLimited(built.pan, args, { cwd: dir, env, limits: opts.limits, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const run = await runLimited(built.pan, args, { cwd: dir, env, limits: opts.limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
       const report = parsePanOutput(run.stdout);
       const outcome = classify(run, report, opts.limits);
       if (outcome.verdict !== 'VIOLATED') return finish(outcome);
@@ -108,7 +112,7 @@ export class SpinHarness {
     }
     const dir = this.builder.runDir();
     const limits = { timeMs: Math.min(opts.limits.timeMs, 60_000), memoryMb: opts.limits.memoryMb };
-    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb)}`], { cwd: dir, env, limits, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb)}`], { cwd: dir, env, limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
     const hasTrail = readdirSync(dir).some((f) => f.endsWith('.trail'));
     const violation = parsePanOutput(run.stdout).violation;
     if (!hasTrail || !violation) {

@@ -20,7 +20,16 @@ export interface RunOutcome {
 
 const MAX_OUTPUT = 8 * 1024 * 1024;
 
-export function runLimited(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; limits: RunLimits; signal?: AbortSignal }): Promise<RunOutcome> {
+/** Starts the wall-clock limit of one run; returns a function that cancels it. */
+export type LimitTimer = (ms: number, onExpire: () => void) => () => void;
+
+/** The real clock. Tests pass their own timer so that "the limit was reached" does not depend on machine speed. */
+export const wallClockTimer: LimitTimer = (ms, onExpire) => {
+  const t = setTimeout(onExpire, ms);
+  return () => clearTimeout(t);
+};
+
+export function runLimited(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; limits: RunLimits; signal?: AbortSignal; timer?: LimitTimer }): Promise<RunOutcome> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) {
@@ -43,10 +52,10 @@ export function runLimited(command: string, args: string[], opts: { cwd: string;
         // already gone
       }
     };
-    const timer = setTimeout(() => {
+    const cancelTimer = (opts.timer ?? wallClockTimer)(opts.limits.timeMs, () => {
       timedOut = true;
       kill();
-    }, opts.limits.timeMs);
+    });
     const onAbort = (): void => {
       aborted = true;
       kill();
@@ -61,12 +70,12 @@ export function runLimited(command: string, args: string[], opts: { cwd: string;
       if (stderr.length < MAX_OUTPUT) stderr += d;
     });
     child.on('error', (err) => {
-      clearTimeout(timer);
+      cancelTimer();
       opts.signal?.removeEventListener('abort', onAbort);
       reject(err);
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      cancelTimer();
       opts.signal?.removeEventListener('abort', onAbort);
       // A timed-out pan may leave nothing else behind, but make sure the group is gone.
       if (timedOut || aborted) kill();
