@@ -52,7 +52,17 @@ export interface Budget {
 /** An evaluation result as journaled: JSON has no NaN, so a failed candidate's score is null. */
 export type EvalSummary = Omit<EvalResult, 'score'> & { score: number | null };
 
-export type JournalEvent =
+/**
+ * Every event written carries an id: its sequence number in the journal. Replay ignores an id it
+ * has already seen, so a duplicated line is not counted twice. Journals written before ids existed
+ * have none, and still load.
+ */
+export interface EventId {
+  seq?: number;
+}
+
+export type JournalEvent = EventId &
+  (
   | {
       type: 'run-started';
       version: number;
@@ -113,13 +123,17 @@ export type JournalEvent =
     }
   | { type: 'validated'; id: string; score: number | null; perWorkload: WorkloadResult[] }
   | ({ type: 'llm-call'; index?: number } & TokenUsage)
-  | { type: 'decision'; id: string; decision: 'accepted' | 'rejected'; note?: string; time: string }
+  /** `unrejected` takes back an earlier rejection (and its note). */
+  | { type: 'decision'; id: string; decision: 'accepted' | 'rejected' | 'unrejected'; note?: string; time: string }
   | {
       type: 'run-ended';
       time: string;
       reason: StopReason;
       bestId: string;
       holdout?: { best: number | null; initial: number | null };
-    };
+      /** Why a run with reason `error` failed, in one line for the user. */
+      error?: string;
+    }
+  );
 
 export type StopReason = 'budget-candidates' | 'budget-time' | 'budget-cost' | 'stagnation' | 'cancelled' | 'error';

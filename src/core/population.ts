@@ -39,15 +39,27 @@ class Island {
   readonly codeHashes = new Set<string>();
   readonly fingerprints = new Set<string>();
 
-  members(): ProgramRecord[] {
+  constructor(private readonly excluded: ReadonlySet<string>) {}
+
+  /** Every stored program, excluded ones too (they still hold their cell and block duplicates). */
+  stored(): ProgramRecord[] {
     const seen = new Map<string, ProgramRecord>();
     for (const p of this.elites) seen.set(p.id, p);
     for (const p of this.cells.values()) seen.set(p.id, p);
     return [...seen.values()].sort((a, b) => a.index - b.index);
   }
 
+  /** Programs that may be parents, inspirations or migrants: stored and not excluded. */
+  members(): ProgramRecord[] {
+    return this.stored().filter((p) => !this.excluded.has(p.id));
+  }
+
+  usableElites(): ProgramRecord[] {
+    return this.elites.filter((p) => !this.excluded.has(p.id));
+  }
+
   best(): ProgramRecord | undefined {
-    return this.elites[0];
+    return this.usableElites()[0];
   }
 }
 
@@ -57,10 +69,26 @@ const better = (a: ProgramRecord, b: ProgramRecord): number => b.score - a.score
 export class Population {
   private readonly islands: Island[];
   private recorded = 0;
+  /** Programs a person rejected: kept (so their code is not proposed again) but never chosen. */
+  private readonly excluded = new Set<string>();
 
   constructor(private readonly options: PopulationOptions) {
     if (options.islands < 1) throw new Error('a population needs at least one island');
-    this.islands = Array.from({ length: options.islands }, () => new Island());
+    this.islands = Array.from({ length: options.islands }, () => new Island(this.excluded));
+  }
+
+  /** Rejects a program: it stops being a parent, an inspiration, a migrant or an island's best. */
+  exclude(id: string): void {
+    this.excluded.add(id);
+  }
+
+  /** Reverses `exclude`. */
+  include(id: string): void {
+    this.excluded.delete(id);
+  }
+
+  isExcluded(id: string): boolean {
+    return this.excluded.has(id);
   }
 
   get islandCount(): number {
@@ -107,7 +135,7 @@ export class Population {
   holderOfFingerprint(fingerprint: string): ProgramRecord | undefined {
     for (const island of this.islands) {
       if (!island.fingerprints.has(fingerprint)) continue;
-      return island.members().find((p) => p.fingerprint === fingerprint);
+      return island.stored().find((p) => p.fingerprint === fingerprint);
     }
     return undefined;
   }
@@ -133,7 +161,7 @@ export class Population {
   private reindex(island: Island): void {
     island.codeHashes.clear();
     island.fingerprints.clear();
-    for (const p of island.members()) {
+    for (const p of island.stored()) {
       island.codeHashes.add(p.codeHash);
       if (p.fingerprint) island.fingerprints.add(p.fingerprint);
     }
@@ -149,10 +177,14 @@ export class Population {
 
   sample(islandIndex: number, rng: Rng): { parent: ProgramRecord; inspirations: ProgramRecord[] } {
     const island = this.islands[islandIndex] as Island;
-    const cells = [...island.cells.values()].sort((a, b) => a.index - b.index);
+    const cells = [...island.cells.values()].filter((p) => !this.excluded.has(p.id)).sort((a, b) => a.index - b.index);
+    let elites = island.usableElites();
+    // Every program of this island was rejected: borrow from the others rather than offer a rejected parent.
+    if (!elites.length) elites = this.islands.flatMap((i) => i.usableElites()).sort(better);
     let parent: ProgramRecord;
     if (rng.next() < this.options.exploitation || cells.length === 0) {
-      parent = island.elites[rng.weighted(island.elites.map((_, rank) => 1 / (rank + 1)))] as ProgramRecord;
+      if (!elites.length) throw new Error('every program in the population has been rejected: unreject one to continue');
+      parent = elites[rng.weighted(elites.map((_, rank) => 1 / (rank + 1)))] as ProgramRecord;
     } else {
       parent = rng.pick(cells);
     }
@@ -185,7 +217,7 @@ export class Population {
 
   size(): number {
     const ids = new Set<string>();
-    for (const island of this.islands) for (const p of island.members()) ids.add(p.id);
+    for (const island of this.islands) for (const p of island.stored()) ids.add(p.id);
     return ids.size;
   }
 }

@@ -19,6 +19,7 @@ export interface CandidateEntry {
   duplicateOf?: string;
   admitted?: boolean;
   improvement?: boolean;
+  /** A person's verdict; absent when there is none or a rejection was taken back. */
   decision?: { decision: 'accepted' | 'rejected'; note?: string };
 }
 
@@ -43,6 +44,7 @@ export class RunState {
   readonly failures: { id?: string; index: number; error: string }[] = [];
   readonly notes: string[] = [];
   readonly bestHistory: BestPoint[] = [];
+  private readonly failedProposals = new Set<number>();
   nextIndex = 0;
   evaluated = 0;
   /** Candidates whose generation or patch failed (they have no evaluation). */
@@ -55,6 +57,8 @@ export class RunState {
   championId = '';
   ended: StopReason | undefined;
   holdout: { best: number | null; initial: number | null } | undefined;
+  /** Why the run failed (run-ended with reason `error`). */
+  endError: string | undefined;
 
   static replay(events: Iterable<JournalEvent>): RunState {
     const state = new RunState();
@@ -99,10 +103,16 @@ export class RunState {
     };
   }
 
-  /** Applies one event; returns whether an `evaluated` candidate was admitted to the population. */
+  /**
+   * Applies one event; returns whether an `evaluated` candidate was admitted to the population.
+   * Idempotent by each event's own key (run, candidate id, proposal index), so a journal with a
+   * duplicated line (written before events had ids) still folds to the state it recorded.
+   */
   apply(e: JournalEvent): boolean {
+    if (!this.started && e.type !== 'run-started') return false;
     switch (e.type) {
       case 'run-started':
+        if (this.started) return false;
         this.config = e.config;
         this.runId = e.runId;
         this.domain = e.domain;
@@ -121,8 +131,10 @@ export class RunState {
       case 'run-resumed':
         this.config = { ...this.config, budget: e.budget };
         this.ended = undefined;
+        this.endError = undefined;
         return false;
       case 'proposed':
+        if (this.candidates.has(e.id)) return false;
         this.candidates.set(e.id, {
           id: e.id,
           index: e.index,
@@ -136,6 +148,8 @@ export class RunState {
         this.nextIndex = Math.max(this.nextIndex, e.index + 1);
         return false;
       case 'proposal-failed':
+        if (this.failedProposals.has(e.index)) return false;
+        this.failedProposals.add(e.index);
         this.nextIndex = Math.max(this.nextIndex, e.index + 1);
         this.failed++;
         this.proposalsFailed++;
@@ -154,22 +168,63 @@ export class RunState {
         this.tokens.output += e.outputTokens;
         this.tokens.cached += e.cachedInputTokens;
         return false;
-      case 'decision': {
-        const entry = this.candidates.get(e.id);
-        if (entry) entry.decision = { decision: e.decision, note: e.note };
-        if (e.decision === 'rejected' && e.note) this.notes.push(e.note);
+      case 'decision':
+        this.applyDecision(e);
         return false;
-      }
       case 'run-ended':
         this.ended = e.reason;
         this.holdout = e.holdout;
+        this.endError = e.error;
         return false;
     }
   }
 
+  /** A rejected candidate is excluded everywhere (best, parents, inspirations, migrants) until unrejected. */
+  private applyDecision(e: Extract<JournalEvent, { type: 'decision' }>): void {
+    const entry = this.candidates.get(e.id);
+    // The same verdict again (a duplicated line) changes nothing.
+    if (entry && e.decision !== 'unrejected' && entry.decision?.decision === e.decision && entry.decision.note === e.note) return;
+    if (e.decision === 'unrejected') {
+      const note = entry?.decision?.decision === 'rejected' ? entry.decision.note : undefined;
+      if (note !== undefined) {
+        const at = this.notes.lastIndexOf(note);
+        if (at >= 0) this.notes.splice(at, 1);
+      }
+      if (entry) delete entry.decision;
+      this.population?.include(e.id);
+      this.electChampion();
+      return;
+    }
+    if (entry) entry.decision = { decision: e.decision, note: e.note };
+    if (e.decision !== 'rejected') return;
+    if (e.note) this.notes.push(e.note);
+    this.population?.exclude(e.id);
+    this.electChampion();
+  }
+
+  isRejected(id: string): boolean {
+    return this.candidates.get(id)?.decision?.decision === 'rejected';
+  }
+
+  /**
+   * The best candidate that improved on its parent and is not rejected (the starting program when
+   * none is left). Equals the incremental rule of `applyEvaluated` when nothing was rejected.
+   */
+  private electChampion(): void {
+    let best: CandidateEntry | undefined;
+    for (const c of this.candidates.values()) {
+      const score = c.result?.ok ? c.result.score : null;
+      if (score === null || score === undefined || this.isRejected(c.id)) continue;
+      if (c.index > 0 && (!c.improvement || c.duplicateOf || c.cascadeStopped)) continue;
+      const bestScore = best?.result?.score as number | undefined;
+      if (!best || score > (bestScore as number) || (score === bestScore && c.index < best.index)) best = c;
+    }
+    this.championId = best?.id ?? 'c0';
+  }
+
   private applyEvaluated(e: Extract<JournalEvent, { type: 'evaluated' }>): boolean {
     const entry = this.candidates.get(e.id);
-    if (!entry) return false;
+    if (!entry || entry.result) return false;
     entry.result = e.result;
     entry.cascadeStopped = e.cascadeStopped;
     entry.duplicateOf = e.duplicateOf;
@@ -199,7 +254,7 @@ export class RunState {
     const champion = this.champion();
     const championScore = champion?.result?.score ?? null;
     if (entry.index > 0) {
-      if (e.improvement && record && (championScore === null || record.score > championScore)) {
+      if (e.improvement && record && !this.isRejected(entry.id) && (championScore === null || record.score > championScore)) {
         this.championId = entry.id;
         this.bestHistory.push({ index: entry.index, id: entry.id, score: record.score });
         this.sinceImprovement = 0;

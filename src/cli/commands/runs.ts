@@ -96,7 +96,7 @@ export function registerRunCommands(program: Command): void {
               candidates: Math.max(0, state.nextIndex - 1),
               failed: state.failed,
               duplicates: state.duplicates,
-              top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, explanation: c.explanation ?? null })),
+              top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, decision: c.decision?.decision ?? null, explanation: c.explanation ?? null })),
               history: state.bestHistory,
             },
             null,
@@ -120,7 +120,7 @@ export function registerRunCommands(program: Command): void {
             formatScore(state.validation.get(c.id)),
             c.parentIds[0] ?? '',
             c.generator,
-            c.id === state.championId ? 'best' : c.decision?.decision ?? '',
+            c.id === state.championId ? 'best' : (c.decision?.decision ?? ''),
           ]),
         ),
         '',
@@ -160,6 +160,10 @@ export function registerRunCommands(program: Command): void {
       const dir = findRunDir(ref, flags.runsDir);
       const { state, store } = loadRun(dir);
       const entry = candidate(state, cand);
+      if (state.isRejected(entry.id)) {
+        store.close();
+        throw new UserError(`${entry.id} was rejected; run 'policy-evolver unreject ${state.runId} ${entry.id}' first if you want it`);
+      }
       const target = resolve(flags.to ?? state.config.file);
       if (!flags.to && existsSync(target) && !flags.force) {
         const current = readFileSync(target, 'utf8');
@@ -187,9 +191,33 @@ export function registerRunCommands(program: Command): void {
       const { state, store } = loadRun(dir);
       store.close();
       const entry = candidate(state, cand);
+      if (entry.id === 'c0') throw new UserError('the starting program cannot be rejected: it is the baseline every candidate is compared with');
+      if (state.isRejected(entry.id)) throw new UserError(`${entry.id} is already rejected`);
       const writer = RunStore.open(dir, true);
       writer.append({ type: 'decision', id: entry.id, decision: 'rejected', ...(flags.note ? { note: flags.note } : {}), time: new Date().toISOString() });
       writer.close();
-      process.stdout.write(`rejected ${entry.id}${flags.note ? ' with a note for later prompts' : ''}\n`);
+      const after = loadRun(dir);
+      after.store.close();
+      const newBest = entry.id === state.championId ? `; best is now ${after.state.championId}` : '';
+      process.stdout.write(`rejected ${entry.id}${flags.note ? ' with a note for later prompts' : ''}: it is no longer a parent, inspiration or best${newBest}\n`);
+    });
+
+  program
+    .command('unreject')
+    .description('take back a rejection: the candidate may again be best, a parent or an inspiration')
+    .argument('<run>', 'run id, id prefix, folder, or "latest"')
+    .argument('<candidate>', 'candidate id (c12) or index (12)')
+    .option('--runs-dir <dir>', 'where runs are stored')
+    .action((ref: string, cand: string, flags: { runsDir?: string }) => {
+      const dir = findRunDir(ref, flags.runsDir);
+      const { state, store } = loadRun(dir);
+      store.close();
+      if (cand === 'best') throw new UserError("name the candidate to unreject (c12): 'best' never refers to a rejected one");
+      const entry = candidate(state, cand);
+      if (!state.isRejected(entry.id)) throw new UserError(`${entry.id} is not rejected`);
+      const writer = RunStore.open(dir, true);
+      writer.append({ type: 'decision', id: entry.id, decision: 'unrejected', time: new Date().toISOString() });
+      writer.close();
+      process.stdout.write(`unrejected ${entry.id}\n`);
     });
 }
