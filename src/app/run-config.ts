@@ -8,7 +8,7 @@ import { DEFAULTS } from '../core/run-session';
 import type { JsonValue } from '../core/types';
 import { resolveBrokerAddress } from '../transport/broker-url';
 import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '../transport/topology';
-import { UserError } from '../cli/errors';
+import { UserError } from '../core/user-error';
 
 export interface EvolveFlags {
   evaluator?: string;
