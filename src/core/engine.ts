@@ -70,6 +70,9 @@ function summarize(result: EvalResult): EvalSummary {
     feedback: result.feedback,
     ...(result.error !== undefined ? { error: result.error } : {}),
     ...(result.fingerprint !== undefined ? { fingerprint: result.fingerprint } : {}),
+    // Verdicts and located problems are what the editor shows on the code; a journal without them hides a violation.
+    ...(result.diagnostics?.length ? { diagnostics: result.diagnostics } : {}),
+    ...(result.checks?.length ? { checks: result.checks } : {}),
   };
 }
 
@@ -536,6 +539,8 @@ export class Engine {
       perWorkload,
       score: restResult.ok ? aggregateScores(perWorkload, this.state.config.aggregation, this.search) : Number.NaN,
       feedback: restResult.feedback,
+      checks: [...(cheapResult.checks ?? []), ...(restResult.checks ?? [])],
+      diagnostics: [...(cheapResult.diagnostics ?? []), ...(restResult.diagnostics ?? [])],
     };
     return { summary: withFeatures(merged), cascadeStopped: false };
   }

@@ -63,6 +63,25 @@ export interface EvalResult {
   fingerprint?: string;
   /** Problems located in the candidate's text (e.g. a model checker's counterexample at the rule it concerns), for editor diagnostics. */
   diagnostics?: EvalDiagnostic[];
+  /** Pass/fail verdicts (correctness properties, guardrails) the editor shows before any score and guards Accept with. */
+  checks?: EvalCheck[];
+}
+
+/** One verdict on one property or guardrail, over the settings or workloads it covers. */
+export interface EvalCheck {
+  /** `safety` and `liveness`: correctness properties; `guardrail`: a limit a candidate may not break (e.g. a starved class). */
+  kind: 'safety' | 'liveness' | 'guardrail';
+  /** The property or guardrail, e.g. `RB-Agreement`, `completion rate INTERACTIVE`. */
+  name: string;
+  status: 'verified' | 'violated' | 'unknown';
+  /** Settings or workloads the verdict covers, e.g. `byz-sender:4` or `none:3, none:4, crash:3`. */
+  scope: string;
+  /** What broke, or why the verdict is unknown, in one line. */
+  detail?: string;
+  /** The counterexample (e.g. a message-sequence chart as text), when there is one. */
+  evidence?: string;
+  /** 1-based line in the candidate the verdict concerns. */
+  line?: number;
 }
 
 export interface EvalDiagnostic {

@@ -2,7 +2,7 @@
 // PROMELA model); workloads are verification settings, cheapest first; the score rewards verified
 // settings first and low message cost second. Bad candidates are `ok: false`, never exceptions.
 import { failedEvaluation } from '../../core/eval-result';
-import type { CandidateSource, EvalDiagnostic, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
+import type { CandidateSource, EvalCheck, EvalDiagnostic, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { EvaluatorFactory } from '../types';
 import { describeCheck, reportFeedback } from './feedback';
 import { parseProtocol } from './language/parser';
@@ -62,6 +62,21 @@ function metricsOf(report: ProtocolReport, protocol: Protocol): Record<string, n
   m.rules = protocol.rules.length;
   m.messageTypes = protocol.messages.length;
   return m;
+}
+
+/** Verdicts for the editor: verified settings as one check naming them all, each violation and unknown on its own. */
+function settingChecks(settings: SettingCheck[], line: number | undefined): EvalCheck[] {
+  const checks: EvalCheck[] = [];
+  const verified = settings.filter((c) => c.verdict === 'VERIFIED').map((c) => c.setting);
+  if (verified.length) checks.push({ kind: 'safety', name: 'all properties', status: 'verified', scope: verified.join(', ') });
+  for (const c of settings) {
+    if (c.verdict === 'VIOLATED') {
+      checks.push({ kind: 'safety', name: c.property ?? 'a property', status: 'violated', scope: c.setting, detail: describeCheck(c), ...(c.chart?.text ? { evidence: c.chart.text } : {}), ...(line !== undefined ? { line } : {}) });
+    } else if (c.verdict === 'UNKNOWN') {
+      checks.push({ kind: 'safety', name: 'all properties', status: 'unknown', scope: c.setting, detail: c.skipped ? `not checked: ${c.reason ?? 'skipped'}` : (c.reason ?? 'inconclusive') });
+    }
+  }
+  return checks;
 }
 
 class ProtocolEvaluator implements Evaluator {
@@ -160,6 +175,7 @@ class ProtocolEvaluator implements Evaluator {
       .filter((c) => c.verdict === 'VIOLATED')
       .map((c) => ({ line: deliverRule?.pos.line ?? 1, column: deliverRule?.pos.column ?? 1, severity: 'error' as const, message: [describeCheck(c), c.chart?.text ?? ''].filter(Boolean).join('\n') }));
     const score = perWorkload.length ? perWorkload.reduce((a, r) => a + r.score, 0) / perWorkload.length : 0;
+    const checks = settingChecks(report.settings, deliverRule?.pos.line);
     return {
       ok: !invalid,
       score,
@@ -170,6 +186,7 @@ class ProtocolEvaluator implements Evaluator {
       ...(invalid ? { error: `${invalid.setting}: ${invalid.reason ?? 'tool error'}` } : {}),
       fingerprint: keys.join(' '),
       ...(diagnostics.length ? { diagnostics } : {}),
+      ...(checks.length ? { checks } : {}),
     };
   }
 
@@ -199,6 +216,14 @@ class ProtocolEvaluator implements Evaluator {
       features: {},
       perWorkload: workloads.map((w) => ({ workloadId: w.id, ok: true, score, metrics, ...(r.verdict !== 'VERIFIED' ? { error: lines.join('; ') } : {}) })),
       feedback,
+      checks: r.runs.map((x) => ({
+        kind: 'safety' as const,
+        name: x.property ?? x.name,
+        status: x.verdict === 'VERIFIED' ? ('verified' as const) : x.verdict === 'VIOLATED' ? ('violated' as const) : ('unknown' as const),
+        scope: x.name,
+        ...(x.reason ? { detail: x.reason } : {}),
+        ...(x.trail ? { evidence: x.trail } : {}),
+      })),
     };
   }
 }
