@@ -37,6 +37,7 @@ import {
   BENCH_METRICS,
   BuiltinAttacker,
   compareOnSet,
+  failedEverywhere,
   createScenarioModel,
   DEFAULT_VALIDATOR_CONFIG,
   DiversityTracker,
@@ -246,6 +247,11 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
         if (!flags.json) io.out(formatSetReport(r));
       }
       report['sets'] = setReports;
+      const dead = setReports.flatMap((r) => failedEverywhere(r).map((name) => `${name} on ${r.set}`));
+      if (dead.length) {
+        io.err(`failed on every scenario (nothing was measured): ${dead.join('; ')}\n`);
+        setExitCode(io, ExitCode.evaluation);
+      }
       if (flags.scale !== false) {
         const sizes = parseSizes(typeof flags.scale === 'string' ? flags.scale : '10,50,100,500,1000');
         io.err(`scalability at ${sizes.join(', ')} tasks...\n`);
@@ -624,6 +630,10 @@ function fmt(x: number): string {
   return a >= 1000 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(4);
 }
 
+function fmtSigned(x: number): string {
+  return Number.isFinite(x) && x > 0 ? `+${fmt(x)}` : fmt(x);
+}
+
 function formatP(p: number): string {
   return !Number.isFinite(p) ? 'n/a' : p < 0.001 ? '<0.001' : p.toFixed(3);
 }
@@ -643,16 +653,21 @@ function formatSetReport(r: SetReport): string {
     }
     lines.push(row.join(''));
   }
-  lines.push(`p-values of ${r.policies[0]?.name} against each baseline (Welch's t / Mann-Whitney U):`);
-  lines.push(['metric'.padEnd(18), ...r.comparisons.map((c) => c.baseline.slice(0, 22).padStart(24))].join(''));
-  for (const metric of BENCH_METRICS) {
-    lines.push([metric.padEnd(18), ...r.comparisons.map((c) => {
-      const m = c.metrics.find((x) => x.metric === metric);
-      return `${formatP(m?.welchP ?? Number.NaN)} / ${formatP(m?.mannWhitneyP ?? Number.NaN)}`.padStart(24);
-    })].join(''));
+  const name = r.policies[0]?.name ?? 'policy';
+  lines.push(`${name} against each baseline, paired by scenario (${r.scenarios.length} scenarios): mean difference [bootstrap 95% CI], Cohen's dz,`);
+  lines.push(`Holm-corrected p-values (paired t / Wilcoxon signed-rank) over all ${r.comparisons.length * BENCH_METRICS.length} comparisons of this set:`);
+  for (const c of r.comparisons) {
+    const bound = r.policies.find((p) => p.name === c.baseline)?.bound ? ' (upper bound, not a baseline to beat)' : '';
+    lines.push(`  vs ${c.baseline}${bound}`);
+    for (const m of c.metrics) {
+      const p = m.paired;
+      const better = !Number.isFinite(p.meanDiff) || p.meanDiff === 0 ? '' : (p.meanDiff > 0) === HIGHER_IS_BETTER[m.metric] ? ' better' : ' worse';
+      lines.push(`    ${m.metric.padEnd(18)} ${fmtSigned(p.meanDiff)} [${fmtSigned(p.diffCi95[0])}, ${fmtSigned(p.diffCi95[1])}]${better.padEnd(7)} dz ${fmtSigned(p.dz)}  p ${formatP(m.holmPairedTP)} / ${formatP(m.holmWilcoxonP)}  n ${p.n}`);
+    }
   }
-  const failures = r.policies[0]?.failures ?? 0;
-  if (failures) lines.push(`${r.policies[0]?.name} failed on ${failures} scenarios (left out of its statistics).`);
+  for (const pol of r.policies) {
+    if (pol.failures) lines.push(`${pol.name} failed on ${pol.failures} of ${r.scenarios.length} scenarios (scored the reward floor there).`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -67,11 +67,16 @@ test('cluster validate, generate and import write and check scenario files', asy
 test('cluster bench compares with every baseline and prints intervals, p-values and scalability', async () => {
   const r = await run(['bench', EXAMPLE, '--synthetic', '4', '--levels', 'easy', '--trace-shaped', '1', '--ga-generations', '2', '--ga-population', '6', '--scale', '10,50', '-j', '1']);
   assert.equal(r.error, undefined, r.error?.message);
-  for (const name of ['random', 'round-robin', 'first-fit', 'best-fit', 'worst-fit', 'first-fit-decreasing', 'genetic']) assert.ok(r.out.includes(name), `mentions ${name}`);
+  for (const name of ['random', 'round-robin', 'first-fit', 'best-fit', 'worst-fit', 'first-fit-decreasing', 'oracle (sees future arrivals)']) assert.ok(r.out.includes(name), `mentions ${name}`);
   assert.match(r.out, /== synthetic: 4 scenarios ==/);
   assert.match(r.out, /== trace-shaped .*: 13 scenarios ==/);
   assert.match(r.out, /reward ↑ +0\.\d+ ±0\.\d+/);
-  assert.match(r.out, /p-values of first-fit\.ts against each baseline \(Welch's t \/ Mann-Whitney U\)/);
+  assert.match(r.out, /first-fit\.ts against each baseline, paired by scenario \(4 scenarios\)/);
+  assert.match(r.out, /Holm-corrected p-values \(paired t \/ Wilcoxon signed-rank\)/);
+  // The example is first-fit itself: every paired difference is zero, so p is 1, not "significant".
+  assert.match(r.out, /vs first-fit\n\s+reward\s+0\.0000 \[0\.0000, 0\.0000\]\s+dz 0\.0000\s+p 1\.000 \/ 1\.000\s+n 4/);
+  assert.match(r.out, /vs oracle \(sees future arrivals\) \(upper bound, not a baseline to beat\)/);
+  assert.equal(r.code, 0);
   assert.match(r.out, /\n\s+10\s+5\s+0\.\d+/);
   assert.match(r.out, /decide ms\/task/);
 });
@@ -115,4 +120,23 @@ test('cluster bench --rl trains DQN and PPO on the search seeds and compares the
     const dqn = set.comparisons.find((c: { baseline: string }) => c.baseline === 'dqn');
     assert.ok(Number.isFinite(dqn.metrics[0].baseline.mean));
   }
+});
+
+test('cluster bench: a policy that crashes on every scenario scores the reward floor, ranks last and exits 4', async () => {
+  const dir = tempDir('cluster-crash');
+  const crash = join(dir, 'crash.ts');
+  writeFileSync(crash, "export function decide(): never { throw new Error('boom'); }\n");
+  const r = await run(['bench', crash, '--synthetic', '3', '--levels', 'easy', '--trace-shaped', '0', '--ga-generations', '0', '--no-scale', '-j', '1', '--json']);
+  assert.equal(r.error, undefined, r.error?.message);
+  assert.equal(r.code, 4, 'a bench that measured nothing about the policy fails');
+  assert.match(r.err, /failed on every scenario \(nothing was measured\): crash\.ts on synthetic/);
+  const report = JSON.parse(r.out) as { sets: { policies: { name: string; failures: number; values: { reward: number[] } }[] }[] };
+  const set = report.sets[0];
+  assert.ok(set);
+  const policy = set.policies[0];
+  assert.ok(policy);
+  assert.equal(policy.failures, 3);
+  assert.deepEqual(policy.values.reward, [0, 0, 0], 'failed scenarios score the floor instead of being dropped');
+  const means = set.policies.map((p) => p.values.reward.reduce((a, b) => a + b, 0) / p.values.reward.length);
+  assert.ok(means.slice(1).every((m) => m > (means[0] as number)), 'every baseline, random included, ranks above a policy that always crashes');
 });

@@ -16,13 +16,14 @@ import {
   learnability,
   LlmAttacker,
   loadAttackerTemplates,
-  mannWhitneyU,
+  holm,
+  pairedComparison,
+  bootstrapMeanCi,
   matchScore,
   PolicyDatabase,
   PromptVariantPool,
   summarize,
   validateScenario,
-  welchTTest,
   type ProposalOutcome,
   type ScenarioModel,
 } from '../../../src/evaluators/cluster/selfplay';
@@ -105,22 +106,43 @@ test('meta-prompt evolution keeps variants by success rate', () => {
   assert.equal(text, 'base\n\n## Strategy hints for this attempt\n\n- Do this.\n');
 });
 
-test('statistics: confidence intervals, Welch and Mann-Whitney p-values match reference values', () => {
+test('statistics: paired tests see a consistent gain that an unpaired test misses', () => {
   const s = summarize([1, 2, 3, 4, 5]);
   assert.equal(s.mean, 3);
   assert.ok(Math.abs(s.ci95 - 2.7764451051977987 * Math.sqrt(2.5 / 5)) < 1e-9);
-  // Reference values from scipy.stats (ttest_ind equal_var=False; mannwhitneyu asymptotic with continuity).
-  const w = welchTTest([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]);
-  assert.ok(Math.abs(w.statistic + 1.8973665961010275) < 1e-12);
-  assert.ok(Math.abs(w.pValue - 0.10753119493062728) < 1e-9);
-  assert.ok(Math.abs((w.df ?? 0) - 5.882352941176471) < 1e-9);
+  // Per-scenario rewards of two policies: scenario difficulty dominates the spread, but x beats y on every scenario.
+  // An unpaired Welch test gives p = 0.079 on these (scipy.stats.ttest_ind, equal_var=False).
   const x = [0.81, 0.83, 0.79, 0.85, 0.8, 0.82, 0.84, 0.78];
   const y = [0.8, 0.8, 0.77, 0.81, 0.79, 0.8, 0.82, 0.76];
-  assert.ok(Math.abs(welchTTest(x, y).pValue - 0.07875441633722187) < 1e-9);
-  const u = mannWhitneyU(x, y);
-  assert.equal(u.statistic, 47);
-  assert.ok(Math.abs(u.pValue - 0.12415307686326289) < 1e-9);
-  assert.ok(Math.abs(mannWhitneyU([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]).pValue - 0.14123816388881966) < 1e-9);
+  const c = pairedComparison(x, y, 7);
+  const d = x.map((v, i) => v - (y[i] as number));
+  const mean = d.reduce((a, b) => a + b, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((acc, v) => acc + (v - mean) ** 2, 0) / (d.length - 1));
+  assert.equal(c.n, 8);
+  assert.ok(Math.abs(c.meanDiff - mean) < 1e-12);
+  assert.ok(Math.abs(c.dz - mean / sd) < 1e-12);
+  assert.ok(c.pairedTP < 0.001, `paired t p = ${c.pairedTP}`);
+  // Wilcoxon signed-rank: tied differences rule out the exact distribution, so the normal approximation with
+  // tie and continuity corrections: all 8 differences positive, T+ = 36, var = 50.375, p = erfc((18 - 0.5) / sqrt(50.375) / sqrt(2)).
+  assert.ok(Math.abs(c.wilcoxonP - 0.013676686898827173) < 1e-9, `wilcoxon p = ${c.wilcoxonP}`);
+  assert.ok(c.diffCi95[0] > 0 && c.diffCi95[0] <= mean && mean <= c.diffCi95[1], 'the bootstrap interval holds the mean and excludes 0');
+  assert.deepEqual(pairedComparison(x, y, 7), c, 'seeded: the same report twice');
+  // Missing values drop only their pair; identical samples are no evidence either way.
+  assert.equal(pairedComparison([1, Number.NaN, 3], [0, 1, 2]).n, 2);
+  const same = pairedComparison([0.5, 0.6, 0.7], [0.5, 0.6, 0.7]);
+  assert.equal(same.pairedTP, 1);
+  assert.equal(same.wilcoxonP, 1);
+  assert.throws(() => pairedComparison([1, 2], [1]), /differ in length/);
+  const ci = bootstrapMeanCi([1, 1, 1, 1]);
+  assert.deepEqual(ci, [1, 1]);
+});
+
+test('statistics: Holm correction matches the step-down definition', () => {
+  // m = 4: sorted p = 0.01, 0.02, 0.03, 0.04 -> 0.04, 0.06, 0.06 (monotone), 0.06.
+  const adjusted = holm([0.03, 0.01, Number.NaN, 0.04, 0.02]);
+  const expected = [0.06, 0.04, Number.NaN, 0.06, 0.06];
+  adjusted.forEach((p, i) => (Number.isNaN(expected[i]) ? assert.ok(Number.isNaN(p)) : assert.ok(Math.abs(p - (expected[i] as number)) < 1e-12, `${i}: ${p}`)));
+  assert.deepEqual(holm([0.5, 0.9]), [1, 1]);
 });
 
 test('the built-in attacker proposes valid scenarios and breeds from the ones that hurt the defender', async () => {

@@ -1,6 +1,6 @@
 // Benchmarks of a cluster policy: against every baseline on synthetic and trace-shaped scenario
-// sets (means with 95% confidence intervals, Welch's t-test and Mann-Whitney U p-values per
-// metric), scalability from 10 to 1,000 tasks with decision time per task, and transfer from
+// sets (means with 95% confidence intervals; paired t and Wilcoxon signed-rank tests on the
+// per-scenario differences, Holm-corrected across the report, with effect sizes), scalability from 10 to 1,000 tasks with decision time per task, and transfer from
 // cloud to edge scenarios after evolving on cloud ones.
 import type { JsonValue } from '../../../core/types';
 import {
@@ -23,7 +23,7 @@ import {
 } from '..';
 import type { SandboxPool } from '../../../sandbox/types';
 import { defend, type DefenderSettings } from './defender';
-import { mannWhitneyU, summarize, welchTTest, type Summary } from './stats';
+import { holm, pairedComparison, summarize, type PairedComparison, type Summary } from './stats';
 
 export const BENCH_METRICS = ['reward', 'meanLatency', 'p95Latency', 'p99Latency', 'cpuUtilisation', 'memoryUtilisation', 'costUsd', 'energyKwh', 'slaViolationRate', 'failureRate', 'makespan', 'fairnessGini'] as const;
 export type BenchMetric = (typeof BENCH_METRICS)[number];
@@ -44,19 +44,32 @@ export const HIGHER_IS_BETTER: Record<BenchMetric, boolean> = {
   fairnessGini: false,
 };
 
+/** The reward a policy gets on a scenario it failed: the floor of the reward scale, so failing is never better than a bad schedule. */
+export const REWARD_FLOOR = 0;
+
+/** The per-scenario genetic algorithm sees every future arrival: an upper bound, not a rival policy. */
+export const ORACLE_NAME = 'oracle (sees future arrivals)';
+
 export interface PolicySamples {
   name: string;
-  /** Per scenario, in set order; NaN where the policy failed or the metric is undefined. */
+  /**
+   * Per scenario, in set order. A failed scenario scores REWARD_FLOOR for `reward` (never dropped);
+   * its other metrics are NaN, and those pairs are left out of that metric's comparison only.
+   */
   values: Record<BenchMetric, number[]>;
   failures: number;
+  /** True for bounds such as the oracle, which are shown but not counted as baselines to beat. */
+  bound?: boolean;
 }
 
 export interface MetricComparison {
   metric: BenchMetric;
   policy: Summary;
   baseline: Summary;
-  welchP: number;
-  mannWhitneyP: number;
+  paired: PairedComparison;
+  /** Holm-adjusted p-values over every comparison of the set report. */
+  holmPairedTP: number;
+  holmWilcoxonP: number;
 }
 
 export interface SetReport {
@@ -84,7 +97,7 @@ function emptyValues(): Record<BenchMetric, number[]> {
 function push(values: Record<BenchMetric, number[]>, report: SimulationReport | undefined): void {
   const m = report?.metrics;
   const get: Record<BenchMetric, number | null | undefined> = {
-    reward: report?.reward,
+    reward: report ? report.reward : REWARD_FLOOR,
     meanLatency: m?.meanLatency,
     p95Latency: m?.p95Latency,
     p99Latency: m?.p99Latency,
@@ -101,6 +114,11 @@ function push(values: Record<BenchMetric, number[]>, report: SimulationReport | 
 }
 
 const finite = (xs: readonly number[]): number[] => xs.filter((x) => Number.isFinite(x));
+
+/** Policies (not bounds) that failed on every scenario of a set: a bench with one of them has not measured anything about it. */
+export function failedEverywhere(r: SetReport): string[] {
+  return r.policies.filter((p) => !p.bound && r.scenarios.length > 0 && p.failures >= r.scenarios.length).map((p) => p.name);
+}
 
 /** An evaluator over the given scenarios, for running a candidate in the sandbox. */
 async function evaluatorFor(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined, timeoutMs?: number): Promise<ClusterEvaluator> {
@@ -138,13 +156,19 @@ export async function compareOnSet(
     push(candidate.values, r.report);
   }
   const baselines: PolicySamples[] = HEURISTIC_NAMES.map((name) => ({ name, values: emptyValues(), failures: 0 }));
-  const ga: PolicySamples = { name: 'genetic', values: emptyValues(), failures: 0 };
+  const ga: PolicySamples = { name: ORACLE_NAME, values: emptyValues(), failures: 0, bound: true };
   for (const s of scenarios) {
     signal.throwIfAborted();
     const set = baselinesFor(s, weights);
-    HEURISTIC_NAMES.forEach((name, i) => push((baselines[i] as PolicySamples).values, set.reports[name]));
+    HEURISTIC_NAMES.forEach((name, i) => {
+      const b = baselines[i] as PolicySamples;
+      const report = set.reports[name];
+      if (!report) b.failures++;
+      push(b.values, report);
+    });
     if (options.gaGenerations > 0) {
       const g = geneticBaseline(s, { generations: options.gaGenerations, population: options.gaPopulation, seed: options.seed, weights });
+      if (!g.outcome.ok) ga.failures++;
       push(ga.values, g.outcome.ok ? g.outcome : undefined);
     }
   }
@@ -158,15 +182,32 @@ export async function compareOnSet(
     }
     baselines.push(samples);
   }
-  const comparisons = baselines.map((b) => ({
+  return { set, scenarios: scenarios.map((s) => s.id), policies: [candidate, ...baselines], comparisons: comparePaired(candidate, baselines, options.seed) };
+}
+
+/** The candidate against each baseline, metric by metric, paired by scenario and Holm-corrected across the whole table. */
+export function comparePaired(candidate: PolicySamples, baselines: readonly PolicySamples[], seed = 1): SetReport['comparisons'] {
+  const raw = baselines.map((b) => ({
     baseline: b.name,
-    metrics: BENCH_METRICS.map((metric): MetricComparison => {
-      const x = finite(candidate.values[metric]);
-      const y = finite(b.values[metric]);
-      return { metric, policy: summarize(x), baseline: summarize(y), welchP: welchTTest(x, y).pValue, mannWhitneyP: mannWhitneyU(x, y).pValue };
+    metrics: BENCH_METRICS.map((metric) => ({
+      metric,
+      policy: summarize(finite(candidate.values[metric])),
+      baseline: summarize(finite(b.values[metric])),
+      paired: pairedComparison(candidate.values[metric], b.values[metric], seed),
+    })),
+  }));
+  const flat = raw.flatMap((c) => c.metrics);
+  const t = holm(flat.map((m) => m.paired.pairedTP));
+  const w = holm(flat.map((m) => m.paired.wilcoxonP));
+  let k = 0;
+  return raw.map((c) => ({
+    baseline: c.baseline,
+    metrics: c.metrics.map((m): MetricComparison => {
+      const out = { ...m, holmPairedTP: t[k] as number, holmWilcoxonP: w[k] as number };
+      k++;
+      return out;
     }),
   }));
-  return { set, scenarios: scenarios.map((s) => s.id), policies: [candidate, ...baselines], comparisons };
 }
 
 /** Scenarios drawn without the traces' shape: even sizes, steady arrivals, one node type, no services. */

@@ -15,5 +15,5 @@ export * from './validators';
 export { BuiltinAttacker, ATTACK_RANGES, type BuiltinAttackerOptions } from './attacker/builtin';
 export { LlmAttacker, createScenarioModel, loadAttackerTemplates, extractJsonObject, type ScenarioModel, type AttackerTemplates, type LlmAttackerOptions } from './attacker/llm';
 export { attackScore, learnability, type Attacker, type Proposal, type ProposalContext, type ProposalOutcome, type DefenderResult } from './attacker/types';
-export { summarize, welchTTest, mannWhitneyU, studentTCdf, studentTQuantile, normalCdf, type Summary, type TestResult } from './stats';
-export { compareOnSet, runPolicyFile, scalability, transfer, syntheticScenarios, traceShapedScenarios, BENCH_METRICS, HIGHER_IS_BETTER, type SetReport, type ScalePoint, type TransferReport, type BenchOptions, type BenchMetric } from './bench';
+export { summarize, pairedComparison, bootstrapMeanCi, holm, type Summary, type PairedComparison } from './stats';
+export { compareOnSet, comparePaired, failedEverywhere, REWARD_FLOOR, ORACLE_NAME, runPolicyFile, scalability, transfer, syntheticScenarios, traceShapedScenarios, BENCH_METRICS, HIGHER_IS_BETTER, type SetReport, type ScalePoint, type TransferReport, type BenchOptions, type BenchMetric } from './bench';
