@@ -2,10 +2,13 @@
 // endowments, large inputs and code, and bad requests.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandboxPool } from '../../src/sandbox/pool';
 import type { SandboxJob, SandboxPool } from '../../src/sandbox/types';
+import { waitUntil } from '../helpers/processes';
+import { tempDir } from '../helpers/tmp';
 import { PROBE_HARNESS, assertFailure, assertStillServes, assertValue, callHostile, hostileSource } from './helpers';
 
 const BROKEN_HARNESS = join(__dirname, 'fixtures', 'harness-broken.ts');
@@ -106,10 +109,11 @@ describe('scheduling and cancellation', () => {
   });
 
   test('close() cancels running and queued jobs, and later runs', async () => {
-    const closing = createSandboxPool({ size: 1 });
-    const running = callHostile(closing, 'infinite-loop.js', 'run', [], { timeoutMs: 30_000 });
+    const closing = createSandboxPool({ size: 1, harnesses: { probe: PROBE_HARNESS } });
+    const marker = join(tempDir(), 'running');
+    const running = closing.run({ ...probe('busy-after-marker'), input: { probe: 'busy-after-marker', marker }, limits: { timeoutMs: 600_000 } });
     const queued = callHostile(closing, 'good.js', 'add', [1, 2]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitUntil('the first job to run', () => existsSync(marker));
     await closing.close();
     assertFailure(await running, 'cancelled', /pool was closed/);
     assertFailure(await queued, 'cancelled', /pool was closed/);
