@@ -1,4 +1,5 @@
 // Options of the `command` evaluator, validated from plain JSON (CLI flags, config files, editor settings).
+import { availableParallelism } from 'node:os';
 import type { FeatureDimension, JsonValue, Workload, WorkloadSplit } from '../../core/types';
 
 export interface CommandEvaluatorOptions {
@@ -11,13 +12,35 @@ export interface CommandEvaluatorOptions {
   workloads: Workload[];
   features: FeatureDimension[];
   domain: string;
+  /** Resident memory of the command's whole process tree. */
+  memoryMb: number;
+  maxProcesses: number;
+  /** CPU time of the whole tree; defaults to the time limit on every core. */
+  cpuSeconds: number;
+  /** Writable scratch space (and largest file) inside the sandbox. */
+  scratchMb: number;
+  /** The command may use the network (off by default). */
+  network: boolean;
+  /** Run without the OS sandbox (--unsandboxed-commands). */
+  unsandboxed: boolean;
+  /** Names of environment variables passed through to the command, besides PATH and the locale. */
+  env: string[];
 }
+
+// Never passed through, even on request: credentials of every kind (broker URLs carry a password).
+export const SECRET_ENV_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH|BROKER|AMQP|SESSION|COOKIE/i;
 
 function fail(message: string): never {
   throw new Error(`command evaluator: ${message}`);
 }
 
 const isObject = (v: JsonValue | undefined): v is { [key: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function wholeNumber(raw: { [key: string]: JsonValue }, key: string, fallback: number, min: number, max: number): number {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail(`\`${key}\` must be a whole number from ${min} to ${max}`);
+  return value;
+}
 
 function parseWorkloads(value: JsonValue | undefined): Workload[] {
   if (value === undefined) return [{ id: 'default', split: 'search' }];
@@ -54,15 +77,25 @@ function parseFeatures(value: JsonValue | undefined): FeatureDimension[] {
 }
 
 export function parseCommandOptions(raw: { [key: string]: JsonValue }, baseDir: string): CommandEvaluatorOptions {
-  const known = new Set(['command', 'timeoutSeconds', 'maxOutputBytes', 'cwd', 'workloads', 'features', 'domain']);
+  const known = new Set(['command', 'timeoutSeconds', 'maxOutputBytes', 'cwd', 'workloads', 'features', 'domain', 'memoryMb', 'maxProcesses', 'cpuSeconds', 'scratchMb', 'network', 'unsandboxed', 'env']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(`unknown option '${key}' (known: ${[...known].join(', ')})`);
   if (typeof raw.command !== 'string' || raw.command.trim() === '') fail('`command` is required, e.g. --command "python3 evaluate.py {file}"');
   const timeout = raw.timeoutSeconds ?? 60;
-  if (typeof timeout !== 'number' || !(timeout > 0)) fail('`timeoutSeconds` must be a positive number');
+  // Timers cannot wait longer than about 24 days.
+  if (typeof timeout !== 'number' || !(timeout > 0) || timeout > 2_000_000) fail('`timeoutSeconds` must be a positive number of at most 2000000');
   const maxOutput = raw.maxOutputBytes ?? 1 << 20;
-  if (typeof maxOutput !== 'number' || !(maxOutput > 0)) fail('`maxOutputBytes` must be a positive number');
+  if (typeof maxOutput !== 'number' || !(maxOutput > 0) || maxOutput > 1 << 30) fail('`maxOutputBytes` must be a positive number of at most 1073741824');
   if (raw.cwd !== undefined && typeof raw.cwd !== 'string') fail('`cwd` must be a path');
   if (raw.domain !== undefined && typeof raw.domain !== 'string') fail('`domain` must be a string');
+  const memoryMb = wholeNumber(raw, 'memoryMb', 1024, 16, 1 << 20);
+  const maxProcesses = wholeNumber(raw, 'maxProcesses', 256, 1, 1 << 20);
+  const scratchMb = wholeNumber(raw, 'scratchMb', 256, 1, 1 << 20);
+  const cpuSeconds = raw.cpuSeconds ?? timeout * Math.max(1, availableParallelism());
+  if (typeof cpuSeconds !== 'number' || !(cpuSeconds > 0)) fail('`cpuSeconds` must be a positive number');
+  for (const flag of ['network', 'unsandboxed'] as const) if (raw[flag] !== undefined && typeof raw[flag] !== 'boolean') fail(`\`${flag}\` must be true or false`);
+  const env = raw.env ?? [];
+  if (!Array.isArray(env) || env.some((n) => typeof n !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) fail('`env` must be a list of environment variable names');
+  for (const name of env as string[]) if (SECRET_ENV_NAME.test(name)) fail(`\`env\`: '${name}' looks like a credential, and credentials never reach evaluator commands`);
   return {
     command: raw.command,
     timeoutSeconds: timeout,
@@ -71,5 +104,12 @@ export function parseCommandOptions(raw: { [key: string]: JsonValue }, baseDir: 
     workloads: parseWorkloads(raw.workloads),
     features: parseFeatures(raw.features),
     domain: typeof raw.domain === 'string' ? raw.domain : 'command',
+    memoryMb,
+    maxProcesses,
+    cpuSeconds,
+    scratchMb,
+    network: raw.network === true,
+    unsandboxed: raw.unsandboxed === true,
+    env: env as string[],
   };
 }

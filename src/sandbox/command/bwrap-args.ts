@@ -1,0 +1,63 @@
+// The bubblewrap command line of one sandboxed evaluation. Everything here is about what the
+// command can see and do; limits that need watching over time live in run-bubblewrap.ts.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Where the command's files and writable scratch live, as the command sees it. */
+export const SANDBOX_DIR = '/run/policy-evolver';
+
+/**
+ * New namespaces for everything (the PID namespace makes every process, daemons included, die
+ * with the sandbox; the network namespace has only loopback), no capabilities, no nested user
+ * namespaces, no controlling terminal, and death with the engine process.
+ */
+export function sandboxIsolationArgs(options: { network: boolean }): string[] {
+  return [
+    '--unshare-all',
+    '--unshare-user',
+    ...(options.network ? ['--share-net'] : []),
+    '--disable-userns',
+    '--cap-drop',
+    'ALL',
+    '--die-with-parent',
+    '--new-session',
+  ];
+}
+
+export interface BwrapLayout {
+  network: boolean;
+  /** Host folder the command starts in (visible read-only). */
+  cwd: string;
+  scratchBytes: number;
+  /** fd number -> file name inside SANDBOX_DIR */
+  files: { fd: number; name: string }[];
+  env: Record<string, string>;
+  infoFd: number;
+  /** Argument vector run inside, e.g. prlimit ... -- /bin/sh -c COMMAND */
+  argv: string[];
+}
+
+/** Folders whose host contents the command must not see: sockets of services, other users' temp files, the user's home (keys, tokens). */
+function maskedFolders(): string[] {
+  const masked = ['/tmp', '/var/tmp', '/run', '/dev/shm'];
+  const home = homedir();
+  if (home && resolve(home) !== '/') masked.push(resolve(home));
+  return masked;
+}
+
+export function bwrapArgs(layout: BwrapLayout): string[] {
+  const args = [...sandboxIsolationArgs({ network: layout.network }), '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev'];
+  for (const folder of maskedFolders()) {
+    if (folder === '/dev/shm') continue; // --dev already gives a private, empty /dev/shm
+    args.push('--size', String(layout.scratchBytes), '--tmpfs', folder);
+  }
+  // The evaluator's own folder (scripts, data) stays visible even when it lies in a masked one.
+  const cwd = resolve(layout.cwd);
+  if (cwd !== '/') args.push('--ro-bind', cwd, cwd);
+  args.push('--size', String(layout.scratchBytes), '--perms', '0755', '--tmpfs', SANDBOX_DIR);
+  for (const file of layout.files) args.push('--perms', '0644', '--file', String(file.fd), `${SANDBOX_DIR}/${file.name}`);
+  args.push('--dir', `${SANDBOX_DIR}/tmp`, '--chdir', cwd, '--clearenv');
+  for (const [key, value] of Object.entries(layout.env)) args.push('--setenv', key, value);
+  args.push('--info-fd', String(layout.infoFd), '--', ...layout.argv);
+  return args;
+}
