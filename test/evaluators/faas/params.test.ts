@@ -67,9 +67,20 @@ test('impossible values are rejected with the reason', () => {
   assert.match(tomlError('duration = "long"\n').message, /'duration' must be a finite number, got string/);
   assert.match(tomlError('ticks_per_second = 2.5\n').message, /must be an integer/);
   assert.match(tomlError('multi_operator_containers = 1\n').message, /must be true or false/);
-  assert.match(tomlError('dag_linear_prob = 0.5\n').message, /dag_linear_prob \+ dag_branch_in_prob \+ dag_branch_out_prob must sum to 1/);
+  assert.match(tomlError('dag_linear_prob = 0\n').message, /dag_linear_prob \+ dag_branch_in_prob \+ dag_branch_out_prob must be greater than 0/);
   assert.match(tomlError('num_segs = 2\n').message, /exactly one segment/);
   assert.match(tomlError('duration = 0.0001\nticks_per_second = 10\n').message, /shorter than one tick/);
+});
+
+test("Eudoxia's files load: `eudoxia init` estimator, noisy estimator keys, DAG shares rescaled as Eudoxia does", () => {
+  const init = parseParamsToml('estimator_algo = ""\nnoisy_estimator_sigma = 0.0\n');
+  assert.equal(init.estimator_algo, null);
+  const noisy = parseParamsToml('estimator_algo = "noisy"\nnoisy_estimator_sigma = 0.4\n');
+  assert.equal(noisy.estimator_algo, 'noisy');
+  assert.equal(noisy.estimator_noise_sigma, 0.4);
+  const dag = parseParamsToml('dag_linear_prob = 2\ndag_branch_in_prob = 1\ndag_branch_out_prob = 1\n');
+  assert.deepEqual([dag.dag_linear_prob, dag.dag_branch_in_prob, dag.dag_branch_out_prob], [0.5, 0.25, 0.25]);
+  assert.match(tomlError('estimator_algo = "nosy"\n').message, /estimator_algo/);
 });
 
 test('probabilities summing to 1 within floating-point tolerance are accepted', () => {

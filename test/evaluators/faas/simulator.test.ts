@@ -143,9 +143,9 @@ test('with memory overcommit the pool kills the container with the highest use *
   assert.equal(strict.invalid[0]?.rule, 'over-capacity');
 });
 
-test('pipelines older than max_job_seconds are dropped at the next once-a-second check and their containers killed', () => {
-  // Limit 2 s = 20 ticks; checks run at ticks 0, 10, 20, 30... so the first one that sees an age
-  // above 20 ticks is at tick 30.
+test('a pipeline times out in the tick its age reaches max_job_seconds; its containers die that tick; counting waits for a whole second', () => {
+  // Limit 2 s = 20 ticks: from tick 20 on (age >= 20) both pipelines are timed out and the slow
+  // one's container is killed in tick 20, reported at 21.
   const trace: Trace = {
     pipelines: [
       { id: 'idle', arrivalSeconds: 0, priority: 'QUERY', operators: [op('op1', [], 1, 0)] },
@@ -160,11 +160,42 @@ test('pipelines older than max_job_seconds are dropped at the next once-a-second
     },
   };
   const out = ok(simulate(trace, params({ max_job_seconds: 2 }), policy));
-  assert.deepEqual(seen, ['31:timeout:timed_out:timed_out']);
+  // The count happens on whole seconds: a run that ends at tick 24 still counts both (last tick).
+  seen.length = 0;
+  const short = ok(simulate(trace, params({ max_job_seconds: 2, duration: 2.5 }), policy));
+  assert.equal(short.stats.pipelines_all.timeout_count, 2);
+  assert.deepEqual(seen, ['21:timeout:timed_out:timed_out']);
   assert.equal(out.stats.pipelines_all.timeout_count, 2);
   assert.equal(out.stats.pipelines_query.timeout_count, 1);
   assert.deepEqual(out.stats.failure_error_counts, { timeout: 1 });
   assert.equal(out.stats.pipelines_all.completion_count, 0);
+});
+
+test('the timeout limit is int(max_job_seconds x tps) and a timed-out pipeline cannot be given work', () => {
+  // 50 s at 300 ticks/s: Eudoxia's limit is 15000 ticks (dividing by the tick length gives 14999).
+  const trace: Trace = { pipelines: [{ id: 'p', arrivalSeconds: 0, priority: 'QUERY', operators: [op('op1', [], 1, 0)] }] };
+  const states: string[] = [];
+  const rejected: string[] = [];
+  const out = ok(
+    simulate(trace, params({ duration: 60, ticks_per_second: 300, max_job_seconds: 50 }), {
+      step(ctx) {
+        if (ctx.now === 0) {
+          ctx.wakeAt(14999);
+          ctx.wakeAt(15000);
+          return {};
+        }
+        const p = ctx.pipeline('p') as PipelineView;
+        states.push(`${ctx.now}:${p.status}:${String((p.operators[0] as OperatorView).assignable)}`);
+        // Assigning at the deadline tick is refused: Eudoxia would kill the container in that tick.
+        return ctx.now === 15000 ? { assignments: [{ operators: [p.operators[0] as OperatorView], cpu: 1, ram: 1, poolId: 0 }] } : {};
+      },
+    }),
+  );
+  for (const e of out.invalid) rejected.push(`${e.tick}:${e.rule}`);
+  assert.deepEqual(states, ['14999:active:true', '15000:timed_out:false']);
+  assert.deepEqual(rejected, ['15000:operator-not-assignable']);
+  assert.equal(out.stats.assignments, 0);
+  assert.equal(out.stats.pipelines_all.timeout_count, 1);
 });
 
 test('ctx.wakeAt brings a call on a quiet tick', () => {

@@ -99,7 +99,10 @@ export class OpTable {
 
 export const PIPE_ACTIVE = 0;
 export const PIPE_COMPLETED = 1;
+/** Past its deadline (not assignable, containers killed) but not yet counted: it may still complete. */
 export const PIPE_TIMED_OUT = 2;
+/** Counted as timed out (Eudoxia counts on whole simulated seconds and on the last tick). */
+export const PIPE_TIMEOUT_COUNTED = 3;
 
 export interface PipeRec {
   /** Arrival order (0-based). */

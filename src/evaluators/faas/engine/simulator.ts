@@ -5,7 +5,7 @@
 // suspensions, assignments, suspension progress, container progress, memory killer, timeouts,
 // and finally results in container creation order.
 import { maxTicksOf, type SimParams } from '../model/params';
-import { cpuTicksOf, firstIoTickOver, ioTicksOf, secondsToTicks, suspendTicksOf, tickLength } from '../model/physics';
+import { cpuTicksOf, firstIoTickOver, ioTicksOf, suspendTicksOf, tickLength } from '../model/physics';
 import type { PipelineSpec, Trace } from '../model/types';
 import { priorityIndex } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
@@ -26,6 +26,7 @@ import {
   PIPE_ACTIVE,
   PIPE_COMPLETED,
   PIPE_TIMED_OUT,
+  PIPE_TIMEOUT_COUNTED,
   errorCode,
   memoryAt,
   opEnd,
@@ -120,6 +121,8 @@ class Simulation implements ViewHost {
   private lastResults: readonly ResultView[] = FROZEN_EMPTY;
   private suspendedSinceCall: ContRec[] = [];
   private pendingDone: PipeRec[] = [];
+  /** Timed-out pipelines not yet counted (Eudoxia counts once per simulated second). */
+  private uncounted: PipeRec[] = [];
   private readonly timeoutTicks: number;
   private readonly ctx: PolicyContext;
   private readonly decisionContext: DecisionContext;
@@ -189,7 +192,10 @@ class Simulation implements ViewHost {
       this.deliverTicks[i] = t;
       floor = t;
     }
-    this.timeoutTicks = params.max_job_seconds > 0 ? secondsToTicks(params.max_job_seconds, this.tick) : -1;
+    // Eudoxia multiplies (int(max_job_seconds * ticks_per_second)) where other durations divide by
+    // the tick length; a limit that truncates to 0 ticks disables timeouts there too.
+    const limit = Math.trunc(params.max_job_seconds * params.ticks_per_second);
+    this.timeoutTicks = params.max_job_seconds > 0 && limit > 0 ? limit : -1;
     this.random = new SeededRandom(options.seed ?? params.random_seed, 101);
     this.estimator =
       params.estimator_algo === null ? null : { sigma: params.estimator_noise_sigma, rng: new SeededRandom(params.estimator_seed ?? params.random_seed, 202) };
@@ -242,6 +248,8 @@ class Simulation implements ViewHost {
   private processTick(t: number): void {
     this.now = t;
     const arrivals = this.deliver(t);
+    // Timed out from the deadline tick on: the policy already sees it in this tick's step.
+    const expired = this.timeoutTicks >= 0 ? this.expire(t) : null;
     let call = arrivals.length > 0 || this.options.everyTick === true;
     if (this.wakes.peek() === t) {
       this.wakes.popAll();
@@ -265,9 +273,9 @@ class Simulation implements ViewHost {
     const touched = this.touched;
     if (touched.length > 1) touched.sort(byId);
     for (const pool of touched) this.advancePool(pool, t, this.poolEvents[pool.id] as Ev[], pool.done);
-    if (this.timeoutTicks >= 0 && this.isTimeoutCheck(t)) {
+    if (expired !== null && expired.length > 0) {
       const before = touched.length;
-      this.applyTimeouts(t);
+      this.killExpired(expired, t);
       if (touched.length !== before) touched.sort(byId);
     }
 
@@ -276,7 +284,7 @@ class Simulation implements ViewHost {
 
     if (results.length > 0) {
       for (const p of this.pendingDone) {
-        if (p.status !== PIPE_ACTIVE) continue;
+        if (p.status !== PIPE_ACTIVE && p.status !== PIPE_TIMED_OUT) continue;
         p.status = PIPE_COMPLETED;
         p.finishTick = t;
         (this.latenciesByPrio[p.prio] as number[]).push(t - p.arrivalTick);
@@ -285,6 +293,7 @@ class Simulation implements ViewHost {
       this.lastResults = Object.freeze(results);
       this.wakeAtTick(t + 1);
     }
+    if (this.uncounted.length > 0 && this.isTimeoutCount(t)) this.countTimeouts();
   }
 
   private deliver(t: number): PipeRec[] {
@@ -547,7 +556,7 @@ class Simulation implements ViewHost {
     this.ops.state[g] = OP_COMPLETED;
     const p = this.ops.pipeOf(g);
     p.completedOps++;
-    if (p.completedOps === p.size && p.status === PIPE_ACTIVE) {
+    if (p.completedOps === p.size && (p.status === PIPE_ACTIVE || p.status === PIPE_TIMED_OUT)) {
       p.allDone = true;
       this.pendingDone.push(p);
     }
@@ -674,17 +683,19 @@ class Simulation implements ViewHost {
 
   // ---------------------------------------------------------------- timeouts
 
-  private isTimeoutCheck(t: number): boolean {
+  /** Eudoxia counts timed-out pipelines on every whole simulated second and on the last tick. */
+  private isTimeoutCount(t: number): boolean {
     return t % this.tps === 0 || t === this.maxTicks - 1;
   }
 
+  /** The next tick with a deadline or a count of timed-out pipelines. */
   private nextTimeoutCheck(): number {
     if (this.timeoutTicks < 0) return Infinity;
+    let next = Infinity;
+    if (this.uncounted.length > 0) next = Math.min(Math.ceil((this.now + 1) / this.tps) * this.tps, Math.max(this.maxTicks - 1, this.now + 1));
     const oldest = this.oldestOutstanding();
-    if (!oldest) return Infinity;
-    const due = Math.max(oldest.arrivalTick + this.timeoutTicks + 1, this.now + 1);
-    const aligned = Math.ceil(due / this.tps) * this.tps;
-    return Math.min(aligned, Math.max(due, this.maxTicks - 1));
+    if (oldest) next = Math.min(next, Math.max(oldest.arrivalTick + this.timeoutTicks, this.now + 1));
+    return next;
   }
 
   private oldestOutstanding(): PipeRec | undefined {
@@ -696,13 +707,25 @@ class Simulation implements ViewHost {
     return undefined;
   }
 
-  private applyTimeouts(t: number): void {
-    for (let i = this.outstandingHead; i < this.outstanding.length; i++) {
-      const p = this.outstanding[i] as PipeRec;
-      if (t - p.arrivalTick <= this.timeoutTicks) break;
-      if (p.status !== PIPE_ACTIVE || p.allDone) continue;
+  /**
+   * Marks the pipelines whose deadline is `t` or earlier as timed out (`now - arrival >=
+   * max_job_ticks`, Eudoxia's test), before the policy step of tick `t`.
+   */
+  private expire(t: number): PipeRec[] {
+    const out: PipeRec[] = [];
+    for (let p = this.oldestOutstanding(); p !== undefined && t - p.arrivalTick >= this.timeoutTicks; p = this.oldestOutstanding()) {
       p.status = PIPE_TIMED_OUT;
-      this.timeoutsByPrio[p.prio] = (this.timeoutsByPrio[p.prio] as number) + 1;
+      this.uncounted.push(p);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /** The pool's timeout killer, after its memory killer: ends containers of pipelines that expired now. */
+  private killExpired(expired: readonly PipeRec[], t: number): void {
+    for (const p of expired) {
+      // A pipeline whose last operator finished in this very tick is successful, not timed out.
+      if (p.allDone) continue;
       for (let g = p.firstOp; g < p.firstOp + p.size; g++) {
         const seq = this.ops.container[g] as number;
         const c = seq > 0 ? this.live.get(seq) : undefined;
@@ -711,6 +734,15 @@ class Simulation implements ViewHost {
         this.kill(c, t, 'timeout', c.pool.done);
       }
     }
+  }
+
+  private countTimeouts(): void {
+    for (const p of this.uncounted) {
+      if (p.status !== PIPE_TIMED_OUT) continue;
+      p.status = PIPE_TIMEOUT_COUNTED;
+      this.timeoutsByPrio[p.prio] = (this.timeoutsByPrio[p.prio] as number) + 1;
+    }
+    this.uncounted = [];
   }
 
   // ---------------------------------------------------------------- helpers
@@ -910,7 +942,9 @@ class Simulation implements ViewHost {
     const slice = this.maxTicks / 10;
     return {
       adjusted_latency_seconds: adjustedLatency(cats),
-      adjusted_latency_penalized_seconds: penalizedLatency(cats, this.params.duration),
+      // Eudoxia's CLI penalizes each unfinished pipeline with 2 x max_job_seconds; without a job
+      // limit, the whole simulated duration stands in for it.
+      adjusted_latency_penalized_seconds: penalizedLatency(cats, this.params.max_job_seconds > 0 ? 2 * this.params.max_job_seconds : this.params.duration),
       completed_pipelines_per_second: stats.pipelines_all.completion_count / this.params.duration,
       completion_rate: stats.pipelines_all.arrival_count ? stats.pipelines_all.completion_count / stats.pipelines_all.arrival_count : null,
       per_category: {

@@ -28,6 +28,7 @@ export interface SimParams {
   /** `oracle` or `noisyoracle` give policies a memory estimate per operator; absent means none. */
   estimator_algo: string | null;
   estimator_noise_sigma: number;
+  noisy_estimator_sigma: number;
   /** Seed of the estimator noise; defaults to random_seed. */
   estimator_seed: number | null;
 }
@@ -75,12 +76,16 @@ export const PARAM_SPECS: Record<ParamKey, ParamSpec> = {
   estimator_algo: {
     kind: 'optional-string',
     default: null,
-    check: (v: string | null) => (v === null || v === 'oracle' || v === 'noisyoracle' || v === 'none' ? undefined : "must be 'oracle', 'noisyoracle' or 'none'"),
-    doc: 'operator memory estimates shown to policies',
+    check: (v: string | null) => (v === null || ESTIMATORS.includes(v) ? undefined : "must be '' (none), 'noisy', 'oracle', 'noisyoracle' or 'none'"),
+    doc: "operator memory estimates shown to policies ('' = none, as `eudoxia init` writes; 'noisy' = Eudoxia's lognormal-noise estimator)",
   },
   estimator_noise_sigma: { kind: 'number', default: 0, check: nonNegative, doc: 'lognormal sigma of estimate noise' },
+  noisy_estimator_sigma: { kind: 'number', default: 0, check: nonNegative, doc: "Eudoxia's name for the lognormal sigma of the 'noisy' estimator" },
   estimator_seed: { kind: 'optional-integer', default: null, check: (v: number | null) => (v === null || v >= 0 ? undefined : 'must be 0 or more'), doc: 'estimate noise seed (default: random_seed)' },
 };
+
+/** Estimator names: Eudoxia's ('' for none, 'noisy') and ours. */
+const ESTIMATORS: readonly string[] = ['', 'noisy', 'oracle', 'noisyoracle', 'none'];
 
 export const PARAM_KEYS = Object.keys(PARAM_SPECS) as ParamKey[];
 
@@ -122,14 +127,22 @@ export function resolveParams(input: Readonly<Record<string, unknown>>): SimPara
     out[key] = value;
   }
   const params = out as unknown as SimParams;
-  if (params.estimator_algo === 'none') params.estimator_algo = null;
+  if (params.estimator_algo === 'none' || params.estimator_algo === '') params.estimator_algo = null;
+  // Eudoxia's key for the noise wins when given, so its files mean what they mean there.
+  if (Object.prototype.hasOwnProperty.call(input, 'noisy_estimator_sigma')) params.estimator_noise_sigma = params.noisy_estimator_sigma;
   const prioritySum = params.interactive_prob + params.query_prob + params.batch_prob;
   if (Math.abs(prioritySum - 1) > PROB_TOLERANCE) {
     throw new ParamError(`interactive_prob + query_prob + batch_prob must sum to 1, got ${prioritySum}`, firstPresent(input, ['batch_prob', 'query_prob', 'interactive_prob']));
   }
+  // Eudoxia rescales DAG shape probabilities to sum to 1; only an all-zero set is impossible.
   const dagSum = params.dag_linear_prob + params.dag_branch_in_prob + params.dag_branch_out_prob;
-  if (Math.abs(dagSum - 1) > PROB_TOLERANCE) {
-    throw new ParamError(`dag_linear_prob + dag_branch_in_prob + dag_branch_out_prob must sum to 1, got ${dagSum}`, firstPresent(input, ['dag_branch_out_prob', 'dag_branch_in_prob', 'dag_linear_prob']));
+  if (!(dagSum > 0)) {
+    throw new ParamError(`dag_linear_prob + dag_branch_in_prob + dag_branch_out_prob must be greater than 0, got ${dagSum}`, firstPresent(input, ['dag_branch_out_prob', 'dag_branch_in_prob', 'dag_linear_prob']));
+  }
+  if (dagSum !== 1) {
+    params.dag_linear_prob /= dagSum;
+    params.dag_branch_in_prob /= dagSum;
+    params.dag_branch_out_prob /= dagSum;
   }
   const maxTicks = maxTicksOf(params);
   if (maxTicks < 1) throw new ParamError(`duration ${params.duration} s at ${params.ticks_per_second} ticks/s is shorter than one tick`, 'duration');
