@@ -90,6 +90,7 @@ export class Engine {
   private readonly startedAt = Date.now();
   private readonly doneAtStart: number;
   private launchIndex: number;
+  private halt: AbortController | undefined;
   private inFlight = 0;
   private stopReason: StopReason | undefined;
   private readonly costByIndex = new Map<number, number>();
@@ -114,7 +115,13 @@ export class Engine {
   private record(event: JournalEvent): boolean {
     const admitted = this.state.apply(event);
     if (event.type === 'evaluated') event.admitted = admitted;
-    this.store.append(event);
+    try {
+      this.store.append(event);
+    } catch (err) {
+      // A run that cannot record must not go on evaluating: stop everything in flight.
+      this.halt?.abort(err);
+      throw err;
+    }
     return admitted;
   }
 
@@ -124,10 +131,10 @@ export class Engine {
     if (index !== undefined) this.costByIndex.set(index, (this.costByIndex.get(index) ?? 0) + usage.costUsd);
   }
 
-  private code(hash: string): string {
+  private code(hash: string, owner: string): string {
     let code = this.codeCache.get(hash);
     if (code === undefined) {
-      code = this.store.readSource(hash);
+      code = this.store.readSource(hash, owner);
       if (this.codeCache.size > 4096) this.codeCache.clear();
       this.codeCache.set(hash, code);
     }
@@ -135,7 +142,7 @@ export class Engine {
   }
 
   private candidateSource(entry: CandidateEntry): CandidateSource {
-    return { id: entry.id, code: this.code(entry.sourceHash), fileName: this.state.config.fileName, hash: entry.codeHash };
+    return { id: entry.id, code: this.code(entry.sourceHash, `candidate ${entry.id}`), fileName: this.state.config.fileName, hash: entry.codeHash };
   }
 
   private emit(event: EngineEvent): void {
@@ -182,6 +189,7 @@ export class Engine {
 
   async run(signal: AbortSignal): Promise<RunSummary> {
     const local = new AbortController();
+    this.halt = local;
     const abort = (): void => local.abort(signal.reason);
     signal.addEventListener('abort', abort, { once: true });
     const timeLimit = this.state.config.budget.maxWallSeconds;
@@ -207,6 +215,12 @@ export class Engine {
     } finally {
       if (timer) clearTimeout(timer);
       signal.removeEventListener('abort', abort);
+    }
+    const storeFailure = this.store.writeFailure;
+    if (storeFailure) {
+      // Nothing more can be journaled (not even run-ended); what was recorded stays, and resume continues it.
+      this.stopReason = 'error';
+      throw storeFailure;
     }
     if (signal.aborted) this.stopReason = 'cancelled';
     const reason = this.stopReason ?? this.budgetReason() ?? 'budget-candidates';
@@ -235,7 +249,7 @@ export class Engine {
   private async evaluateInitial(signal: AbortSignal): Promise<void> {
     let initial = this.state.initial();
     if (!initial) {
-      const code = this.store.readSource(this.state.initialSourceHash);
+      const code = this.store.readSource(this.state.initialSourceHash, 'the starting program (c0)');
       this.record({
         type: 'proposed',
         index: 0,
@@ -287,7 +301,7 @@ export class Engine {
   }
 
   private view(record: ProgramRecord): ProgramView {
-    const code = this.code(record.sourceHash);
+    const code = this.code(record.sourceHash, `candidate ${record.id}`);
     let blocks: string[];
     try {
       blocks = blockTexts(code, parseBlocks(code));
@@ -399,7 +413,7 @@ export class Engine {
       const f = this.state.failures[i];
       if (!f?.id) continue;
       const entry = this.state.candidates.get(f.id);
-      if (entry) out.push({ code: this.code(entry.sourceHash), error: f.error });
+      if (entry) out.push({ code: this.code(entry.sourceHash, `candidate ${entry.id}`), error: f.error });
     }
     return out;
   }
@@ -507,7 +521,7 @@ export class Engine {
   /** Cheap subset first (when the cascade is on), then the rest of the search set for promising candidates. */
   private async evaluateStages(entry: CandidateEntry, island: number | undefined, signal: AbortSignal): Promise<{ summary: EvalSummary; cascadeStopped: boolean }> {
     const withFeatures = (r: EvalResult): EvalSummary => {
-      const code = this.code(entry.sourceHash);
+      const code = this.code(entry.sourceHash, `candidate ${entry.id}`);
       let length = code.length;
       try {
         length = blockTexts(code, parseBlocks(code)).reduce((n, b) => n + b.length, 0);

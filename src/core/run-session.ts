@@ -1,6 +1,7 @@
 // Starting and resuming runs, shared by the CLI and the language server. Evaluators, generators
 // and pools are passed in already built, so this layer stays free of domain code.
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { EngineEvent } from '../messages/progress';
 import { Engine, RunSummary } from './engine';
@@ -10,6 +11,7 @@ import type { Budget } from './journal-events';
 import { readJournal, RunStore } from './journal';
 import { RunState } from './run-state';
 import type { EvaluationPool, EvaluatorInfo, Generator, TokenUsage, Workload } from './types';
+import { UserError } from './user-error';
 
 export const DEFAULTS = {
   seed: 1,
@@ -71,8 +73,16 @@ export async function startRun(options: { runsDir: string; code: string; config:
   checkStartingFile(options.code, options.config.fileName);
   const runId = options.runId ?? newRunId(options.config.file);
   const store = RunStore.create(options.runsDir, runId, options.config);
-  const sourceHash = store.putSource(options.code);
   const state = new RunState();
+  let sourceHash: string;
+  try {
+    sourceHash = store.putSource(options.code);
+  } catch (err) {
+    // Nothing was journaled yet: leave no half-made run behind.
+    store.close();
+    rmSync(store.dir, { recursive: true, force: true });
+    throw err;
+  }
   const started = {
     type: 'run-started' as const,
     version: JOURNAL_VERSION,
@@ -84,25 +94,51 @@ export async function startRun(options: { runsDir: string; code: string; config:
     domain: handles.evaluator.domain,
     ...(handles.evaluator.objectives?.length ? { objectives: handles.evaluator.objectives } : {}),
   };
+  try {
+    store.append(started);
+  } catch (err) {
+    store.close();
+    rmSync(store.dir, { recursive: true, force: true });
+    throw err;
+  }
   state.apply(started);
-  store.append(started);
   return launch(store, state, handles, signal);
 }
 
-/** Replays a run's journal; reports lines that a crash cut in half. */
-export function loadRun(dir: string, forAppend = false): { store: RunStore; state: RunState; skipped: number } {
+export interface LoadedRun {
+  store: RunStore;
+  state: RunState;
+  /** How many journal lines were not replayed. */
+  skipped: number;
+  /** One line per line not replayed (damaged, unknown or duplicated), naming the journal line. */
+  warnings: string[];
+}
+
+/** Replays a run's journal; reports the lines it skipped (cut by a crash, damaged, duplicated). */
+export function loadRun(dir: string, forAppend = false): LoadedRun {
+  const journal = join(dir, 'journal.jsonl');
+  if (!existsSync(journal)) throw new UserError(`${dir} is not a run folder (no journal.jsonl)`);
   // Read before opening for append: opening repairs a torn last line, and the caller should hear of it.
-  const { events, skipped } = readJournal(join(dir, 'journal.jsonl'));
-  const store = RunStore.open(dir, forAppend);
+  const { events, skipped } = readJournal(journal);
   const state = RunState.replay(events);
-  if (!state.started) throw new Error(`${dir}: the journal has no run-started event`);
-  return { store, state, skipped: skipped.length };
+  if (!state.started) {
+    const empty = events.length === 0 && skipped.length === 0;
+    throw new UserError(`run ${basename(dir)}: ${empty ? 'the journal is empty (the run never started)' : 'the journal has no readable run-started event'}; it cannot be loaded`);
+  }
+  const store = RunStore.open(dir, forAppend);
+  const warnings = skipped.map((s) => `${journal}:${s.line}: ${s.reason}`);
+  return { store, state, skipped: skipped.length, warnings };
 }
 
 export async function resumeRun(dir: string, budget: Budget | undefined, handles: RunHandles, signal: AbortSignal): Promise<ActiveRun & { skipped: number }> {
   const { store, state, skipped } = loadRun(dir, true);
   const resumed = { type: 'run-resumed' as const, time: new Date().toISOString(), budget: budget ?? state.config.budget };
+  try {
+    store.append(resumed);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   state.apply(resumed);
-  store.append(resumed);
   return { ...(await launch(store, state, handles, signal)), skipped };
 }
