@@ -45,7 +45,6 @@ export class RunState {
   readonly notes: string[] = [];
   readonly bestHistory: BestPoint[] = [];
   private readonly failedProposals = new Set<number>();
-  private readonly failedProposals = new Set<number>();
   nextIndex = 0;
   evaluated = 0;
   /** Candidates whose generation or patch failed (they have no evaluation). */
