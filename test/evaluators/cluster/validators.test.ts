@@ -60,6 +60,28 @@ test('feasibility: a task no node can hold, a deadline no schedule can meet, dem
   assert.match(rejectedAt(flood, 'feasibility'), /demand exceeds capacity over time/);
 });
 
+test('feasibility sees memory over time and packing: tasks needing over half a node each cannot share it', () => {
+  // 2 nodes of 32 cores / 64 GB; 12 one-core tasks of 34 GB for 600 s arrive within a minute, and a task
+  // waiting 2,000 s fails. CPU (12 core-s per s against 64) and total memory (408 GB against 128 GB
+  // over 3,187 s) both look servable, but no two of these tasks fit one node: only 2 run at a time,
+  // the last ones would wait 2,400 s or more, and a third of the tasks fail under every policy.
+  const build = (memory: number): Scenario =>
+    parseScenario({
+      version: 1,
+      id: `packing-${memory}`,
+      constraints: { preemption: false, maxWaitSeconds: 2000, horizonSeconds: 20000 },
+      nodes: [0, 1].map((i) => ({ id: `n${i}`, kind: 'cloud', cpu: 32, memory: 64, costPerHour: 1, idleWatts: 100, peakWatts: 300, speed: 1 })),
+      tasks: Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, tenant: 'a', kind: 'batch', cpu: 1, memory, duration: 600, arrival: i * 5, priority: 1 })),
+    });
+  const v = LAYER_CHECKS.feasibility(build(34), ctx());
+  assert.ok(v, 'refused');
+  assert.match(v.reason, /% of tasks would fail under every policy by waiting past the wait limit/);
+  assert.ok(v.details.some((d) => /^packing: \d+ tasks .* would wait past maxWaitSeconds 2000 s/.test(d)), v.details.join('\n'));
+  assert.ok(!v.details.some((d) => /^CPU|^memory/.test(d)), 'CPU and total memory alone accept it');
+  // Half a node each: two share a node, 4 run at a time, and everyone starts within the limit.
+  assert.equal(LAYER_CHECKS.feasibility(build(32), ctx()), undefined);
+});
+
 test('realism: memory per core far from every trace is refused, and the KS distance measures shape', () => {
   const s = variant((j) => {
     j.nodes.forEach((n) => Object.assign(n, { memory: 256 }));

@@ -1,11 +1,26 @@
 // Minimal CSV reading for the trace importers: comma-separated, optional double quotes, blank
-// lines skipped, every row tagged with its line number for error messages.
+// lines skipped, every row tagged with its line number for error messages. Trace files are read
+// as bytes and gunzipped when their content says so (the public traces ship as .csv.gz, and a
+// renamed file should work as well as a well-named one).
+import { gunzipSync } from 'node:zlib';
 
 export class ImportError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ImportError';
   }
+}
+
+/** The text of a trace file, gunzipped when it starts with the gzip magic bytes. */
+export function decodeTraceBytes(bytes: Uint8Array, source: string): string {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return gunzipSync(bytes).toString('utf8');
+    } catch (error) {
+      throw new ImportError(`${source}: looks gzipped but cannot be decompressed (${(error as Error).message})`);
+    }
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 export interface CsvRow {

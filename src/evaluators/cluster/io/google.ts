@@ -6,7 +6,7 @@
 // A task becomes one scenario task: it arrives at its first SUBMIT and runs for the time between
 // its last SCHEDULE and its FINISH. Requests are normalised to the largest machine of the trace,
 // so they are scaled by the cores and GB such a machine is taken to have.
-import { ImportError, numberField, readCsvRows, shortName } from './csv';
+import { decodeTraceBytes, ImportError, numberField, readCsvRows, shortName } from './csv';
 import { buildScenario, roundCpu, type ImportOptions, type TaskDraft } from './import-common';
 
 export interface GoogleImportOptions extends ImportOptions {
@@ -31,14 +31,15 @@ interface Partial {
   memory?: number;
 }
 
-export function importGoogleTaskEvents(csv: string, source = 'task_events.csv', options: GoogleImportOptions = {}): ReturnType<typeof buildScenario> {
+export function importGoogleTaskEvents(file: string | Uint8Array, source = 'task_events.csv', options: GoogleImportOptions = {}): ReturnType<typeof buildScenario> {
   const machineCpu = options.machineCpu ?? 32;
   const machineMemory = options.machineMemory ?? 128;
   const tasks = new Map<string, Partial>();
   const users = new Map<string, string>();
   let rows = 0;
+  const csv = typeof file === 'string' ? file : decodeTraceBytes(file, source);
   for (const row of readCsvRows(csv)) {
-    if (row.fields.length < 11) throw new ImportError(`${source}:${row.line}: expected 13 columns of a Google task_events file, got ${row.fields.length}`);
+    if (row.fields.length !== 13) throw new ImportError(`${source}:${row.line}: expected 13 columns of a Google task_events file, got ${row.fields.length}`);
     rows++;
     const time = numberField(row, 0, 'timestamp', source) as number;
     const job = row.fields[2] as string;

@@ -106,6 +106,52 @@ export function firstFitDecreasing(): PolicyModule {
   );
 }
 
+/** Shortest announced job first (ties keep arrival order), each on the node it fits most tightly. */
+export function shortestJobBestFit(): PolicyModule {
+  return greedy(
+    (queue) =>
+      queue
+        .map((t, i) => ({ t, i }))
+        .sort((a, b) => a.t.durationEstimate - b.t.durationEstimate || a.i - b.i)
+        .map((x) => x.t),
+    extremeFit(1),
+  );
+}
+
+/**
+ * Least slack first (deadline minus now minus the announced run time on the fastest node), tasks
+ * without a deadline after them shortest first; each task goes to the fastest node it fits on,
+ * the tightest fit among equally fast ones.
+ */
+export function deadlineAware(): PolicyModule {
+  const tightest = extremeFit(1);
+  return greedy(
+    (queue, view) => {
+      const maxSpeed = Math.max(...view.nodes.map((n) => n.speed));
+      const slack = (t: TaskView): number => (t.deadline === null ? Number.POSITIVE_INFINITY : t.deadline - view.now - t.durationEstimate / maxSpeed);
+      return queue
+        .map((t, i) => ({ t, i, slack: slack(t) }))
+        .sort((a, b) => (a.slack === b.slack ? 0 : a.slack - b.slack) || a.t.durationEstimate - b.t.durationEstimate || a.i - b.i)
+        .map((x) => x.t);
+    },
+    (t, room, view) => {
+      let fastest = -1;
+      for (let i = 0; i < room.nodes.length; i++) {
+        if (room.fits(t, i) && (fastest < 0 || (room.nodes[i] as NodeView).speed > (room.nodes[fastest] as NodeView).speed)) fastest = i;
+      }
+      if (fastest < 0) return -1;
+      const speed = (room.nodes[fastest] as NodeView).speed;
+      // Among the nodes as fast as the fastest, the tightest fit keeps room for large tasks.
+      const sameSpeed = new Room(room.nodes);
+      for (let i = 0; i < room.nodes.length; i++) {
+        sameSpeed.cpu[i] = (room.nodes[i] as NodeView).speed === speed ? (room.cpu[i] as number) : -1;
+        sameSpeed.memory[i] = room.memory[i] as number;
+      }
+      return tightest(t, sameSpeed, view);
+    },
+  );
+}
+
 /** Each placement starts looking one node after the previous placement. */
 export function roundRobin(): PolicyModule {
   let next = 0;
@@ -133,6 +179,8 @@ export const HEURISTICS = {
   'best-fit': bestFit,
   'worst-fit': worstFit,
   'first-fit-decreasing': firstFitDecreasing,
+  'sjf-best-fit': shortestJobBestFit,
+  'deadline-aware': deadlineAware,
 } as const;
 
 export type HeuristicName = keyof typeof HEURISTICS;

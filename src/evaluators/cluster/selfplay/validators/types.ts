@@ -27,6 +27,8 @@ export interface ValidatorConfig {
   nodeSpeed: [number, number];
   /** Work must drain (fluidly, at full capacity) by this share of the horizon. */
   drainShare: number;
+  /** Share of tasks that may wait past the wait limit even under the fluid bounds (they fail under every policy). */
+  maxDoomedShare: number;
   /** Minimum feature distance to the recent accepted scenarios. */
   minDistance: number;
   /** Task and node counts, and the overload (peak demand / cores) range, per level. */
@@ -44,6 +46,7 @@ export const DEFAULT_VALIDATOR_CONFIG: ValidatorConfig = {
   maxWatts: 5000,
   nodeSpeed: [0.25, 4],
   drainShare: 0.9,
+  maxDoomedShare: 0.05,
   minDistance: 0.02,
   levels: {
     easy: { tasks: [3, 10], nodes: [2, 4], overload: [0.1, 2] },
