@@ -18,6 +18,8 @@ export interface EvolveFlags {
   genOption?: string[];
   model?: string[];
   baseUrl?: string;
+  /** `MODEL=IN,OUT[,CACHED]`: USD per million input, output and cached input tokens (repeatable). */
+  price?: string[];
   record?: string;
   cassette?: string;
   budget?: string;
@@ -126,6 +128,22 @@ function modelSpecs(models: string[] | undefined, baseUrl: string | undefined): 
 
 export function buildBudget(flags: EvolveFlags, base: Budget): Budget {
   const budget: Budget = { ...base };
+/** `--price MODEL=IN,OUT[,CACHED]` entries as the LLM generators' `prices` option. */
+export function parsePrices(entries: string[] | undefined): JsonObject | undefined {
+  if (!entries?.length) return undefined;
+  const out: JsonObject = {};
+  for (const entry of entries) {
+    const m = /^([^=\s]+)=\s*([^,\s]+)\s*,\s*([^,\s]+)\s*(?:,\s*([^,\s]+)\s*)?$/.exec(entry.trim());
+    const numbers = m ? [m[2], m[3], m[4]].map((v) => (v === undefined ? undefined : Number(v))) : [];
+    if (!m || numbers.some((n) => n !== undefined && (!Number.isFinite(n) || n < 0))) {
+      throw new UserError(`--price takes MODEL=IN,OUT[,CACHED] in USD per million tokens, e.g. gpt-5.4-mini=0.25,2,0.025; got '${entry}'`);
+    }
+    const [input, output, cached] = numbers as [number, number, number | undefined];
+    out[m[1] as string] = { input, output, ...(cached !== undefined ? { cachedInput: cached } : {}) };
+  }
+  return out;
+}
+
   const candidates = parseIntFlag('budget', flags.budget, 1);
   if (candidates !== undefined) budget.maxCandidates = candidates;
   const time = parseDuration(flags.time);
@@ -175,6 +193,8 @@ export function buildRunConfig(file: string, code: string, flags: EvolveFlags): 
   const budgetBase = isObject(fromFile.budget) ? (fromFile.budget as Budget) : DEFAULTS.budget;
   const cascadeBase = isObject(fromFile.cascade) ? { ...DEFAULTS.cascade, ...(fromFile.cascade as object) } : DEFAULTS.cascade;
   const cascadeMargin = parseNumberFlag('cascade-margin', flags.cascadeMargin);
+  const prices = parsePrices(flags.price);
+  if (prices) generatorOptions.prices = { ...(isObject(generatorOptions.prices) ? generatorOptions.prices : {}), ...prices };
   let aggregation = DEFAULTS.aggregation as RunConfig['aggregation'];
   try {
     if (flags.aggregate) aggregation = parseAggregationRule(flags.aggregate);

@@ -94,6 +94,11 @@ export class Engine {
   private inFlight = 0;
   private stopReason: StopReason | undefined;
   private readonly costByIndex = new Map<number, number>();
+  /** Candidates whose generation has not finished: their calls are reserved against the cost cap. */
+  private generating = 0;
+  private finishedGenerations = 0;
+  private finishedGenerationCost = 0;
+  private generationWaiters: (() => void)[] = [];
 
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
@@ -176,6 +181,30 @@ export class Engine {
       ...(etas.length ? { etaMs: Math.max(0, Math.min(...etas)) } : {}),
       ...(this.options.pool.workers ? { workers: this.options.pool.workers() } : {}),
     };
+  }
+
+  /**
+   * Under a cost cap, whether one more generation may start now: the calls in flight are reserved
+   * at the mean cost of a generation so far, so the spend ends at most about one call over the cap.
+   * Before any generation has a known cost, only one runs at a time.
+   */
+  private costAllowsLaunch(): boolean {
+    const cap = this.state.config.budget.maxCostUsd;
+    if (cap === undefined || this.generating === 0) return true;
+    if (this.finishedGenerations === 0) return false;
+    const mean = this.finishedGenerationCost / this.finishedGenerations;
+    return this.state.spendUsd + (this.generating + 1) * mean <= cap;
+  }
+
+  private nextGenerationEnd(): Promise<void> {
+    return new Promise((resolve) => this.generationWaiters.push(resolve));
+  }
+
+  private generationEnded(index: number): void {
+    this.generating--;
+    this.finishedGenerations++;
+    this.finishedGenerationCost += this.costByIndex.get(index) ?? 0;
+    for (const wake of this.generationWaiters.splice(0)) wake();
   }
 
   private budgetReason(): StopReason | undefined {
@@ -288,6 +317,10 @@ export class Engine {
         await Promise.race(running);
         continue;
       }
+      if (!this.costAllowsLaunch()) {
+        await Promise.race([...running, this.nextGenerationEnd()]);
+        continue;
+      }
       const index = this.launchIndex++;
       const task = this.runCandidate(index, signal)
         .catch((err: unknown) => {
@@ -319,6 +352,13 @@ export class Engine {
     const patchMode = rngFor(config.seed, 'mode', index).next() < config.searchReplaceRatio ? 'search-replace' : 'full';
     const parentIds = [parent.id, ...inspirations.map((p) => p.id)];
     this.inFlight++;
+    this.generating++;
+    let generationOpen = true;
+    const endGeneration = (): void => {
+      if (!generationOpen) return;
+      generationOpen = false;
+      this.generationEnded(index);
+    };
     try {
       let generated: GenerationResult;
       const parentView = this.view(parent);
@@ -349,6 +389,7 @@ export class Engine {
         return;
       } finally {
         this.genSemaphore.release();
+        endGeneration();
       }
       let code: string;
       try {
@@ -378,6 +419,7 @@ export class Engine {
       });
       await this.finishCandidate(s.candidates.get(id) as CandidateEntry, signal);
     } finally {
+      endGeneration();
       this.inFlight--;
     }
   }

@@ -38,8 +38,12 @@ export interface RunHandles {
   evaluator: EvaluatorInfo;
   workloads: Workload[];
   pool: EvaluationPool;
-  /** Built after the store exists so generators can report usage into it. */
-  makeGenerator(onUsage: (usage: TokenUsage) => void): Promise<Generator>;
+  /**
+   * Built before the run's folder exists, so a configuration error leaves nothing behind; usage is
+   * reported with the candidate index and journaled once the engine is there. `startingCode` lets a
+   * generator refuse at once when, say, a model's context window cannot hold the program.
+   */
+  makeGenerator(onUsage: (usage: TokenUsage, index?: number) => void, startingCode: string): Promise<Generator>;
   onEvent?: (event: EngineEvent) => void;
 }
 
@@ -56,12 +60,33 @@ export function checkStartingFile(code: string, fileName: string): void {
   if (code.trim() === '') throw new Error(`${fileName} is empty: there is nothing to evolve`);
 }
 
-async function launch(store: RunStore, state: RunState, handles: RunHandles, signal: AbortSignal): Promise<ActiveRun> {
+interface PreparedGenerator {
+  generator: Generator;
+  /** Routes usage reported so far, and from now on, into the engine's journal. */
+  connect(engine: Engine): void;
+}
+
+/**
+ * Builds the generator before anything is written: a missing key, an unknown price under a cost
+ * cap or a model whose window cannot hold the program fails here and leaves no run folder.
+ */
+async function prepareGenerator(handles: RunHandles, startingCode: string): Promise<PreparedGenerator> {
   let engine: Engine | undefined;
-  const pendingUsage: TokenUsage[] = [];
-  const generator = await handles.makeGenerator((usage) => (engine ? engine.recordUsage(usage) : pendingUsage.push(usage)));
-  engine = new Engine({ store, state, workloads: handles.workloads, pool: handles.pool, generator, ...(handles.onEvent ? { onEvent: handles.onEvent } : {}) });
-  for (const usage of pendingUsage) engine.recordUsage(usage);
+  const pending: [TokenUsage, number | undefined][] = [];
+  const generator = await handles.makeGenerator((usage, index) => (engine ? engine.recordUsage(usage, index) : pending.push([usage, index])), startingCode);
+  return {
+    generator,
+    connect(e) {
+      engine = e;
+      for (const [usage, index] of pending.splice(0)) e.recordUsage(usage, index);
+    },
+  };
+}
+
+async function launch(store: RunStore, state: RunState, handles: RunHandles, prepared: PreparedGenerator, signal: AbortSignal): Promise<ActiveRun> {
+  const { generator } = prepared;
+  const engine = new Engine({ store, state, workloads: handles.workloads, pool: handles.pool, generator, ...(handles.onEvent ? { onEvent: handles.onEvent } : {}) });
+  prepared.connect(engine);
   const done = engine.run(signal).finally(async () => {
     store.close();
     await generator.dispose?.();
@@ -71,8 +96,15 @@ async function launch(store: RunStore, state: RunState, handles: RunHandles, sig
 
 export async function startRun(options: { runsDir: string; code: string; config: RunConfig; runId?: string }, handles: RunHandles, signal: AbortSignal): Promise<ActiveRun> {
   checkStartingFile(options.code, options.config.fileName);
+  const prepared = await prepareGenerator(handles, options.code);
   const runId = options.runId ?? newRunId(options.config.file);
-  const store = RunStore.create(options.runsDir, runId, options.config);
+  let store: RunStore;
+  try {
+    store = RunStore.create(options.runsDir, runId, options.config);
+  } catch (err) {
+    await prepared.generator.dispose?.();
+    throw err;
+  }
   const state = new RunState();
   let sourceHash: string;
   try {
@@ -102,7 +134,7 @@ export async function startRun(options: { runsDir: string; code: string; config:
     throw err;
   }
   state.apply(started);
-  return launch(store, state, handles, signal);
+  return launch(store, state, handles, prepared, signal);
 }
 
 export interface LoadedRun {
@@ -134,11 +166,18 @@ export async function resumeRun(dir: string, budget: Budget | undefined, handles
   const { store, state, skipped } = loadRun(dir, true);
   const resumed = { type: 'run-resumed' as const, time: new Date().toISOString(), budget: budget ?? state.config.budget };
   try {
+  let prepared: PreparedGenerator;
+  try {
+    prepared = await prepareGenerator(handles, store.readSource(state.initialSourceHash));
+  } catch (err) {
+    store.close();
+    throw err;
+  }
     store.append(resumed);
   } catch (err) {
     store.close();
     throw err;
   }
   state.apply(resumed);
-  return { ...(await launch(store, state, handles, signal)), skipped };
+  return { ...(await launch(store, state, handles, prepared, signal)), skipped };
 }

@@ -24,7 +24,7 @@ function config(overrides: Partial<RunConfig> = {}): RunConfig {
   };
 }
 
-async function handlesFor(evaluator: Evaluator, generator: (onUsage: RunHandles['makeGenerator'] extends (u: infer U) => unknown ? U : never) => Generator, concurrency = 1): Promise<RunHandles> {
+async function handlesFor(evaluator: Evaluator, generator: (onUsage: Parameters<RunHandles['makeGenerator']>[0]) => Generator, concurrency = 1): Promise<RunHandles> {
   return { evaluator: evaluator.info, workloads: await evaluator.workloads(), pool: new LocalEvaluationPool(evaluator, concurrency), makeGenerator: async (onUsage) => generator(onUsage) };
 }
 

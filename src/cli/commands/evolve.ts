@@ -50,6 +50,7 @@ export function registerEvolveCommands(program: Command): void {
       .option('--base-url <url>', 'OpenAI-compatible server for the models (Ollama, vLLM, llama.cpp, Azure...)')
       .option('--record <cassette>', 'record every prompt and response to a cassette file')
       .option('--cassette <file>', 'replay a recorded cassette (implies --generator replay)')
+      .option('--price <model=in,out[,cached]>', 'USD per million input, output (and cached input) tokens for a model missing from the price table (repeatable)', collect)
       .option('-j, --concurrency <n>', 'candidates in flight; 1 makes a run exactly reproducible (default 2)')
       .option('--gen-concurrency <n>', 'generator calls at the same time (default 2)')
       .option('--seed <n>', 'seed for every random choice (default 1)')

@@ -13,7 +13,7 @@ import { EndpointLimiter } from './limiter';
 import { DEFAULT_KEY_NAME, isLoopback } from './model-defaults';
 import { createOpenAiClient } from './openai-client';
 import type { ResolvedLlmOptions, ResolvedModel } from './options';
-import { DEFAULT_PRICES } from './prices';
+import { DEFAULT_PRICES, findPrice } from './prices';
 import type { ProviderClient } from './provider';
 import { Redactor } from './redact';
 import { ArmSelector } from './selection';
@@ -99,6 +99,16 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
     promptCache: options.promptCache,
     prices: { ...DEFAULT_PRICES, ...options.prices },
   };
+  if (ctx.maxCostUsd !== undefined) {
+    // A cap that cannot see a model's spend would let it run unbounded: refuse before any request.
+    const unpriced = options.models.filter((m) => !findPrice(m.model, settings.prices));
+    if (unpriced.length) {
+      const names = unpriced.map((m) => m.model);
+      throw new LlmConfigError(
+        `--max-cost needs the price of ${names.map((n) => `'${n}'`).join(', ')}, which is not in the price table: add ${names.map((n) => `--price ${n}=IN,OUT`).join(' ')} (USD per million input and output tokens; 0,0 for a free local model) or a "prices" entry`,
+      );
+    }
+  }
 
   async function generate(request: GenerationRequest, outer: AbortSignal): Promise<GenerationResult> {
     throwIfAborted(outer);
@@ -122,7 +132,7 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
       log,
       onUsage(usage: TokenUsage) {
         spent += usage.costUsd;
-        ctx.onUsage?.(usage);
+        ctx.onUsage?.(usage, request.index);
       },
     };
     const transport: Transport = async (prompt, hash, attempt) => {
