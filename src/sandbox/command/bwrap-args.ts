@@ -32,7 +32,8 @@ export interface BwrapLayout {
   /** fd number -> file name inside SANDBOX_DIR */
   files: { fd: number; name: string }[];
   env: Record<string, string>;
-  infoFd: number;
+  /** bubblewrap writes the sandbox's pid here, then the command's exit code once it ran. */
+  statusFd: number;
   /** Argument vector run inside, e.g. prlimit ... -- /bin/sh -c COMMAND */
   argv: string[];
 }
@@ -58,6 +59,6 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const file of layout.files) args.push('--perms', '0644', '--file', String(file.fd), `${SANDBOX_DIR}/${file.name}`);
   args.push('--dir', `${SANDBOX_DIR}/tmp`, '--chdir', cwd, '--clearenv');
   for (const [key, value] of Object.entries(layout.env)) args.push('--setenv', key, value);
-  args.push('--info-fd', String(layout.infoFd), '--', ...layout.argv);
+  args.push('--json-status-fd', String(layout.statusFd), '--', ...layout.argv);
   return args;
 }

@@ -11,7 +11,7 @@ import type { CommandEnd, CommandRun, CommandSandbox, CommandSpec } from './type
 
 /** After the main process is gone, how long its pipes may take to deliver what is buffered. */
 const DRAIN_GRACE_MS = 500;
-const INFO_FD = 3;
+const STATUS_FD = 3;
 
 export function bubblewrapSandbox(tools: { bwrap: string; prlimit: string }): CommandSandbox {
   return { kind: 'bubblewrap', run: (spec) => runInBubblewrap(tools, spec) };
@@ -19,14 +19,14 @@ export function bubblewrapSandbox(tools: { bwrap: string; prlimit: string }): Co
 
 function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: CommandSpec): Promise<CommandRun> {
   const { command, env } = spec.prepare(SANDBOX_DIR);
-  const files = spec.files.map((file, i) => ({ ...file, fd: INFO_FD + 1 + i }));
+  const files = spec.files.map((file, i) => ({ ...file, fd: STATUS_FD + 1 + i }));
   const args = bwrapArgs({
     network: spec.network,
     cwd: spec.cwd,
     scratchBytes: spec.limits.scratchMb * 1024 * 1024,
     files: files.map(({ fd, name }) => ({ fd, name })),
     env,
-    infoFd: INFO_FD,
+    statusFd: STATUS_FD,
     argv: prlimitArgv(tools.prlimit, spec.limits, command),
   });
   return new Promise((resolve) => {
@@ -53,18 +53,18 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
     const onAbort = (): void => kill('cancelled');
     spec.signal.addEventListener('abort', onAbort, { once: true });
 
-    let info = '';
-    const infoStream = child.stdio[INFO_FD] as Readable;
-    infoStream.setEncoding('utf8');
-    infoStream.on('data', (chunk: string) => {
-      info += chunk;
-      const match = /"child-pid":\s*(\d+)/.exec(info);
+    let status = '';
+    const statusStream = child.stdio[STATUS_FD] as Readable;
+    statusStream.setEncoding('utf8');
+    statusStream.on('data', (chunk: string) => {
+      status = (status + chunk).slice(0, 4096);
+      const match = /"child-pid":\s*(\d+)/.exec(status);
       if (!match || sandboxPid !== undefined) return;
       sandboxPid = Number(match[1]);
       if (end !== undefined) signalQuietly(sandboxPid);
       else stopWatch = watchLimits(sandboxPid, spec.limits, (hit: LimitHit) => kill(hit.end, hit.detail));
     });
-    infoStream.on('error', () => undefined);
+    statusStream.on('error', () => undefined);
     for (const file of files) {
       const stream = child.stdio[file.fd] as Writable;
       // bubblewrap may fail before reading; its exit reports that, not a broken pipe.
@@ -79,15 +79,15 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
       clearTimeout(timer);
       stopWatch();
       spec.signal.removeEventListener('abort', onAbort);
-      void drain([child.stdout as Readable, child.stderr as Readable, infoStream], DRAIN_GRACE_MS).then(() => {
+      void drain([child.stdout as Readable, child.stderr as Readable, statusStream], DRAIN_GRACE_MS).then(() => {
         const stderr = output.stderr;
         let finalEnd: CommandEnd = end ?? 'exited';
         let finalDetail = detail;
         if (spawnError !== undefined) {
           finalEnd = 'sandbox';
           finalDetail = `bubblewrap could not start: ${spawnError}`;
-        } else if (finalEnd === 'exited' && sandboxPid === undefined) {
-          // bubblewrap exits before reporting the sandbox's pid only when it could not build it.
+        } else if (finalEnd === 'exited' && !/"exit-code"/.test(status)) {
+          // bubblewrap reports an exit code only for a command that ran: it could not build the sandbox.
           finalEnd = 'sandbox';
           finalDetail = stderr.trim().split('\n').filter((l) => l.startsWith('bwrap:')).pop() ?? `bubblewrap ended with ${signal ?? `exit code ${String(code)}`}`;
         } else if (finalEnd === 'exited' && code === SIGXCPU_STATUS) {
