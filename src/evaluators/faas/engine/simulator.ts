@@ -99,6 +99,8 @@ class Simulation implements ViewHost {
   readonly tick: number;
   readonly ops = new OpTable();
   private readonly tps: number;
+  /** Physically corrected behaviour instead of Eudoxia's exact quirks (params.physics). */
+  private readonly corrected: boolean;
   private readonly maxTicks: number;
   private readonly pools: PoolRec[];
   private readonly specs: readonly PipelineSpec[];
@@ -158,6 +160,7 @@ class Simulation implements ViewHost {
   ) {
     this.tps = params.ticks_per_second;
     this.tick = tickLength(this.tps);
+    this.corrected = params.physics === 'corrected';
     this.maxTicks = maxTicksOf(params);
     this.keepInvalid = options.keepInvalid ?? 20;
     this.pools = [];
@@ -397,7 +400,8 @@ class Simulation implements ViewHost {
     const pool = c.pool;
     c.status = C_SUSPENDING;
     c.epoch++;
-    for (let k = c.curOp; k < c.ops.length; k++) this.ops.state[c.ops[k] as number] = OP_SUSPENDING;
+    // Every operator not yet done goes (an operator that took no time is still unfinished).
+    for (let k = 0; k < c.ops.length; k++) if (this.ops.state[c.ops[k] as number] === OP_ASSIGNED) this.ops.state[c.ops[k] as number] = OP_SUSPENDING;
     // The RAM it used stays in the pool's consumption count until the pool next reconciles.
     pool.staleRam += memoryAt(this.ops, c, t - 1, this.tick);
     pool.activeAlloc -= c.ram;
@@ -406,8 +410,10 @@ class Simulation implements ViewHost {
     pool.suspendVersion++;
     this.suspensions++;
     const n = suspendTicksOf(c.ram, this.tick);
-    // Eudoxia counts the write down from the tick it starts; a write shorter than one tick ends
-    // in that same tick (Eudoxia never finishes it, which would leak the container's resources).
+    // Eudoxia counts the write down from the tick it starts and checks for zero after each step,
+    // so a write that truncates to 0 ticks never finishes: the container keeps its CPU and RAM and
+    // its operators stay SUSPENDING. Corrected physics ends such a write in the tick it starts.
+    if (n === 0 && !this.corrected) return;
     this.pushEvent(t + Math.max(n, 1) - 1, EV_SUSPEND_DONE, c, pool);
   }
 
@@ -446,8 +452,9 @@ class Simulation implements ViewHost {
       ops.attempts[g] = (ops.attempts[g] as number) + 1;
       if (p.firstAssignTick < 0) p.firstAssignTick = t;
     }
-    ops.start[a.ops[0] as number] = t;
     this.computeTimeline(c, t);
+    c.curOp = skipInstant(c, 0);
+    ops.start[a.ops[c.curOp] as number] = t;
     pool.availCpu -= a.cpu;
     pool.availRam -= a.ram;
     pool.activeAlloc += a.ram;
@@ -465,8 +472,16 @@ class Simulation implements ViewHost {
       const s = this.ops.spec(c.ops[k] as number);
       const io = ioTicksOf(s.storageReadGb, tick);
       // Eudoxia cannot run an operator that takes no time at all; we give it one tick.
-      const d = Math.max(1, io + cpuTicksOf(s.cpuScaling, c.cpu, s.baselineCpuSeconds, tick));
+      let d = io + cpuTicksOf(s.cpuScaling, c.cpu, s.baselineCpuSeconds, tick);
+      // Eudoxia runs an operator of 0 ticks in no time and never completes it (it stays RUNNING, so
+      // its pipeline never finishes); as the container's last operator it would stop Eudoxia
+      // itself, so there (and under corrected physics) it takes one tick.
+      if (d === 0 && (this.corrected || k === c.ops.length - 1)) d = 1;
       c.timeline.push(t, io, 0);
+      if (d === 0) {
+        c.timeline[3 * k + 2] = t - 1;
+        continue;
+      }
       let over = -1;
       if (s.memoryGb !== null) {
         if (s.memoryGb > c.ram) over = 0;
@@ -512,7 +527,7 @@ class Simulation implements ViewHost {
       const c = ev.cont as ContRec;
       if (ev.kind === EV_OP_END) {
         this.completeOp(c.ops[c.curOp] as number);
-        c.curOp++;
+        c.curOp = skipInstant(c, c.curOp + 1);
         this.ops.start[c.ops[c.curOp] as number] = t + 1;
         c.canSuspendAt = t + 1;
         if (this.boundaryCalls) this.wakeAtTick(t + 1);
@@ -533,7 +548,7 @@ class Simulation implements ViewHost {
     c.status = C_SUSPENDED;
     c.releasedTick = t;
     const ops = this.ops;
-    for (let k = c.curOp; k < c.ops.length; k++) {
+    for (let k = 0; k < c.ops.length; k++) {
       const g = c.ops[k] as number;
       if (ops.state[g] === OP_SUSPENDING) {
         ops.state[g] = OP_PENDING;
@@ -565,13 +580,12 @@ class Simulation implements ViewHost {
   private kill(c: ContRec, t: number, error: string, done: ContRec[]): void {
     const ops = this.ops;
     const code = errorCode(error);
-    for (let k = c.curOp; k < c.ops.length; k++) {
+    for (let k = 0; k < c.ops.length; k++) {
       const g = c.ops[k] as number;
-      if (ops.state[g] === OP_ASSIGNED) {
-        ops.state[g] = OP_FAILED;
-        ops.start[g] = -1;
-        ops.pipeOf(g).failedOps++;
-      }
+      if (ops.state[g] !== OP_ASSIGNED) continue;
+      ops.state[g] = OP_FAILED;
+      ops.start[g] = -1;
+      ops.pipeOf(g).failedOps++;
       ops.error[g] = code;
     }
     c.epoch++;
@@ -1001,6 +1015,13 @@ export function penalizedLatency(cats: readonly CategoryStats[], penalty: number
     den += w * (c.completion_count + unfinished);
   });
   return den > 0 ? num / den : 0;
+}
+
+/** The first operator from `k` on that takes time (Eudoxia passes 0-tick operators instantly). */
+function skipInstant(c: ContRec, k: number): number {
+  const last = timedOps(c) - 1;
+  while (k < last && opEnd(c, k) < opStart(c, k)) k++;
+  return k;
 }
 
 function errorText(err: unknown): string {

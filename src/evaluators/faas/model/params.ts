@@ -29,11 +29,19 @@ export interface SimParams {
   estimator_algo: string | null;
   estimator_noise_sigma: number;
   noisy_estimator_sigma: number;
+  /**
+   * 'eudoxia' (default) reproduces Eudoxia exactly, quirks included; 'corrected' uses exact pool
+   * memory sums and lets suspension writes shorter than one tick finish.
+   */
+  physics: Physics;
   /** Seed of the estimator noise; defaults to random_seed. */
   estimator_seed: number | null;
 }
 
 export type ParamKey = keyof SimParams;
+
+export const PHYSICS = ['eudoxia', 'corrected'] as const;
+export type Physics = (typeof PHYSICS)[number];
 
 type Kind = 'number' | 'integer' | 'boolean' | 'string' | 'optional-string' | 'optional-integer';
 
@@ -80,6 +88,12 @@ export const PARAM_SPECS: Record<ParamKey, ParamSpec> = {
     doc: "operator memory estimates shown to policies ('' = none, as `eudoxia init` writes; 'noisy' = Eudoxia's lognormal-noise estimator)",
   },
   estimator_noise_sigma: { kind: 'number', default: 0, check: nonNegative, doc: 'lognormal sigma of estimate noise' },
+  physics: {
+    kind: 'string',
+    default: 'eudoxia',
+    check: (v: string) => ((PHYSICS as readonly string[]).includes(v) ? undefined : "must be 'eudoxia' or 'corrected'"),
+    doc: "'eudoxia' = exactly Eudoxia, float drift and never-ending sub-tick suspension writes included; 'corrected' = exact memory sums, sub-tick writes finish",
+  },
   noisy_estimator_sigma: { kind: 'number', default: 0, check: nonNegative, doc: "Eudoxia's name for the lognormal sigma of the 'noisy' estimator" },
   estimator_seed: { kind: 'optional-integer', default: null, check: (v: number | null) => (v === null || v >= 0 ? undefined : 'must be 0 or more'), doc: 'estimate noise seed (default: random_seed)' },
 };

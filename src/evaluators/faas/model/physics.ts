@@ -1,6 +1,7 @@
 // Execution physics in Eudoxia's exact floating-point arithmetic. Every seconds-to-ticks
 // conversion divides by the tick length and truncates, in that order, because results must match
 // Eudoxia to the tick.
+import { cLog } from './c-log';
 import type { ScalingName } from './types';
 
 /** Storage is read, and suspended containers write their RAM, at this rate (GB/s). */
@@ -24,7 +25,8 @@ export function cpuSeconds(scaling: ScalingName, cpus: number, baseline: number)
     case 'linear7':
       return cpus < 7 ? baseline / cpus : baseline / 7;
     case 'log':
-      return baseline / (Math.log(cpus) + 1);
+      // numpy's log, not V8's: they differ by an ulp for some CPU counts, enough to move a tick.
+      return baseline / (cLog(cpus) + 1);
     case 'sqrt':
       return baseline / Math.sqrt(cpus);
     case 'squared':
