@@ -215,7 +215,21 @@ class Reader {
   }
 }
 
-function checkBaseUrl(r: Reader, url: string): string {
+/**
+ * The base URL each SDK wants, whatever form the user gave: the Anthropic SDK appends
+ * `/v1/messages` itself, so a trailing `/v1` is dropped for it (one URL can serve a mixed run
+ * without `/v1/v1`); OpenAI-style servers take their `/v1` prefix in the base URL, so a bare
+ * host gets one.
+ */
+export function endpointFor(provider: ProviderKind, url: string): string {
+  const parsed = new URL(url);
+  let path = parsed.pathname.replace(/\/+$/, '');
+  if (provider === 'anthropic') path = path.replace(/\/v1$/i, '');
+  else if (path === '') path = '/v1';
+  return `${parsed.protocol}//${parsed.host}${path}${parsed.search}`;
+}
+
+function checkBaseUrl(r: Reader, url: string, provider: ProviderKind): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -223,7 +237,34 @@ function checkBaseUrl(r: Reader, url: string): string {
     return r.error(`baseUrl is not a URL: '${url}'`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') r.error(`baseUrl must be http or https (got '${url}')`);
-  return url.replace(/\/+$/, '');
+  return endpointFor(provider, url);
+}
+
+/** A model written as `provider:model[@weight][@URL]`; the provider is optional. */
+export interface ModelShorthand {
+  provider?: ProviderKind;
+  model: string;
+  weight?: number;
+  baseUrl?: string;
+}
+
+/** Parses the shorthand; undefined when it does not have that shape. */
+export function parseModelShorthand(text: string): ModelShorthand | undefined {
+  let rest = text.trim();
+  let baseUrl: string | undefined;
+  const at = rest.search(/@https?:\/\//i);
+  if (at >= 0) {
+    baseUrl = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const m = /^(?:(openai|anthropic|openai-compatible):)?([^@\s]+)(?:@(\d+(?:\.\d+)?))?$/.exec(rest);
+  if (!m) return undefined;
+  return {
+    ...(m[1] ? { provider: m[1] as ProviderKind } : {}),
+    model: m[2] as string,
+    ...(m[3] ? { weight: Number(m[3]) } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+  };
 }
 
 function readModel(r: Reader, shorthandProvider?: ProviderKind): Omit<ResolvedModel, 'source'> & { label?: string } {
@@ -233,7 +274,7 @@ function readModel(r: Reader, shorthandProvider?: ProviderKind): Omit<ResolvedMo
   if (provider === 'openai-compatible' && !rawUrl) {
     r.error(`baseUrl is required for openai-compatible models (e.g. http://127.0.0.1:11434/v1 for Ollama, http://127.0.0.1:8000/v1 for vLLM)`);
   }
-  const baseUrl = rawUrl ? checkBaseUrl(r, rawUrl) : DEFAULT_BASE_URL[provider as Exclude<ProviderKind, 'openai-compatible'>];
+  const baseUrl = rawUrl ? checkBaseUrl(r, rawUrl, provider) : DEFAULT_BASE_URL[provider as Exclude<ProviderKind, 'openai-compatible'>];
   const apiKeyEnv = r.string('apiKeyEnv');
   const weight = r.number('weight', 0, 1e6) ?? 1;
   const temperature = r.number('temperature', 0, 2);
@@ -260,11 +301,11 @@ function readModel(r: Reader, shorthandProvider?: ProviderKind): Omit<ResolvedMo
 }
 
 function readShorthand(what: string, text: string, path: string): JsonObject {
-  const m = /^(openai|anthropic|openai-compatible):(.+)$/.exec(text.trim());
-  if (!m) {
+  const m = parseModelShorthand(text);
+  if (!m?.provider) {
     throw new LlmConfigError(`${what} options: ${path} must be an object or 'provider:model' such as 'openai:gpt-4.1-mini' (got '${text}')`);
   }
-  return { provider: m[1] as string, model: m[2] as string };
+  return { provider: m.provider, model: m.model, ...(m.weight !== undefined ? { weight: m.weight } : {}), ...(m.baseUrl ? { baseUrl: m.baseUrl } : {}) };
 }
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
