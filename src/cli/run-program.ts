@@ -18,8 +18,9 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
       return;
     }
     const e = err as NodeJS.ErrnoException;
-    if (e && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
-      process.stderr.write(`policy-evolver: ${e.message}\n`);
+    // A file-system refusal (missing file, full disk, read-only or wrong kind of path) is the user's to fix.
+    if (e && typeof e.code === 'string' && typeof e.syscall === 'string') {
+      process.stderr.write(`policy-evolver: ${e.message.split('\n')[0]}\n`);
       process.exitCode = ExitCode.badInput;
       return;
     }

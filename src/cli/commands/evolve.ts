@@ -12,7 +12,7 @@ import { ExitCode, UserError } from '../errors';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
 import { createProgressSink } from '../progress';
 import { buildBudget, buildRunConfig, EvolveFlags } from '../../app/run-config';
-import { findRunDir, runsDirOf } from '../runs-dir';
+import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
 
 interface OutputFlags {
   json?: boolean;
@@ -84,11 +84,11 @@ export function registerEvolveCommands(program: Command): void {
       .argument('<run>', 'run id, id prefix, folder, or "latest"'),
   ).action(async (run: string, flags: EvolveFlags & OutputFlags) => {
     const dir = findRunDir(run, flags.runsDir);
-    const { state, store, skipped } = loadRun(dir);
+    const { state, store, warnings } = loadRun(dir);
     store.close();
     if (flags.broker !== undefined && !state.config.broker) throw new UserError(`run ${state.runId} did not use a broker, so it resumes locally: drop --broker`);
     const budget = buildBudget(flags, state.config.budget);
-    if (skipped) process.stderr.write(`note: skipped ${skipped} damaged journal line(s) (a crash cut the last write)\n`);
+    warnSkipped(warnings);
     await execute(flags, state.config, (handles, signal) => resumeRun(dir, budget, handles, signal));
   });
 }

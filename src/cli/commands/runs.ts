@@ -1,14 +1,15 @@
 // Browsing and using finished runs: `runs`, `show`, `diff`, `apply`, `reject`.
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { listRunDirs, RunStore } from '../../core/journal';
-import { loadRun } from '../../core/run-session';
+import { LoadedRun, loadRun } from '../../core/run-session';
+import { writeFileAtomic } from '../../core/store-fs';
 import type { CandidateEntry, RunState } from '../../core/run-state';
 import { UserError } from '../errors';
 import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
-import { findRunDir, runsDirOf } from '../runs-dir';
+import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
 
 function candidate(state: RunState, ref: string): CandidateEntry {
   const id = ref === 'best' ? state.championId : /^\d+$/.test(ref) ? `c${ref}` : ref;
@@ -44,7 +45,15 @@ export function registerRunCommands(program: Command): void {
     .action((flags: { runsDir?: string; json?: boolean }) => {
       const dirs = listRunDirs(runsDirOf(flags.runsDir));
       const rows = dirs.map((dir) => {
-        const { state, store } = loadRun(dir);
+        let loaded: LoadedRun;
+        try {
+          loaded = loadRun(dir);
+        } catch (err) {
+          // One damaged run does not hide the others.
+          if (!(err instanceof UserError)) throw err;
+          return { id: basename(dir), file: '', candidates: 0, best: null, initial: null, status: `damaged: ${err.message}`, spendUsd: 0 };
+        }
+        const { state, store } = loaded;
         store.close();
         const best = state.champion()?.result?.score ?? null;
         const initial = state.initial()?.result?.score ?? null;
@@ -74,8 +83,10 @@ export function registerRunCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where runs are stored')
     .option('--json', 'print JSON')
     .action((ref: string, flags: { top: string; runsDir?: string; json?: boolean }) => {
-      const { state, store } = loadRun(findRunDir(ref, flags.runsDir));
+      const loaded = loadRun(findRunDir(ref, flags.runsDir));
+      const { state, store } = loaded;
       store.close();
+      warnSkipped(loaded.warnings);
       const top = Math.max(1, Number(flags.top) || 10);
       const scored = [...state.candidates.values()].filter((c) => c.result?.ok && c.result.score !== null && !c.duplicateOf && !c.cascadeStopped);
       scored.sort((a, b) => (b.result?.score as number) - (a.result?.score as number) || a.index - b.index);
@@ -140,11 +151,13 @@ export function registerRunCommands(program: Command): void {
     .option('--parent', 'diff against the candidate\'s parent instead of the starting file')
     .option('--runs-dir <dir>', 'where runs are stored')
     .action((ref: string, cand: string, flags: { parent?: boolean; runsDir?: string }) => {
-      const { state, store } = loadRun(findRunDir(ref, flags.runsDir));
+      const loaded = loadRun(findRunDir(ref, flags.runsDir));
+      const { state, store } = loaded;
+      store.close();
+      warnSkipped(loaded.warnings);
       const entry = candidate(state, cand);
       const base = flags.parent && entry.parentIds[0] ? candidate(state, entry.parentIds[0]) : (state.initial() as CandidateEntry);
-      const patch = createTwoFilesPatch(`${base.id}/${state.config.fileName}`, `${entry.id}/${state.config.fileName}`, store.readSource(base.sourceHash), store.readSource(entry.sourceHash), '', '', { context: 3 });
-      store.close();
+      const patch = createTwoFilesPatch(`${base.id}/${state.config.fileName}`, `${entry.id}/${state.config.fileName}`, store.readSource(base.sourceHash, `candidate ${base.id}`), store.readSource(entry.sourceHash, `candidate ${entry.id}`), '', '', { context: 3 });
       process.stdout.write(patch);
     });
 
@@ -158,25 +171,28 @@ export function registerRunCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where runs are stored')
     .action((ref: string, cand: string, flags: { to?: string; force?: boolean; runsDir?: string }) => {
       const dir = findRunDir(ref, flags.runsDir);
-      const { state, store } = loadRun(dir);
-      const entry = candidate(state, cand);
-      if (state.isRejected(entry.id)) {
-        store.close();
-        throw new UserError(`${entry.id} was rejected; run 'policy-evolver unreject ${state.runId} ${entry.id}' first if you want it`);
-      }
-      const target = resolve(flags.to ?? state.config.file);
-      if (!flags.to && existsSync(target) && !flags.force) {
-        const current = readFileSync(target, 'utf8');
-        if (current !== store.readSource(state.initialSourceHash) && current !== store.readSource(entry.sourceHash)) {
-          throw new UserError(`${target} changed since the run started; use --force to overwrite it or --to to write elsewhere`);
+      // Opened for writing first: a run another process is writing is refused before the user's file is touched.
+      const loaded = loadRun(dir, true);
+      const { state, store } = loaded;
+      try {
+        warnSkipped(loaded.warnings);
+        const entry = candidate(state, cand);
+        if (state.isRejected(entry.id)) throw new UserError(`${entry.id} was rejected; run 'policy-evolver unreject ${state.runId} ${entry.id}' first if you want it`);
+        // Read and hash-checked before anything is written: a damaged source never reaches the user's file.
+        const code = store.readSource(entry.sourceHash, `candidate ${entry.id}`);
+        const target = resolve(flags.to ?? state.config.file);
+        if (!flags.to && existsSync(target) && !flags.force) {
+          const current = readFileSync(target, 'utf8');
+          if (current !== store.readSource(state.initialSourceHash, 'the starting program (c0)') && current !== code) {
+            throw new UserError(`${target} changed since the run started; use --force to overwrite it or --to to write elsewhere`);
+          }
         }
+        writeFileAtomic(target, code);
+        store.append({ type: 'decision', id: entry.id, decision: 'accepted', time: new Date().toISOString() });
+        process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}\n`);
+      } finally {
+        store.close();
       }
-      writeFileSync(target, store.readSource(entry.sourceHash));
-      store.close();
-      const writer = RunStore.open(dir, true);
-      writer.append({ type: 'decision', id: entry.id, decision: 'accepted', time: new Date().toISOString() });
-      writer.close();
-      process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}\n`);
     });
 
   program
