@@ -42,6 +42,17 @@ export interface RunSummary {
 class Cancelled extends Error {}
 
 /** The run cannot start: the program it would improve does not evaluate. */
+/** Proposals failing this many times in a row (no reply usable, no call answered) end the run. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
+
+/** The generator failed too many times in a row: the run cannot do its job, and says why. */
+export class GenerationFailing extends UserError {
+  constructor(count: number, lastError: string) {
+    super(`stopped after ${count} proposals in a row failed; the last: ${lastError}`);
+    this.name = 'GenerationFailing';
+  }
+}
+
 export class StartingProgramFailed extends Error {
   constructor(message: string) {
     super(message);
@@ -100,6 +111,7 @@ export class Engine {
   private finishedGenerationCost = 0;
   private generationWaiters: (() => void)[] = [];
 
+  private consecutiveFailures = 0;
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
     this.store = options.store;
@@ -240,6 +252,7 @@ export class Engine {
       if (!(err instanceof Cancelled) && !local.signal.aborted) {
         this.stopReason = 'error';
         throw err;
+        this.recordFailure(err);
       }
     } finally {
       if (timer) clearTimeout(timer);
@@ -260,6 +273,18 @@ export class Engine {
   }
 
   summary(reason: StopReason): RunSummary {
+  /** A run that cannot go on ends in the journal as failed, with its reason in one line. */
+  private recordFailure(err: unknown): void {
+    if (this.store.writeFailure) return;
+    const message = (err instanceof Error ? err.message : String(err)).split('\n').find((l) => l.trim() !== '') ?? 'the run stopped with an error';
+    try {
+      this.record({ type: 'run-ended', time: now(), reason: 'error', bestId: this.state.championId, error: message.trim().slice(0, 1000) });
+      this.emit({ kind: 'progress', progress: this.progress() });
+    } catch {
+      // The journal itself failed; the error being thrown says what stopped the run.
+    }
+  }
+
     const s = this.state;
     return {
       runId: s.runId,
@@ -449,6 +474,9 @@ export class Engine {
     this.emit({ kind: 'progress', progress: this.progress() });
   }
 
+    this.consecutiveFailures++;
+    const limit = this.state.config.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    if (limit > 0 && this.consecutiveFailures >= limit) throw new GenerationFailing(this.consecutiveFailures, `${stage}: ${error}`);
   private recentFailures(): { code: string; error: string }[] {
     const out: { code: string; error: string }[] = [];
     for (let i = this.state.failures.length - 1; i >= 0 && out.length < 3; i--) {
@@ -465,6 +493,7 @@ export class Engine {
     const s = this.state;
     const parent = entry.parentIds[0] ? s.candidates.get(entry.parentIds[0]) : undefined;
     let summary: EvalSummary;
+    this.consecutiveFailures = 0;
     let cascadeStopped = false;
     let duplicateOf: string | undefined;
     let duplicateKind: 'code' | 'behaviour' | undefined;

@@ -47,6 +47,8 @@ export interface Budget {
   maxCostUsd?: number;
   /** Stop after this many evaluated candidates without a new best. */
   stagnation?: number;
+  /** Stop, as failed, after this many proposals in a row fail before evaluation (default 10; 0: never). */
+  maxConsecutiveFailures?: number;
 }
 
 /** An evaluation result as journaled: JSON has no NaN, so a failed candidate's score is null. */

@@ -122,6 +122,8 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     sink.finish();
+    // A rejected key, an unknown model or URL, an exhausted account: every later call would fail the same way.
+    if (err instanceof Error && (err as { fatal?: unknown }).fatal === true) throw new UserError(err.message, ExitCode.badInput);
     await composed.close();
   }
   printSummary(summary, active.store.dir, flags.json === true, composed.evaluator.info.relativeTo);
