@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   patience?: number;
   /** CPU use (0-1) counted as overload; above 1 disables shrinking for overload. */
   overloadCpu?: number;
+  /** Machine CPU use (0-1) since the previous call; defaults to the host's meter. Tests inject a fixed load. */
+  cpuProbe?: () => number | undefined;
   /** Extra arguments for every child (log format, verbosity). */
   childArgs?: string[];
   launch?: ChildLauncher;
@@ -111,7 +113,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
     evaluator: new Backoff({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }),
     sampler: new Backoff({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.2 }),
   };
-  const cpu = new CpuMeter();
+  const hostCpu = new CpuMeter();
+  const sampleCpu = options.cpuProbe ?? (() => hostCpu.sample());
   const startedAt = Date.now();
   let desired = options.evaluators.start;
   let scalingState: ScalingState = { quietTicks: 0, overloadedTicks: 0 };
@@ -228,7 +231,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
         depth = undefined;
       }
     }
-    lastCpu = cpu.sample();
+    lastCpu = sampleCpu();
     lastDepth = depth;
     const evaluators = live('evaluator');
     const running = evaluators.length + pendingStarts.evaluator;
