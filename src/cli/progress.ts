@@ -2,6 +2,7 @@
 // or one JSON object per event with --json.
 import type { EngineEvent, RunProgress } from '../messages/progress';
 import { formatDelta, formatDuration, formatScore, formatUsd } from './format';
+import { scrubSecrets } from '../core/secrets';
 
 export interface ProgressSink {
   onEvent(event: EngineEvent): void;
@@ -27,13 +28,13 @@ export function createProgressSink(mode: 'tty' | 'plain' | 'json' | 'quiet', out
   let lastLine = '';
   let latest: RunProgress | undefined;
   const write = (text: string): void => {
-    out.write(text);
+    out.write(scrubSecrets(text));
   };
   return {
     onEvent(event) {
       if (mode === 'quiet') return;
       if (mode === 'json') {
-        process.stdout.write(JSON.stringify({ event: event.kind, ...(event.kind === 'progress' ? event.progress : event.kind === 'candidate' ? event.outcome : event) }) + '\n');
+        process.stdout.write(scrubSecrets(JSON.stringify({ event: event.kind, ...(event.kind === 'progress' ? event.progress : event.kind === 'candidate' ? event.outcome : event) })) + '\n');
         return;
       }
       if (event.kind === 'progress') {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { BlockError } from '../core/evolve-blocks';
 import { ExitCode, UserError } from './errors';
+import { scrubSecrets } from '../core/secrets';
 
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
   try {
@@ -13,19 +14,19 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
       return;
     }
     if (err instanceof UserError || err instanceof BlockError) {
-      process.stderr.write(`policy-evolver: ${err.message}\n`);
+      process.stderr.write(`policy-evolver: ${scrubSecrets(err.message)}\n`);
       process.exitCode = err instanceof UserError ? err.exitCode : ExitCode.badInput;
       return;
     }
     const e = err as NodeJS.ErrnoException;
     // A file-system refusal (missing file, full disk, read-only or wrong kind of path) is the user's to fix.
     if (e && typeof e.code === 'string' && typeof e.syscall === 'string') {
-      process.stderr.write(`policy-evolver: ${e.message.split('\n')[0]}\n`);
+      process.stderr.write(`policy-evolver: ${scrubSecrets(e.message.split('\n')[0] ?? '')}\n`);
       process.exitCode = ExitCode.badInput;
       return;
     }
-    process.stderr.write(`policy-evolver: internal error: ${e?.message ?? String(err)}\n`);
-    if (process.env.POLICY_EVOLVER_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    process.stderr.write(`policy-evolver: internal error: ${scrubSecrets(e?.message ?? String(err))}\n`);
+    if (process.env.POLICY_EVOLVER_DEBUG) process.stderr.write(`${scrubSecrets(e?.stack ?? '')}\n`);
     process.exitCode = ExitCode.internal;
   }
 }

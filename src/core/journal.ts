@@ -13,6 +13,7 @@ import { eventProblem } from './journal-validate';
 import { acquireRunLock } from './run-lock';
 import { makeDirs, StorageError, storageError, writeAll, writeFileAtomic } from './store-fs';
 import { UserError } from './user-error';
+import { scrubSecrets, scrubValue } from './secrets';
 
 export interface SkippedLine {
   line: number;
@@ -65,7 +66,7 @@ export class RunStore {
     try {
       store.releaseLock = acquireRunLock(dir);
       mkdirSync(join(dir, 'sources'));
-      writeFileAtomic(join(dir, 'run.json'), JSON.stringify({ runId, config }, null, 2) + '\n', `run ${runId}: writing run.json`);
+      writeFileAtomic(join(dir, 'run.json'), JSON.stringify({ runId, config: scrubValue(config) }, null, 2) + '\n', `run ${runId}: writing run.json`);
       store.fd = openSync(join(dir, 'journal.jsonl'), 'a');
     } catch (err) {
       store.close();
@@ -108,7 +109,8 @@ export class RunStore {
     if (this.failure) throw this.failure;
     if (this.fd === undefined) throw new Error('run journal is not open for writing');
     const { seq: _ignored, ...body } = event;
-    const bytes = Buffer.from(JSON.stringify({ seq: this.nextSeq, ...body }) + '\n', 'utf8');
+    // No secret value is ever written, whatever field it reached (feedback, errors, explanations).
+    const bytes = Buffer.from(JSON.stringify({ seq: this.nextSeq, ...scrubValue(body) }) + '\n', 'utf8');
     try {
       writeAll(this.fd, bytes);
     } catch (err) {
@@ -127,7 +129,7 @@ export class RunStore {
   /** Stores text under its content hash and returns the hash. A stored copy that fails its hash is replaced. */
   putSource(text: string): string {
     if (this.failure) throw this.failure;
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = Buffer.from(scrubSecrets(text), 'utf8');
     const hash = contentHash(bytes);
     if (this.known.has(hash)) return hash;
     const path = join(this.dir, 'sources', hash);

@@ -4,6 +4,7 @@ import { checkEndpoint } from '../generators/llm/connectivity';
 import type { RunConfig } from '../core/journal-events';
 import type { JsonValue } from '../core/types';
 import type { TestConnectionParams, TestConnectionResult } from '../messages/lsp';
+import { registerSecret } from '../core/secrets';
 
 export const SECRET_NAMES = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_COMPATIBLE_API_KEY'] as const;
 
@@ -15,6 +16,8 @@ export function applySecrets(values: Record<string, string>): void {
     if (typeof value !== 'string') throw new Error(`secret ${name} must be text`);
     if (value === '') secrets.delete(name);
     else secrets.set(name, value);
+    // Keys are scrubbed from everything the server writes, even after the editor forgets them.
+    registerSecret(value);
   }
 }
 

@@ -2,6 +2,7 @@
 // child processes; everything that is printed, journaled or published uses the redacted form.
 import type { Options } from 'amqplib';
 import { UserError } from '../core/user-error';
+import { registerSecret } from '../core/secrets';
 
 /** Where credentials come from when `--broker` is given without a URL (and for worker children). */
 export const BROKER_URL_ENV = 'POLICY_EVOLVER_BROKER_URL';
@@ -23,6 +24,8 @@ export function redactSecrets(text: string): string {
 }
 
 export function parseBrokerUrl(raw: string): BrokerAddress {
+  // Whatever happens next, its password is never written anywhere.
+  registerSecret(raw);
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw.trim())) {
     // `--broker FILE` takes the next word when the URL was meant to come from the environment.
     const shown = raw.includes('@') || raw.includes(':') ? '(not shown: it may hold a password)' : `'${raw}'`;

@@ -1,6 +1,9 @@
 // Logging for workers, supervisors and the coordinator's broker client. Every line passes through
 // `redactSecrets`, so a password in an error message from the network layer never reaches a log.
-import { redactSecrets } from './broker-url';
+import { redactSecrets as redactUrls } from './broker-url';
+import { scrubSecrets } from '../core/secrets';
+
+const redactSecrets = (text: string): string => scrubSecrets(redactUrls(text));
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -3,6 +3,7 @@
 // travel as `{ "$nonfinite": "NaN" }`.
 import { createHash } from 'node:crypto';
 import type { EvalResult, EvaluationTask, GenerationRequest, GenerationResult, JsonValue, TokenUsage } from '../core/types';
+import { scrubValue } from '../core/secrets';
 
 export const MESSAGE_VERSION = 1;
 
@@ -69,8 +70,9 @@ export interface GenerationReplyBody {
   durationMs: number;
 }
 
+/** Every message leaving a process is scrubbed of the secrets that process knows (a worker's own key or broker password). */
 export function encodeBody(value: unknown): Buffer {
-  return Buffer.from(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $nonfinite: String(v) } : v)));
+  return Buffer.from(JSON.stringify(scrubValue(value), (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $nonfinite: String(v) } : v)));
 }
 
 export function decodeBody(content: Buffer): unknown {

@@ -23,6 +23,7 @@ import type { EvalSummary, JournalEvent } from '../../core/journal-events';
 import { parseCanonicalPrompt, type ChatMessage } from '../../core/prompt';
 import { ExitCode, UserError } from '../errors';
 import { findRunDir } from '../runs-dir';
+import { scrubValue } from '../../core/secrets';
 
 export type RewardKind = 'improvement' | 'score' | 'delta';
 
@@ -186,7 +187,8 @@ export function registerExportRlCommands(program: Command): void {
         { reward: flags.reward as RewardKind, failureReward, minGroup },
       );
       store.close();
-      const text = groups.map((g) => JSON.stringify(g)).join('\n') + (groups.length ? '\n' : '');
+      // Runs recorded before secrets were scrubbed at write time may hold keys; an export never does.
+      const text = groups.map((g) => JSON.stringify(scrubValue(g))).join('\n') + (groups.length ? '\n' : '');
       const responses = groups.reduce((n, g) => n + g.responses.length, 0);
       if (flags.out) {
         writeFileSync(resolve(flags.out), text);

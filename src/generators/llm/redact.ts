@@ -1,5 +1,7 @@
 // Keeps API keys out of everything we write or show. Keys are collected when a generator is
-// created; every error message, log line and cassette line passes through `redact`.
+// created; every error message, log line and cassette line passes through `redact`. Keys also join
+// the process-wide scrubber (core/secrets.ts), which covers journals, sources and exports.
+import { registerSecret, scrubSecrets } from '../../core/secrets';
 
 const MIN_SECRET_LENGTH = 6;
 
@@ -8,13 +10,14 @@ export class Redactor {
 
   add(secret: string | undefined): void {
     if (secret && secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
+    registerSecret(secret);
   }
 
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
     // Bearer tokens and credentials in URLs, whatever their origin.
-    return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1[redacted]').replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1[redacted]@');
+    return scrubSecrets(out).replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1[redacted]').replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1[redacted]@');
   }
 
   /** An Error with the same name and a redacted message (the stack is dropped: it repeats the message). */
