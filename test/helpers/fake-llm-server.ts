@@ -81,6 +81,8 @@ export interface FakeLlmServer {
   readonly chunksSent: number;
   /** Resolves when the server has written at least `n` streamed content chunks in total. */
   waitForChunks(n: number): Promise<void>;
+  /** Resolves when at least `n` streams have been abandoned by their client. */
+  waitForDisconnects(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,16 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
     }
   };
   let disconnects = 0;
+  const disconnectWaiters: { n: number; resolve: () => void }[] = [];
+  const countDisconnect = () => {
+    disconnects++;
+    for (const w of [...disconnectWaiters]) {
+      if (disconnects >= w.n) {
+        disconnectWaiters.splice(disconnectWaiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
   let inFlight = 0;
   let maxInFlight = 0;
   const models = options.models ?? ['fake-small', 'fake-large'];
@@ -298,7 +310,7 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
     res.on('close', () => {
       if (!res.writableEnded) {
         closed = true;
-        disconnects++;
+        countDisconnect();
       }
     });
     switch (reply.kind) {
@@ -408,6 +420,10 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
     waitForChunks(n: number) {
       if (chunksSent >= n) return Promise.resolve();
       return new Promise<void>((resolve) => chunkWaiters.push({ n, resolve }));
+    },
+    waitForDisconnects(n: number) {
+      if (disconnects >= n) return Promise.resolve();
+      return new Promise<void>((resolve) => disconnectWaiters.push({ n, resolve }));
     },
     close() {
       server.closeAllConnections();
