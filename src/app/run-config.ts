@@ -39,6 +39,8 @@ export interface EvolveFlags {
   experiment?: string;
   remoteSamplers?: boolean;
   maxAttempts?: string;
+  /** Run command candidates without the OS sandbox (bubblewrap). */
+  unsandboxedCommands?: boolean;
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -183,6 +185,10 @@ export function buildRunConfig(file: string, code: string, flags: EvolveFlags): 
   const evaluatorId = flags.evaluator ?? (flags.command ? 'command' : undefined) ?? evaluatorSpec.id ?? inferEvaluator(file, code, flags);
   const evaluatorOptions: JsonObject = { ...evaluatorSpec.options, ...parseKeyValues(flags.evalOption, 'eval-option') };
   if (flags.command) evaluatorOptions.command = flags.command;
+  if (flags.unsandboxedCommands) {
+    if (evaluatorId !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', 2);
+    evaluatorOptions.unsandboxed = true;
+  }
   const generatorId = flags.generator ?? generatorSpec.id ?? (flags.cassette ? 'replay' : flags.model?.length ? 'llm' : 'mutate');
   const generatorOptions: JsonObject = { ...generatorSpec.options, ...parseKeyValues(flags.genOption, 'gen-option') };
   const models = modelSpecs(flags.model, flags.baseUrl);

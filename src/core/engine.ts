@@ -14,6 +14,7 @@ import type { ProgramRecord } from './population';
 import { rngFor } from './rng';
 import { CandidateEntry, RunState } from './run-state';
 import { UserError } from './user-error';
+import { scrubSecrets } from './secrets';
 import { Semaphore } from './semaphore';
 import type { CandidateSource, EvalResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
 
@@ -418,7 +419,8 @@ export class Engine {
       }
       let code: string;
       try {
-        code = applyPatch(parentView.code, generated.patch);
+        // A reply that echoes a key must not carry it into the candidate: what is evaluated is what is stored.
+        code = scrubSecrets(applyPatch(parentView.code, generated.patch));
       } catch (err) {
         this.failProposal(index, island, parentIds, 'patch', err, generated);
         return;

@@ -7,6 +7,7 @@ import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
 import { BROKER_URL_ENV } from '../../transport/broker-url';
+import { UNSANDBOXED_FLAG } from '../../sandbox/command';
 import { compose } from '../../app/compose';
 import { ExitCode, UserError } from '../errors';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
@@ -32,7 +33,8 @@ function addRunFlags(cmd: Command): Command {
     .option('--json', 'print one JSON object per event on stdout, and a summary at the end')
     .option('-q, --quiet', 'print only the summary')
     .option('--runs-dir <dir>', 'where runs are stored (default ./.policy-evolver/runs)')
-    .option('--broker [url]', `evaluate on workers attached to a RabbitMQ broker, amqp://user:password@host:5672/vhost (without a URL: ${BROKER_URL_ENV})`);
+    .option('--broker [url]', `evaluate on workers attached to a RabbitMQ broker, amqp://user:password@host:5672/vhost (without a URL: ${BROKER_URL_ENV})`)
+    .option('--unsandboxed-commands', 'run command candidates without the OS sandbox (bubblewrap): only where it cannot run, and only for code you trust');
 }
 
 export function registerEvolveCommands(program: Command): void {
@@ -89,7 +91,8 @@ export function registerEvolveCommands(program: Command): void {
     if (flags.broker !== undefined && !state.config.broker) throw new UserError(`run ${state.runId} did not use a broker, so it resumes locally: drop --broker`);
     const budget = buildBudget(flags, state.config.budget);
     warnSkipped(warnings);
-    await execute(flags, state.config, (handles, signal) => resumeRun(dir, budget, handles, signal));
+    const config = flags.unsandboxedCommands ? withoutCommandSandbox(state.config) : state.config;
+    await execute(flags, config, (handles, signal) => resumeRun(dir, budget, handles, signal));
   });
 }
 
@@ -114,6 +117,7 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
   try {
     active = await begin(composed.handles, controller.signal);
     if (mode !== 'json' && mode !== 'quiet') process.stderr.write(`run ${active.state.runId} (${active.store.dir})\n`);
+    if (mode !== 'json' && commandsUnsandboxed(config)) process.stderr.write(`warning: command candidates run WITHOUT the OS sandbox (${UNSANDBOXED_FLAG}): they can read your files and environment, reach the network and outlive the run\n`);
     summary = await active.done;
   } catch (err) {
     if (err instanceof StartingProgramFailed) throw new UserError(err.message, ExitCode.evaluation);
@@ -128,6 +132,16 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
   }
   printSummary(summary, active.store.dir, flags.json === true, composed.evaluator.info.relativeTo);
   if (summary.reason === 'cancelled') process.exitCode = ExitCode.interrupted;
+}
+
+/** `resume --unsandboxed-commands`: the opt-out for this session of a command run. */
+function withoutCommandSandbox(config: RunConfig): RunConfig {
+  if (config.evaluator.id !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', ExitCode.usage);
+  return { ...config, evaluator: { ...config.evaluator, options: { ...config.evaluator.options, unsandboxed: true } } };
+}
+
+export function commandsUnsandboxed(config: RunConfig): boolean {
+  return config.evaluator.id === 'command' && config.evaluator.options.unsandboxed === true;
 }
 
 const percent = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);

@@ -10,6 +10,8 @@ import type { CandidateEntry, RunState } from '../../core/run-state';
 import { UserError } from '../errors';
 import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
 import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
+import { UNSANDBOXED_FLAG } from '../../sandbox/command';
+import { commandsUnsandboxed } from './evolve';
 
 function candidate(state: RunState, ref: string): CandidateEntry {
   const id = ref === 'best' ? state.championId : /^\d+$/.test(ref) ? `c${ref}` : ref;
@@ -109,6 +111,7 @@ export function registerRunCommands(program: Command): void {
               duplicates: state.duplicates,
               top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, decision: c.decision?.decision ?? null, explanation: c.explanation ?? null })),
               history: state.bestHistory,
+              ...(commandsUnsandboxed(state.config) ? { unsandboxedCommands: true } : {}),
             },
             null,
             2,
@@ -120,6 +123,7 @@ export function registerRunCommands(program: Command): void {
         `run ${state.runId} — ${state.config.file}`,
         `status ${status(state)}; ${Math.max(0, state.nextIndex - 1)} candidates, ${state.failed} failed, ${state.duplicates} duplicates; evaluator ${state.config.evaluator.id}, generator ${state.config.generator.id}, seed ${state.config.seed}`,
         `spend ${formatUsd(state.spendUsd)} (${state.tokens.input} tokens in, ${state.tokens.output} out, ${state.tokens.cached} cached)`,
+        ...(commandsUnsandboxed(state.config) ? [`sandbox none: command candidates ran WITHOUT the OS sandbox (${UNSANDBOXED_FLAG})`] : []),
         '',
         table(
           ['#', 'CANDIDATE', 'SCORE', 'VS START', 'VALIDATION', 'PARENT', 'GENERATOR', ''],
