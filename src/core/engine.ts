@@ -8,6 +8,7 @@ import { blockTexts, parseBlocks } from './evolve-blocks';
 import type { EvalSummary, JournalEvent, StopReason } from './journal-events';
 import type { RunStore } from './journal';
 import { languageOf } from './language';
+import { setLongTimeout } from './long-timer';
 import { codeHash } from './normalize';
 import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
@@ -16,7 +17,7 @@ import { CandidateEntry, RunState } from './run-state';
 import { UserError } from './user-error';
 import { scrubSecrets } from './secrets';
 import { Semaphore } from './semaphore';
-import type { CandidateSource, EvalResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
+import type { AttemptRecord, CandidateSource, EvalResult, FailureRecord, StageResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
 
 export interface EngineOptions {
   store: RunStore;
@@ -42,7 +43,18 @@ export interface RunSummary {
 
 class Cancelled extends Error {}
 
-/** The run cannot start: the program it would improve does not evaluate. */
+/** Failures and attempts a prompt is shown: enough to see a pattern, few enough to stay short. */
+const RECENT_FAILURES = 3;
+const HISTORY_LENGTH = 8;
+
+/** One text for the feedback of several cascade stages, each under its label and workloads. */
+function stageFeedback(stages: StageResult[]): string {
+  return stages
+    .filter((st) => st.feedback.trim())
+    .map((st, i) => `Stage ${i + 1}, ${st.label} (${st.workloads.join(', ')}):\n${st.feedback.trim()}`)
+    .join('\n\n');
+}
+
 /** Proposals failing this many times in a row (no reply usable, no call answered) end the run. */
 export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 10;
 
@@ -54,6 +66,7 @@ export class GenerationFailing extends UserError {
   }
 }
 
+/** The run cannot start: the program it would improve does not evaluate. */
 export class StartingProgramFailed extends Error {
   constructor(message: string) {
     super(message);
@@ -111,8 +124,8 @@ export class Engine {
   private finishedGenerations = 0;
   private finishedGenerationCost = 0;
   private generationWaiters: (() => void)[] = [];
-
   private consecutiveFailures = 0;
+
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
     this.store = options.store;
@@ -235,9 +248,9 @@ export class Engine {
     const abort = (): void => local.abort(signal.reason);
     signal.addEventListener('abort', abort, { once: true });
     const timeLimit = this.state.config.budget.maxWallSeconds;
-    const timer =
+    const cancelTimer =
       timeLimit !== undefined
-        ? setTimeout(() => {
+        ? setLongTimeout(() => {
             this.stopReason ??= 'budget-time';
             local.abort(new Cancelled('time budget reached'));
           }, timeLimit * 1000)
@@ -252,11 +265,11 @@ export class Engine {
     } catch (err) {
       if (!(err instanceof Cancelled) && !local.signal.aborted) {
         this.stopReason = 'error';
-        throw err;
         this.recordFailure(err);
+        throw err;
       }
     } finally {
-      if (timer) clearTimeout(timer);
+      cancelTimer?.();
       signal.removeEventListener('abort', abort);
     }
     const storeFailure = this.store.writeFailure;
@@ -273,7 +286,6 @@ export class Engine {
     return this.summary(reason);
   }
 
-  summary(reason: StopReason): RunSummary {
   /** A run that cannot go on ends in the journal as failed, with its reason in one line. */
   private recordFailure(err: unknown): void {
     if (this.store.writeFailure) return;
@@ -286,6 +298,7 @@ export class Engine {
     }
   }
 
+  summary(reason: StopReason): RunSummary {
     const s = this.state;
     return {
       runId: s.runId,
@@ -367,7 +380,8 @@ export class Engine {
     } catch {
       blocks = [code];
     }
-    return { id: record.id, code, score: record.score, metrics: record.metrics, feedback: record.feedback, blocks };
+    const stages = this.state.candidates.get(record.id)?.result?.stages;
+    return { id: record.id, code, score: record.score, metrics: record.metrics, feedback: record.feedback, blocks, ...(stages?.length ? { stages } : {}) };
   }
 
   private async runCandidate(index: number, signal: AbortSignal): Promise<void> {
@@ -402,6 +416,7 @@ export class Engine {
             parent: parentView,
             inspirations: inspirations.map((p) => this.view(p)),
             recentFailures: this.recentFailures(),
+            history: this.history(),
             humanNotes: [...s.notes],
             patchMode,
           },
@@ -474,28 +489,72 @@ export class Engine {
     if (stage === 'patch') this.options.generator.observe?.(details.source, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
     this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
     this.emit({ kind: 'progress', progress: this.progress() });
-  }
-
     this.consecutiveFailures++;
     const limit = this.state.config.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     if (limit > 0 && this.consecutiveFailures >= limit) throw new GenerationFailing(this.consecutiveFailures, `${stage}: ${error}`);
-  private recentFailures(): { code: string; error: string }[] {
-    const out: { code: string; error: string }[] = [];
-    for (let i = this.state.failures.length - 1; i >= 0 && out.length < 3; i--) {
+  }
+
+  /** The latest failures of any stage; a failed candidate comes with its own parent's code, for an honest diff. */
+  private recentFailures(): FailureRecord[] {
+    const out: FailureRecord[] = [];
+    const codeOf = (id: string | undefined): string | undefined => {
+      const e = id ? this.state.candidates.get(id) : undefined;
+      return e ? this.code(e.sourceHash, `candidate ${e.id}`) : undefined;
+    };
+    for (let i = this.state.failures.length - 1; i >= 0 && out.length < RECENT_FAILURES; i--) {
       const f = this.state.failures[i];
-      if (!f?.id) continue;
+      if (!f) continue;
+      if (!f.id) {
+        out.push({ error: f.error, ...(f.stage ? { stage: f.stage } : {}) });
+        continue;
+      }
       const entry = this.state.candidates.get(f.id);
-      if (entry) out.push({ code: this.code(entry.sourceHash, `candidate ${entry.id}`), error: f.error });
+      if (!entry) continue;
+      const parentCode = codeOf(entry.parentIds[0]);
+      out.push({ error: f.error, stage: 'evaluate', code: codeOf(entry.id) as string, ...(parentCode !== undefined ? { parentCode } : {}) });
     }
     return out;
+  }
+
+  /** The run's latest attempts with their outcome, newest first: what worked, what did not, and why. */
+  private history(): AttemptRecord[] {
+    const s = this.state;
+    const attempts: (AttemptRecord & { index: number })[] = [];
+    for (const c of s.candidates.values()) {
+      if (c.index === 0 || !c.result) continue;
+      const parent = c.parentIds[0] ? s.candidates.get(c.parentIds[0]) : undefined;
+      const score = c.result.ok ? c.result.score : null;
+      const parentScore = parent?.result?.score ?? null;
+      const delta = score !== null && parentScore !== null ? score - parentScore : undefined;
+      let outcome: AttemptRecord['outcome'];
+      let detail = c.explanation;
+      if (c.duplicateOf) {
+        outcome = 'duplicate';
+        detail = `the same as ${c.duplicateOf}`;
+      } else if (!c.result.ok) {
+        outcome = 'failed';
+        detail = `evaluation: ${c.result.error ?? 'failed'}`;
+      } else if (c.improvement) outcome = 'improved';
+      else if (c.cascadeStopped || (delta !== undefined && delta < 0)) outcome = 'regressed';
+      else outcome = 'unchanged';
+      attempts.push({ index: c.index, id: c.id, ...(c.parentIds[0] ? { parentId: c.parentIds[0] } : {}), generator: c.generator, outcome, ...(delta !== undefined ? { scoreDelta: delta } : {}), ...(detail ? { detail } : {}) });
+    }
+    for (const f of s.failures) {
+      if (f.id) continue;
+      attempts.push({ index: f.index, id: `c${f.index}`, ...(f.parentId ? { parentId: f.parentId } : {}), ...(f.generator ? { generator: f.generator } : {}), outcome: 'failed', detail: `${f.stage ?? 'generate'}: ${f.error}` });
+    }
+    return attempts
+      .sort((a, b) => b.index - a.index)
+      .slice(0, HISTORY_LENGTH)
+      .map(({ index: _index, ...a }) => a);
   }
 
   /** Evaluates a proposed candidate (dedup, cascade, validation) and records the outcome. */
   private async finishCandidate(entry: CandidateEntry, signal: AbortSignal): Promise<void> {
     const s = this.state;
+    this.consecutiveFailures = 0;
     const parent = entry.parentIds[0] ? s.candidates.get(entry.parentIds[0]) : undefined;
     let summary: EvalSummary;
-    this.consecutiveFailures = 0;
     let cascadeStopped = false;
     let duplicateOf: string | undefined;
     let duplicateKind: 'code' | 'behaviour' | undefined;
@@ -620,16 +679,21 @@ export class Engine {
     const rest = this.search.filter((w) => !cheapIds.has(w.id));
     const restResult = await this.evaluate(entry, rest, signal);
     const perWorkload: WorkloadResult[] = [...cheapResult.perWorkload, ...restResult.perWorkload];
+    // Each stage keeps its own metrics and feedback under its label: merged, the second would pass for the whole search set.
+    const stages: StageResult[] = [
+      { label: 'cheap subset', workloads: this.cheap.map((w) => w.id), score: Number.isFinite(cheapResult.score) ? cheapResult.score : null, metrics: cheapResult.metrics, feedback: cheapResult.feedback },
+      { label: 'rest of the search set', workloads: rest.map((w) => w.id), score: restResult.ok && Number.isFinite(restResult.score) ? restResult.score : null, metrics: restResult.metrics, feedback: restResult.feedback },
+    ];
     const merged: EvalResult = {
       ...restResult,
       metrics: { ...cheapResult.metrics, ...restResult.metrics },
       perWorkload,
       score: restResult.ok ? aggregateScores(perWorkload, this.state.config.aggregation, this.search) : Number.NaN,
-      feedback: restResult.feedback,
+      feedback: stageFeedback(stages),
       checks: [...(cheapResult.checks ?? []), ...(restResult.checks ?? [])],
       diagnostics: [...(cheapResult.diagnostics ?? []), ...(restResult.diagnostics ?? [])],
     };
-    return { summary: withFeatures(merged), cascadeStopped: false };
+    return { summary: { ...withFeatures(merged), stages }, cascadeStopped: false };
   }
 
   private async validationScore(entry: CandidateEntry, signal: AbortSignal): Promise<number | null> {

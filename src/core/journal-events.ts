@@ -1,6 +1,6 @@
 // The run journal's event vocabulary. `journal.jsonl` is append-only; the run's state is rebuilt by
 // replaying these events in order, so every decision the engine makes must be recoverable from them.
-import type { AggregationRule, EvalResult, FeatureDimension, JsonValue, PatchMode, TokenUsage, WorkloadResult } from './types';
+import type { AggregationRule, EvalResult, StageResult, FeatureDimension, JsonValue, PatchMode, TokenUsage, WorkloadResult } from './types';
 
 export const JOURNAL_VERSION = 1;
 
@@ -52,7 +52,11 @@ export interface Budget {
 }
 
 /** An evaluation result as journaled: JSON has no NaN, so a failed candidate's score is null. */
-export type EvalSummary = Omit<EvalResult, 'score'> & { score: number | null };
+export type EvalSummary = Omit<EvalResult, 'score'> & {
+  score: number | null;
+  /** Each cascade stage's own score, metrics and feedback (its `metrics` and `feedback` describe only the last stage's workloads otherwise). */
+  stages?: StageResult[];
+};
 
 /**
  * Every event written carries an id: its sequence number in the journal. Replay ignores an id it

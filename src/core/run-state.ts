@@ -41,7 +41,8 @@ export class RunState {
   /** Normalised-code hash -> id of the candidate whose evaluation serves every duplicate. */
   readonly evaluatedCode = new Map<string, string>();
   readonly validation = new Map<string, number | null>();
-  readonly failures: { id?: string; index: number; error: string }[] = [];
+  /** Failures in the order they happened; proposal failures (no `id`) carry their stage and parent. */
+  readonly failures: { id?: string; index: number; error: string; stage?: 'generate' | 'patch' | 'precheck'; parentId?: string; generator?: string }[] = [];
   readonly notes: string[] = [];
   readonly bestHistory: BestPoint[] = [];
   private readonly failedProposals = new Set<number>();
@@ -153,7 +154,7 @@ export class RunState {
         this.nextIndex = Math.max(this.nextIndex, e.index + 1);
         this.failed++;
         this.proposalsFailed++;
-        this.failures.push({ index: e.index, error: e.error });
+        this.failures.push({ index: e.index, error: e.error, stage: e.stage, ...(e.parentIds[0] ? { parentId: e.parentIds[0] } : {}), ...(e.generator ? { generator: e.generator } : {}) });
         this.sinceImprovement++;
         this.population.skip();
         return false;

@@ -168,6 +168,41 @@ export interface ProgramView {
   blocks: string[];
 }
 
+  /** Each evaluation stage the program went through (cascade), when there was more than one. */
+  stages?: StageResult[];
+}
+
+/** One stage of a cascade evaluation, so metrics and feedback are never shown without their workloads. */
+export interface StageResult {
+  /** `cheap subset`, `rest of the search set`. */
+  label: string;
+  workloads: string[];
+  score: number | null;
+  metrics: Record<string, number>;
+  feedback: string;
+}
+
+/** A recent attempt and what became of it, for prompts that learn from the run's history. */
+export interface AttemptRecord {
+  id: string;
+  parentId?: string;
+  /** Model or generator that proposed it. */
+  generator?: string;
+  outcome: 'improved' | 'regressed' | 'unchanged' | 'duplicate' | 'failed';
+  /** Score minus the parent's score, when both are known. */
+  scoreDelta?: number;
+  /** Why it failed (stage and error) or the proposer's own explanation. */
+  detail?: string;
+}
+
+/** A recent failure: its error and, when it got that far, its code and its own parent's code. */
+export interface FailureRecord {
+  error: string;
+  /** Where it failed: `generate` (no usable reply), `patch` (the reply did not apply) or `evaluate`. */
+  stage?: 'generate' | 'patch' | 'precheck' | 'evaluate';
+  code?: string;
+  /** The failed candidate's own parent, so a diff shows exactly what was tried. */
+  parentCode?: string;
 export interface GenerationRequest {
   runId: string;
   /** Index of this candidate in the run; generators derive their randomness from `seed`. */
@@ -181,7 +216,9 @@ export interface GenerationRequest {
   /** Second parent for recombination and prompt context: the island's other good programs. */
   inspirations: ProgramView[];
   /** Candidates that failed recently, with why, so generators can avoid them. */
-  recentFailures: { code: string; error: string }[];
+  recentFailures: FailureRecord[];
+  /** The run's latest attempts with their outcomes, newest first. */
+  history?: AttemptRecord[];
   /** Notes people left when rejecting candidates. */
   humanNotes: string[];
   /** The engine's preference for this step; a generator may ignore it. */

@@ -2,7 +2,7 @@
 // The same inputs always give the same text, because record/replay keys on the prompt's hash.
 
 import { structuredPatch } from 'diff';
-import type { GenerationRequest, ProgramView } from '../types';
+import type { AttemptRecord, FailureRecord, GenerationRequest, ProgramView } from '../types';
 import { estimatePromptTokens } from './budget';
 import { parseBlocks } from '../evolve-blocks';
 import { capText, fence, formatMetrics, formatNumber, taskInstructions } from './format';
@@ -22,6 +22,7 @@ export interface AssembledPrompt {
 
 /** How much context one rendering includes; trimming walks from the richest shape down. */
 interface Shape {
+  history: number;
   inspirations: number;
   failures: number;
   failureDiffs: boolean;
@@ -36,6 +37,7 @@ const FEEDBACK_CHARS_TRIMMED = 1500;
 const INSPIRATION_CHARS = 12000;
 const FAILURE_ERROR_CHARS = 600;
 const FAILURE_DIFF_LINES = 40;
+const HISTORY_DETAIL_CHARS = 300;
 
 function blocksOf(program: ProgramView): string[] {
   return program.blocks.length ? program.blocks : [program.code];
@@ -83,18 +85,54 @@ function failureDiff(parentCode: string, failedCode: string): string {
   return fence(kept.join('\n'), 'diff');
 }
 
+const FAILURE_STAGE: Record<NonNullable<FailureRecord['stage']>, string> = {
+  generate: 'the reply could not be used',
+  patch: 'the reply did not apply to its parent',
+  precheck: 'the program was rejected before evaluation',
+  evaluate: 'the program failed its evaluation',
+};
+
 function renderFailures(request: GenerationRequest, count: number, withDiffs: boolean): string {
   return request.recentFailures
     .slice(0, count)
     .map((f, i) => {
-      const parts = [`### Failed attempt ${i + 1}`, `Error: ${capText(f.error, FAILURE_ERROR_CHARS)}`];
-      if (withDiffs) {
-        const d = failureDiff(request.parent.code, f.code);
+      const parts = [`### Failed attempt ${i + 1}${f.stage ? ` (${FAILURE_STAGE[f.stage]})` : ''}`, `Error: ${capText(f.error, FAILURE_ERROR_CHARS)}`];
+      // Against the failed candidate's own parent: the diff shows exactly what was tried, nothing else.
+      if (withDiffs && f.code !== undefined && f.parentCode !== undefined) {
+        const d = failureDiff(f.parentCode, f.code);
         if (d) parts.push(d);
       }
       return parts.join('\n');
     })
     .join('\n\n');
+}
+
+const OUTCOME_WORDS: Record<AttemptRecord['outcome'], string> = {
+  improved: 'improved on its parent',
+  regressed: 'scored worse than its parent',
+  unchanged: 'did not beat its parent',
+  duplicate: 'was a duplicate',
+  failed: 'failed',
+};
+
+function renderHistory(history: AttemptRecord[], count: number): string {
+  return history
+    .slice(0, count)
+    .map((a) => {
+      const delta = a.scoreDelta !== undefined ? ` (${a.scoreDelta >= 0 ? '+' : ''}${formatNumber(a.scoreDelta)})` : '';
+      const from = a.parentId ? ` from ${a.parentId}` : '';
+      const detail = a.detail ? `: ${capText(a.detail, HISTORY_DETAIL_CHARS).replace(/\s*\n\s*/g, ' ')}` : '';
+      return `- ${a.id}${from} ${OUTCOME_WORDS[a.outcome]}${delta}${detail}`;
+    })
+    .join('\n');
+}
+
+/** Metrics of the parent, per cascade stage when it went through several (each stage covers different workloads). */
+function renderParentMetrics(parent: ProgramView): string {
+  if (!parent.stages?.length) return formatMetrics(parent.metrics);
+  return parent.stages
+    .map((st, i) => [`Stage ${i + 1}, ${st.label} (${st.workloads.join(', ')}): score ${st.score === null ? 'none' : formatNumber(st.score)}`, formatMetrics(st.metrics)].filter(Boolean).join('\n'))
+    .join('\n');
 }
 
 function renderNotes(notes: string[], count: number): string {
@@ -117,10 +155,11 @@ function render(request: GenerationRequest, templates: PromptTemplates, shape: S
       : 'The whole file is evolvable.',
     parentCode: fence(parent.code, language),
     parentScore: formatNumber(parent.score),
-    parentMetrics: formatMetrics(parent.metrics),
+    parentMetrics: renderParentMetrics(parent),
     parentFeedback: capText(parent.feedback, shape.feedbackChars),
     inspirations: renderInspirations(inspirations, language),
     recentFailures: renderFailures(request, shape.failures, shape.failureDiffs),
+    history: renderHistory(request.history ?? [], shape.history),
     humanNotes: renderNotes(request.humanNotes, shape.notes),
     task: taskInstructions(request.patchMode, language, blockCount, markers),
   });
@@ -132,9 +171,19 @@ function* shapes(request: GenerationRequest): Generator<{ shape: Shape; trimmed:
   const inspirations = request.inspirations.length;
   const failures = request.recentFailures.length;
   const notes = Math.min(MAX_NOTES, request.humanNotes.length);
-  const shape: Shape = { inspirations, failures, failureDiffs: true, feedbackChars: FEEDBACK_CHARS, notes };
+  const history = request.history?.length ?? 0;
+  const shape: Shape = { history, inspirations, failures, failureDiffs: true, feedbackChars: FEEDBACK_CHARS, notes };
   const trimmed: string[] = [];
   yield { shape: { ...shape }, trimmed: [...trimmed] };
+  // The history goes first, from its oldest entries: it is the least specific context.
+  for (let n = history - 1; n >= 0; n -= Math.max(1, Math.ceil(history / 4))) {
+    shape.history = n;
+    yield { shape: { ...shape }, trimmed: [...trimmed, `${history - n} of ${history} history entries`] };
+  }
+  if (history > 0) {
+    shape.history = 0;
+    trimmed.push(`${history} of ${history} history entries`);
+  }
   if (failures > 0) {
     shape.failureDiffs = false;
     trimmed.push('diffs of failed attempts');
@@ -158,7 +207,7 @@ function* shapes(request: GenerationRequest): Generator<{ shape: Shape; trimmed:
 
 /**
  * Builds the system and user prompts for a request within `budgetTokens` (estimated). Context
- * is dropped in this order until it fits: diffs of failed attempts, inspirations from the last
+ * is dropped in this order until it fits: the evolution history (oldest first), diffs of failed attempts, inspirations from the last
  * to the first, failed attempts from the last to the first, then long feedback and surplus
  * notes. The parent program and the task are never dropped; when they alone exceed the budget
  * the prompt is returned with `overBudget` set.

@@ -23,6 +23,7 @@ export const USER_VARIABLES = [
   'parentFeedback',
   'inspirations',
   'recentFailures',
+  'history',
   'humanNotes',
   'task',
 ] as const;

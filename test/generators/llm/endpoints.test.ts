@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { endpointFor, parseModelShorthand } from '../../../src/generators/llm/options';
 import { ROOT } from '../../helpers/cli';
-import { searchReplaceReply, startFakeLlmServer, type FakeLlmServer } from '../../helpers/fake-llm-server';
+import { searchReplaceReply, startFakeLlmServer } from '../../helpers/fake-llm-server';
 import { tempDir } from '../../helpers/tmp';
 import { runCli } from './cli-run';
 
@@ -28,7 +28,7 @@ function binPacking(): string {
   return dir;
 }
 
-async function evolve(server: FakeLlmServer, args: string[]): Promise<void> {
+async function evolve(args: string[]): Promise<void> {
   const dir = binPacking();
   const r = await runCli(['evolve', 'heuristic.js', '--config', 'evolve.json', '--budget', '2', '-j', '1', '--gen-concurrency', '1', '--runs-dir', join(dir, 'runs'), '--quiet', ...args], dir);
   assert.equal(r.code, 0, `${args.join(' ')}\n${r.stderr}`);
@@ -37,19 +37,19 @@ async function evolve(server: FakeLlmServer, args: string[]): Promise<void> {
 test('--base-url reaches -g openai, -g anthropic, mixed providers and per-model URLs', { timeout: 120_000 }, async () => {
   const server = await startFakeLlmServer({ rules: [{ reply: searchReplaceReply('score += 0.5;', 'score += 0.75;') }] });
   try {
-    await evolve(server, ['-g', 'openai', '--gen-option', 'model=fake-small', '--base-url', server.openaiBaseUrl]);
+    await evolve(['-g', 'openai', '--gen-option', 'model=fake-small', '--base-url', server.openaiBaseUrl]);
     assert.deepEqual([...new Set(server.requests.map((r) => `${r.api}:${r.model}`))], ['openai:fake-small']);
 
     server.requests.length = 0;
-    await evolve(server, ['-g', 'anthropic', '--gen-option', 'model=fake-large', '--base-url', server.openaiBaseUrl]);
+    await evolve(['-g', 'anthropic', '--gen-option', 'model=fake-large', '--base-url', server.openaiBaseUrl]);
     assert.deepEqual([...new Set(server.requests.map((r) => `${r.api}:${r.model}`))], ['anthropic:fake-large'], 'the /v1 of the shared URL is not doubled');
 
     server.requests.length = 0;
-    await evolve(server, ['-m', 'openai-compatible:fake-small', '-m', 'anthropic:fake-large', '--base-url', server.openaiBaseUrl, '--budget', '6']);
+    await evolve(['-m', 'openai-compatible:fake-small', '-m', 'anthropic:fake-large', '--base-url', server.openaiBaseUrl, '--budget', '6']);
     assert.deepEqual([...new Set(server.requests.map((r) => r.api))].sort(), ['anthropic', 'openai'], 'both arms reached the server');
 
     server.requests.length = 0;
-    await evolve(server, ['-m', `openai-compatible:fake-small@${server.url}`, '--base-url', 'http://127.0.0.1:9/v1']);
+    await evolve(['-m', `openai-compatible:fake-small@${server.url}`, '--base-url', 'http://127.0.0.1:9/v1']);
     assert.ok(server.requests.length >= 2 && server.requests.every((r) => r.api === 'openai'), 'the per-model URL (with /v1 added) beats --base-url');
   } finally {
     await server.close();

@@ -58,7 +58,7 @@ test('a broken template is one clear error naming the file and the placeholder',
 test('the user prompt carries parent, metrics, feedback, inspirations, failures, notes and the format', () => {
   const req = request({
     inspirations: [program({ id: 'c7', score: -0.25, metrics: { bins: 200 }, blocks: ['function priority(item, bins) {\n  return bins.map((b) => b);\n}\n'] })],
-    recentFailures: [{ code: program().code.replace('-(b - item)', 'b.size'), error: 'TypeError: b.size is undefined' }],
+    recentFailures: [{ code: program().code.replace('-(b - item)', 'b.size'), parentCode: program().code, error: 'TypeError: b.size is undefined' }],
     humanNotes: ['Do not sort the bins: it is too slow.'],
   });
   const p = assemblePrompt(req, templates, 100_000);
@@ -104,8 +104,8 @@ test('the context budget trims failure diffs, then inspirations from the last, t
   const req = request({
     inspirations: [big(1), big(2), big(3)],
     recentFailures: [
-      { code: program().code.replace('-(b - item)', 'NaN'), error: 'score NaN' },
-      { code: program().code.replace('-(b - item)', 'undefined'), error: 'returned undefined' },
+      { code: program().code.replace('-(b - item)', 'NaN'), parentCode: program().code, error: 'score NaN' },
+      { code: program().code.replace('-(b - item)', 'undefined'), parentCode: program().code, error: 'returned undefined' },
     ],
   });
   const all = assemblePrompt(req, templates, 1_000_000);
@@ -128,4 +128,36 @@ test('budget arithmetic', () => {
   assert.equal(shrunkBudget(10_000, { limit: 8192, actual: 10_240 }), Math.floor(((10_000 * 8192) / 10_240) * 0.85));
   assert.equal(shrunkBudget(10_000, {}), 5000);
   assert.ok(estimatePromptTokens('abc', 'def') > 2);
+});
+
+test('prompts that teach: stage-labelled metrics, failure diffs against their own parent, history', () => {
+  const otherParent = program().code.replace('-(b - item)', 'item - b');
+  const req = request({
+    parent: program({
+      score: -0.4,
+      metrics: { waste: 0.2 },
+      feedback: 'Stage 1, cheap subset (w1):\nok\n\nStage 2, rest of the search set (w2, w3):\nslow on w3',
+      stages: [
+        { label: 'cheap subset', workloads: ['w1'], score: -0.3, metrics: { waste: 0.1 }, feedback: 'ok' },
+        { label: 'rest of the search set', workloads: ['w2', 'w3'], score: -0.45, metrics: { waste: 0.2 }, feedback: 'slow on w3' },
+      ],
+    }),
+    recentFailures: [
+      { stage: 'evaluate', code: otherParent.replace('item - b', 'item - b + 1'), parentCode: otherParent, error: 'score NaN' },
+      { stage: 'patch', error: 'edit 1: the SEARCH text matches 2 places in the evolvable code' },
+    ],
+    history: [
+      { id: 'c9', parentId: 'c4', generator: 'openai/x', outcome: 'improved', scoreDelta: 0.05, detail: 'Best fit.' },
+      { id: 'c8', parentId: 'c4', outcome: 'failed', detail: 'patch: edit 1 did not match' },
+    ],
+  });
+  const p = assemblePrompt(req, templates, 100_000);
+  assert.ok(p.user.includes('Stage 1, cheap subset (w1): score -0.3\n- waste: 0.1\nStage 2, rest of the search set (w2, w3): score -0.45\n- waste: 0.2'), p.user);
+  // The diff is against the failed candidate's own parent: one changed line, not the unrelated parent difference.
+  assert.ok(p.user.includes('-  return bins.map((b) => item - b);\n+  return bins.map((b) => item - b + 1);'), p.user);
+  assert.ok(!p.user.includes('-(b - item)\n+'), 'no diff against the current parent');
+  assert.match(p.user, /### Failed attempt 2 \(the reply did not apply to its parent\)\nError: edit 1: the SEARCH text matches 2 places/);
+  assert.match(p.user, /- c9 from c4 improved on its parent \(\+0\.05\): Best fit\.\n- c8 from c4 failed: patch: edit 1 did not match/);
+  const trimmed = assemblePrompt(req, templates, p.estimatedTokens - 20);
+  assert.match(trimmed.trimmed[0] ?? '', /history entries/, 'history is trimmed first');
 });
