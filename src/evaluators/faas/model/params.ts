@@ -1,5 +1,6 @@
 // Simulation parameters under Eudoxia's TOML keys and defaults. Unknown keys and impossible
 // values are rejected with a reason naming the key, so a typo never silently runs the default.
+import { paramScaleProblem } from './param-limits';
 
 export interface SimParams {
   duration: number;
@@ -161,6 +162,8 @@ export function resolveParams(input: Readonly<Record<string, unknown>>): SimPara
   const maxTicks = maxTicksOf(params);
   if (maxTicks < 1) throw new ParamError(`duration ${params.duration} s at ${params.ticks_per_second} ticks/s is shorter than one tick`, 'duration');
   if (maxTicks > 2 ** 40) throw new ParamError(`duration x ticks_per_second = ${maxTicks} ticks is too many to simulate`, 'duration');
+  const scale = paramScaleProblem(params);
+  if (scale) throw new ParamError(scale.message, firstPresent(input, [scale.key]) ?? scale.key);
   return params;
 }
 

@@ -36,9 +36,14 @@ class Fail extends Error {
   }
 }
 
+const MAX_NESTING = 32;
+const MAX_OPERATORS = 256;
+
 /** Cursor over one statement's tokens. */
 class Cursor {
   private i = 0;
+  private depth = 0;
+  private operators = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly end: Position,
@@ -53,6 +58,23 @@ class Cursor {
     if (!t) throw new Fail(this.end, 'unexpected end of line');
     this.i++;
     return t;
+  }
+
+  /**
+   * Bounds an expression's nesting and length: expressions are parsed, evaluated and printed by
+   * recursion, and a pathological one must be an error at its position, not a stack overflow.
+   */
+  nest<T>(at: Position, inner: () => T): T {
+    if (++this.depth > MAX_NESTING) throw new Fail(at, `expression nested too deeply (at most ${MAX_NESTING} levels)`);
+    try {
+      return inner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  operator(at: Position): void {
+    if (++this.operators > MAX_OPERATORS) throw new Fail(at, `expression too long (at most ${MAX_OPERATORS} operators)`);
   }
 
   /** The token consumed last. */
@@ -108,6 +130,7 @@ function parseExpr(c: Cursor): Expr {
   for (;;) {
     const t = c.peek();
     if (t && (t.text === '+' || t.text === '-')) {
+      c.operator(pos(t));
       c.next();
       left = { kind: 'bin', op: t.text, left, right: parseTerm(c) };
     } else return left;
@@ -131,9 +154,11 @@ function parseTerm(c: Cursor): Expr {
   for (;;) {
     const t = c.peek();
     if (t && (t.text === '*' || t.text === '/')) {
+      c.operator(pos(t));
       c.next();
       left = { kind: 'bin', op: t.text, left, right: parseUnary(c) };
-    } else if (left.kind === 'num' && (startsFactor(t) || glued(c.previous(), t))) {
+    } else if (t && left.kind === 'num' && (startsFactor(t) || glued(c.previous(), t))) {
+      c.operator(pos(t));
       // Implicit multiplication as the papers write it: 2f, 3N, 2(N-f).
       left = { kind: 'bin', op: '*', left, right: parseUnary(c) };
     } else return left;
@@ -141,7 +166,11 @@ function parseTerm(c: Cursor): Expr {
 }
 
 function parseUnary(c: Cursor): Expr {
-  if (c.accept('-')) return { kind: 'neg', arg: parseUnary(c) };
+  const t = c.peek();
+  if (t?.text === '-') {
+    c.next();
+    return c.nest(pos(t), () => ({ kind: 'neg', arg: parseUnary(c) }));
+  }
   return parseFactor(c);
 }
 
@@ -155,9 +184,11 @@ function parseFactor(c: Cursor): Expr {
   }
   if (t.text === '(') {
     c.next();
-    const e = parseExpr(c);
-    c.expect(')', "')'");
-    return e;
+    return c.nest(at, () => {
+      const e = parseExpr(c);
+      c.expect(')', "')'");
+      return e;
+    });
   }
   if (t.kind === 'word') {
     c.next();
@@ -165,9 +196,11 @@ function parseFactor(c: Cursor): Expr {
     if (t.text === 'f' || t.text === 'F' || t.text === 't') return { kind: 'var', name: 'f' };
     if (t.text === 'floor' || t.text === 'ceil') {
       c.expect('(', `'(' after ${t.text}`);
-      const arg = parseExpr(c);
-      c.expect(')', "')'");
-      return { kind: 'call', fn: t.text, arg };
+      return c.nest(at, () => {
+        const arg = parseExpr(c);
+        c.expect(')', "')'");
+        return { kind: 'call', fn: t.text as 'floor' | 'ceil', arg };
+      });
     }
     throw new Fail(at, `unknown name '${t.text}' in a threshold (use N, f, numbers, + - * /, floor(), ceil())`);
   }
