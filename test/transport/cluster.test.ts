@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { StatusReport } from '../../src/transport/monitor';
 import { tempDir } from '../helpers/tmp';
 import { startBroker, type TestBroker } from './helpers/broker';
-import { buildCli, evaluationsPerCandidate, journal, makeProject, runDir, runState, spawnCli, type Proc } from './helpers/cluster';
+import { buildCli, evaluationsPerCandidate, journal, makeProject, releaseHold, runDir, runState, spawnCli, type Proc } from './helpers/cluster';
 
 const PASSWORD = 'Pa55-w0rd-never-logged';
 let broker: TestBroker;
@@ -43,7 +43,7 @@ function cmdline(pid: number): string {
 
 const evolveArgs = (runsDir: string, extra: string[]): string[] => ['evolve', 'heuristic.js', '--config', 'evolve.json', '--seed', '5', '--runs-dir', runsDir, ...extra];
 
-test('one coordinator and three worker processes end with the same population as the local pool; no credentials leak', { timeout: 120_000 }, async () => {
+test('one coordinator and three worker processes end with the same population as the local pool; no credentials leak', { timeout: 600_000 }, async () => {
   const dir = makeProject(tempDir());
   const localRuns = join(dir, 'local-runs');
   const remoteRuns = join(dir, 'remote-runs');
@@ -88,15 +88,19 @@ test('one coordinator and three worker processes end with the same population as
   assert.equal(snapshot.config.broker?.url, `amqp://evolver@127.0.0.1:${broker.port}/`);
 });
 
-test('kill -9 of a worker during an evaluation: the task is evaluated by another worker, nothing lost or counted twice', { timeout: 120_000 }, async () => {
-  const dir = makeProject(tempDir(), { delayMs: 400 });
+test('kill -9 of a worker during an evaluation: the task is evaluated by another worker, nothing lost or counted twice', { timeout: 600_000 }, async () => {
+  // Every candidate after the starting program waits until the worker has been killed.
+  // The gate lives in the project folder: the only host folder an evaluator command sees.
+  const dir = tempDir();
+  const hold = { file: join(dir, 'go'), from: 1 };
+  makeProject(dir, { hold });
   const runs = join(dir, 'runs');
   const worker: Proc = spawnCli(cli.path, ['worker', '--broker', userUrl, '--experiment', 'kill', '--evaluators', '3', '--min-evaluators', '3', '--verbose'], { cwd: dir });
   const run = spawnCli(cli.path, evolveArgs(runs, ['--budget', '10', '--concurrency', '3', '--broker', userUrl, '--experiment', 'kill', '--quiet']), { cwd: dir });
   // Wait for a worker to be well into a candidate's evaluation (not the starting program's).
   const [, pid, label] = await worker.waitFor(/\[evaluator (\d+)\] [^\n]*started evaluate (c[1-9]\d*) \(attempt 1\)/);
-  await new Promise((r) => setTimeout(r, 150));
   process.kill(Number(pid), 'SIGKILL');
+  releaseHold(hold);
   assert.equal((await run.exited).code, 0, run.output());
   const redelivered = await worker.waitFor(new RegExp(`\\[evaluator (\\d+)\\] [^\\n]*started evaluate ${label} \\(attempt 2\\)`));
   assert.notEqual(redelivered[1], pid, 'another worker evaluated the redelivered task');

@@ -21,7 +21,7 @@ after(async () => {
   await broker?.stop();
 });
 
-test('a candidate that crashes every worker is dead-lettered after N attempts, reported as failed, and the run continues', { timeout: 120_000 }, async () => {
+test('a candidate that crashes every worker is dead-lettered after N attempts, reported as failed, and the run continues', { timeout: 600_000 }, async () => {
   const dir = makeProject(tempDir(), { poison: 'c2' });
   const runs = join(dir, 'runs');
   const worker = spawnCli(cli.path, ['worker', '--broker', broker.url, '--experiment', 'poison', '--evaluators', '2', '--min-evaluators', '2'], { cwd: dir });

@@ -53,6 +53,9 @@ function canConnect(port: number): Promise<boolean> {
 
 const isRoot = (): boolean => process.getuid?.() === 0;
 
+/** How long a broker may take to start or stop before the test gives up: only a hang should reach it, also on a loaded machine. */
+const BROKER_PATIENCE_MS = 300_000;
+
 export interface TestBroker {
   /** amqp://guest:guest@127.0.0.1:PORT/ (guest may log in over loopback). */
   url: string;
@@ -106,7 +109,7 @@ export async function startBroker(name = 'pe'): Promise<TestBroker> {
   let proc: ChildProcess | undefined;
 
   const ctl = (args: string[]): string => {
-    const r = spawnSync(ctlCmd, ['-n', node, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(ctlCmd, ['-n', node, ...args], { env, encoding: 'utf8', timeout: BROKER_PATIENCE_MS });
     if (r.status !== 0) throw new Error(`rabbitmqctl ${args[0]} failed: ${r.stderr || r.stdout}`);
     return r.stdout;
   };
@@ -132,14 +135,29 @@ export async function startBroker(name = 'pe'): Promise<TestBroker> {
     output = '';
     const p = spawn(serverCmd, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     proc = p;
+    const deadline = Date.now() + BROKER_PATIENCE_MS;
+    // Ready when the broker says so: waits on its output, not on a clock.
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error): void => {
+        clearTimeout(timer);
+        p.stdout?.off('data', onData);
+        p.stderr?.off('data', onData);
+        p.off('exit', onExit);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onData = (d: Buffer): void => {
+        output += d.toString();
+        if (/completed with \d+ plugins/.test(output)) done();
+      };
+      const onExit = (code: number | null): void => done(new Error(`the test broker exited during startup (code ${code}):\n${output}`));
+      const timer = setTimeout(() => done(new Error(`the test broker did not start within ${BROKER_PATIENCE_MS / 1000} s:\n${output}`)), BROKER_PATIENCE_MS);
+      p.stdout?.on('data', onData);
+      p.stderr?.on('data', onData);
+      p.once('exit', onExit);
+    });
     p.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     p.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + 90_000;
-    while (!/completed with \d+ plugins/.test(output)) {
-      if (p.exitCode !== null) throw new Error(`the test broker exited during startup (code ${p.exitCode}):\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the test broker did not start within 90 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
     while (!(await canConnect(port))) {
       if (Date.now() > deadline) throw new Error(`the test broker does not accept connections on ${port}:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
@@ -153,7 +171,7 @@ export async function startBroker(name = 'pe'): Promise<TestBroker> {
     } catch {
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
     }
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + BROKER_PATIENCE_MS;
     while ((pid && alive(pid)) || (proc && proc.exitCode === null && proc.signalCode === null)) {
       if (Date.now() > deadline) {
         if (pid && alive(pid)) process.kill(pid, 'SIGKILL');

@@ -54,7 +54,7 @@ export function spawnCli(cli: string, args: string[], options: { cwd: string; en
     proc,
     output: () => out,
     exited,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = 180_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           const m = out.match(pattern);
@@ -88,13 +88,26 @@ export interface ProjectOptions {
   delayMs?: number;
   /** Candidate id whose evaluation kills the worker process running it. */
   poison?: string;
+  /** Evaluations of candidates c<from> and later wait until `file` exists (see releaseHold). */
+  hold?: { file: string; from: number };
+}
+
+/** Lets the evaluations held by ProjectOptions.hold go on. */
+export function releaseHold(hold: { file: string }): void {
+  writeFileSync(hold.file, 'go');
 }
 
 /** A folder with the test heuristic and an evolve.json that scores it with fixtures/score.mjs. */
 export function makeProject(dir: string, options: ProjectOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(FIXTURES, 'heuristic.js'), join(dir, 'heuristic.js'));
-  const extra = [options.delayMs ? `--delay-ms ${options.delayMs}` : '', options.poison ? `--poison ${options.poison}` : ''].filter(Boolean).join(' ');
+  const extra = [
+    options.delayMs ? `--delay-ms ${options.delayMs}` : '',
+    options.poison ? `--poison ${options.poison}` : '',
+    options.hold ? `--hold ${JSON.stringify(options.hold.file)} --hold-from ${options.hold.from}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const config = {
     evaluator: {
       id: 'command',
@@ -165,7 +178,8 @@ export function evaluationsPerCandidate(runsDir: string): { proposed: string[]; 
   return { proposed, counts };
 }
 
-export async function until(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+/** Waits for a condition; the deadline only turns a hang into a readable failure. */
+export async function until(what: string, check: () => boolean, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
