@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what the tests need (Debian packages
-# when run as root: spin and gcc for the protocol domain, rabbitmq-server for distributed runs,
-# chromium and VS Code's build headers for the end-to-end tests; npm packages from the lockfile),
-# type-checks, builds, runs every unit and integration test with node's test runner, then the
-# end-to-end test in a real VS Code (code-server).
+# when run as root: spin and gcc for the protocol domain, bubblewrap for the command sandbox,
+# rabbitmq-server for distributed runs, chromium and VS Code's build headers for the end-to-end
+# tests; npm packages from the lockfile), runs `npm run check` (types and layering), builds, runs
+# every unit and integration test with node's test runner under c8 (coverage is printed), then
+# the end-to-end tests in a real VS Code (code-server). Ends with `tests: N passed, N failed`.
+# `npm test` is the fast tier of the same tests (see scripts/test-tiers.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v spin >/dev/null 2>&1 || need_apt+=(spin)
 command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 if [ -f scripts/e2e-setup.sh ] && [ "${SKIP_E2E:-}" != 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -29,13 +32,19 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
-npm run typecheck
+if node -e 'process.exit(require("./package.json").scripts.check ? 0 : 1)'; then npm run check; else npm run typecheck; fi
 npm run build
 
 log=$(mktemp)
+coverage=.test-tmp/coverage
 trap 'rm -f "$log"' EXIT
 status=0
-node scripts/run-tests.mjs --no-e2e 2>&1 | tee "$log" || status=$?
+rm -rf "$coverage"
+# Coverage of src/ (and webview-ui/), also of code run from the dist/ bundles, mapped back through
+# their source maps; the summary is printed, the per-file report is written to $coverage/index.html.
+npx c8 --reports-dir "$coverage" --temp-directory "$coverage/v8" --reporter=text-summary --reporter=html \
+  --exclude 'test/**' --exclude 'node_modules/**' --exclude 'bench/**' --exclude 'scripts/**' --exclude 'examples/**' --exclude '.test-tmp/**' \
+  node scripts/run-tests.mjs --no-e2e 2>&1 | tee "$log" || status=$?
 # `|| true`: a count that is absent is zero, not a reason for `set -e` to stop the script.
 passed=$(grep -E '^# pass [0-9]+' "$log" | tail -1 | awk '{print $3}' || true)
 failed=$(grep -E '^# fail [0-9]+' "$log" | tail -1 | awk '{print $3}' || true)

@@ -1,0 +1,22 @@
+// Which test files the fast tier (`npm test`) leaves out; the full test command (scripts/test.sh)
+// runs every file. A file is slow when it needs more than node (a RabbitMQ broker, Chromium, large
+// Spin models, whole CLI runs against each other) and its measured time shows it: node's test
+// runner prints duration_ms per file, and scripts/run-tests.mjs prints the slowest files after
+// each run. Times below: one file at a time, 2 cores shared with other work (2026-12-07).
+export const SLOW_TESTS = {
+  'test/evaluators/protocol/verify-examples.test.ts': 'every example protocol through Spin (90 s)',
+  'test/transport/cluster.test.ts': 'RabbitMQ, coordinator and worker processes (68 s)',
+  'test/transport/restart.test.ts': 'RabbitMQ restarted mid-run (59 s)',
+  'test/cli/cli.test.ts': 'whole CLI runs (42 s)',
+  'test/transport/poison.test.ts': 'RabbitMQ, crashing workers (36 s)',
+  'test/cli/kill-resume.test.ts': 'two whole runs and a resume (30 s)',
+  'test/transport/pool.test.ts': 'RabbitMQ (24 s)',
+  'test/evaluators/protocol/cli.test.ts': 'CLI runs through Spin (22 s)',
+  'test/generators/llm/cli-evolve.test.ts': 'CLI runs against a loopback model server (18 s)',
+  'test/webview/review-app.test.ts': 'Chromium (13 s)',
+};
+
+/** The fast tier: every file not listed above. */
+export function isFast(file) {
+  return !Object.hasOwn(SLOW_TESTS, file.replaceAll('\\', '/'));
+}
