@@ -15,7 +15,7 @@ export function describeCheck(c: SettingCheck): string {
     case 'VIOLATED':
       return `${c.setting}: VIOLATED ${c.property ?? ''}${stats} — ${(c.detail ?? '').split(':')[0]}`;
     case 'UNKNOWN':
-      return `${c.setting}: ${c.skipped ? 'not checked' : 'UNKNOWN'} — ${c.reason ?? 'inconclusive'}${stats}`;
+      return `${c.setting}${c.bestEffort ? ' (best effort)' : ''}: ${c.skipped ? (c.reason ?? 'not checked') : `UNKNOWN — ${c.reason ?? 'inconclusive'}`}${stats}`;
     case 'INVALID':
       return `${c.setting}: INVALID — ${c.reason ?? 'tool error'}`;
   }
@@ -24,7 +24,7 @@ export function describeCheck(c: SettingCheck): string {
 export function reportFeedback(report: ProtocolReport): string {
   const lines: string[] = [];
   const p = report.protocol;
-  lines.push(`Protocol ${p.name}, fault model ${p.fault}${p.fault !== 'none' ? ` (N > ${p.resilience}f)` : ''}. Spin verdicts, cheapest setting first:`);
+  lines.push(`Protocol ${p.name}, fault model ${p.fault}${p.fault !== 'none' ? ` (N > ${p.resilience}f)` : ''}: ${report.coverage.summary}.`, 'Spin verdicts, cheapest setting first:');
   for (const c of report.settings) lines.push(`- ${describeCheck(c)}`);
   const failure = report.firstFailure;
   if (failure?.chart) {

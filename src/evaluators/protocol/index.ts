@@ -4,10 +4,11 @@
 import { failedEvaluation } from '../../core/eval-result';
 import type { CandidateSource, EvalCheck, EvalDiagnostic, EvalResult, Evaluator, JsonValue, Workload, WorkloadResult } from '../../core/types';
 import type { EvaluatorFactory } from '../types';
+import type { Coverage } from './coverage';
 import { describeCheck, reportFeedback } from './feedback';
 import { parseProtocol } from './language/parser';
 import type { Protocol } from './language/ast';
-import { parseSettingId, resolveSetting, settingCost, settingId, type SettingSpec } from './model/settings';
+import { parseSettingId, resolvedKey, resolveSetting, settingCost, settingId, type SettingSpec } from './model/settings';
 import { parseOptions, type ProtocolEvaluatorOptions } from './options';
 import { checkPromela, type PmlResult } from './pml';
 import { settingScore, VERDICT_SCORE } from './score';
@@ -28,12 +29,13 @@ function settingWorkload(spec: SettingSpec): Workload {
   const id = settingId(spec);
   const data: { [key: string]: JsonValue } = { kind: spec.kind, n: spec.n, setting: id };
   if (spec.f !== undefined) data.f = spec.f;
+  if (spec.bestEffort) data.bestEffort = true;
   return { id, split: 'search', ...(CHEAP.has(id) ? { cheap: true } : {}), data };
 }
 
 function specOf(w: Workload): SettingSpec {
   const d = w.data;
-  if (d && typeof d === 'object' && !Array.isArray(d) && typeof d.setting === 'string') return parseSettingId(d.setting);
+  if (d && typeof d === 'object' && !Array.isArray(d) && typeof d.setting === 'string') return { ...parseSettingId(d.setting), ...(d.bestEffort === true ? { bestEffort: true } : {}) };
   return parseSettingId(w.id);
 }
 
@@ -65,10 +67,11 @@ function metricsOf(report: ProtocolReport, protocol: Protocol): Record<string, n
 }
 
 /** Verdicts for the editor: verified settings as one check naming them all, each violation and unknown on its own. */
-function settingChecks(settings: SettingCheck[], line: number | undefined): EvalCheck[] {
+function settingChecks(settings: SettingCheck[], line: number | undefined, coverage: Coverage): EvalCheck[] {
   const checks: EvalCheck[] = [];
   const verified = settings.filter((c) => c.verdict === 'VERIFIED').map((c) => c.setting);
-  if (verified.length) checks.push({ kind: 'safety', name: 'all properties', status: 'verified', scope: verified.join(', ') });
+  // The coverage line ("VERIFIED for N = 4, 5 with f = 1; N = 7 with f = 2 not completed") is what the verdict means.
+  if (verified.length) checks.push({ kind: 'safety', name: 'all properties', status: coverage.verdict === 'VERIFIED' ? 'verified' : 'unknown', scope: verified.join(', '), detail: coverage.summary });
   for (const c of settings) {
     if (c.verdict === 'VIOLATED') {
       checks.push({ kind: 'safety', name: c.property ?? 'a property', status: 'violated', scope: c.setting, detail: describeCheck(c), ...(c.chart?.text ? { evidence: c.chart.text } : {}), ...(line !== undefined ? { line } : {}) });
@@ -166,7 +169,7 @@ class ProtocolEvaluator implements Evaluator {
     const metrics = metricsOf(report, protocol);
     const keys = specs.map(({ spec }) => {
       const s = resolveSetting(protocol, spec);
-      return s ? `${s.id}=${this.verifier.tableFor(protocol, s).key}` : `${settingId(spec)}=-`;
+      return s ? `${resolvedKey(s)}=${this.verifier.tableFor(protocol, s).key}` : `${settingId(spec)}=-`;
     });
     const invalid = report.settings.find((c) => c.verdict === 'INVALID');
     // A violation concerns delivery, so the editor shows its counterexample at the first deliver rule.
@@ -175,7 +178,7 @@ class ProtocolEvaluator implements Evaluator {
       .filter((c) => c.verdict === 'VIOLATED')
       .map((c) => ({ line: deliverRule?.pos.line ?? 1, column: deliverRule?.pos.column ?? 1, severity: 'error' as const, message: [describeCheck(c), c.chart?.text ?? ''].filter(Boolean).join('\n') }));
     const score = perWorkload.length ? perWorkload.reduce((a, r) => a + r.score, 0) / perWorkload.length : 0;
-    const checks = settingChecks(report.settings, deliverRule?.pos.line);
+    const checks = settingChecks(report.settings, deliverRule?.pos.line, report.coverage);
     return {
       ok: !invalid,
       score,
@@ -198,7 +201,10 @@ class ProtocolEvaluator implements Evaluator {
       fairness: this.opts.fairness,
       signal,
     });
-    if (r.verdict === 'INVALID') return failedEvaluation(`${candidate.fileName}: ${r.error ?? 'spin rejected the model'}`, `Spin rejected the model: ${r.error ?? ''}`, workloads);
+    if (r.verdict === 'INVALID') {
+      const what = r.errorKind === 'gcc' ? 'gcc could not compile the verifier Spin generated from the model (its C code)' : 'Spin rejected the model';
+      return failedEvaluation(`${candidate.fileName}: ${what}: ${r.error ?? ''}`, `${what}: ${r.error ?? ''}`, workloads);
+    }
     let score: number = VERDICT_SCORE[r.verdict];
     if (r.verdict === 'VERIFIED' && r.scoreValue !== undefined) {
       const v = r.scoreValue;

@@ -38,7 +38,7 @@ function num(v: JsonValue | undefined, name: string, min: number): number | unde
 }
 
 export function parseOptions(o: { [key: string]: JsonValue }, baseDir: string): ProtocolEvaluatorOptions {
-  const known = new Set(['fault', 'settings', 'timeLimitMs', 'memoryLimitMb', 'certify', 'charts', 'cacheDir', 'scoreVariable', 'objective', 'fairness']);
+  const known = new Set(['fault', 'settings', 'timeLimitMs', 'memoryLimitMb', 'maxStates', 'certify', 'charts', 'cacheDir', 'scoreVariable', 'objective', 'fairness']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new Error(`unknown protocol evaluator option '${k}' (known: ${[...known].join(', ')})`);
   const fault = str(o.fault, 'fault');
   if (fault !== undefined && fault !== 'none' && fault !== 'crash' && fault !== 'byzantine') throw new Error("protocol evaluator option 'fault' must be none, crash or byzantine");
@@ -58,7 +58,7 @@ export function parseOptions(o: { [key: string]: JsonValue }, baseDir: string): 
   return {
     ...(fault ? { fault: fault as FaultModel } : {}),
     settings,
-    limits: { timeMs: num(o.timeLimitMs, 'timeLimitMs', 100) ?? 120_000, memoryMb: num(o.memoryLimitMb, 'memoryLimitMb', 64) ?? 4096 },
+    limits: { timeMs: num(o.timeLimitMs, 'timeLimitMs', 100) ?? 120_000, memoryMb: num(o.memoryLimitMb, 'memoryLimitMb', 64) ?? 4096, ...(o.maxStates !== undefined && o.maxStates !== null ? { maxStates: num(o.maxStates, 'maxStates', 1) as number } : {}) },
     certify: o.certify === undefined ? true : o.certify === true,
     charts: o.charts === undefined ? true : o.charts === true,
     ...(cacheDir ? { cacheDir: isAbsolute(cacheDir) ? cacheDir : resolve(baseDir, cacheDir) } : {}),

@@ -25,6 +25,8 @@ export interface PmlResult {
   /** Worst case of the score variable over all reachable states. */
   scoreValue?: number;
   error?: string;
+  /** Which tool rejected the model (INVALID): Spin's parser, or gcc compiling the verifier (usually C code in the model). */
+  errorKind?: 'spin' | 'gcc';
 }
 
 export interface PmlOptions {
@@ -63,6 +65,19 @@ function spinError(out: string): string {
   return out.trim().split('\n').slice(0, 3).join(' | ') || 'spin rejected the model';
 }
 
+/** The first compiler errors, which name the line of the C code at fault. */
+function gccError(out: string): string {
+  const errors = out.split('\n').filter((l) => /\berror\b/.test(l));
+  return (errors.length ? errors : out.trim().split('\n')).slice(0, 3).join(' | ') || 'gcc failed';
+}
+
+/** Long trails keep their start and their end (where the violation is). */
+function trimTrail(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length <= 240) return text;
+  return [...lines.slice(0, 120), `... (${lines.length - 240} lines left out) ...`, ...lines.slice(-120)].join('\n');
+}
+
 export async function checkPromela(code: string, builder: ModelBuilder, opts: PmlOptions): Promise<PmlResult> {
   const tools = detectToolchain();
   const dir = mkdtempSync(join(builder.cacheDir, 'pml-'));
@@ -70,14 +85,14 @@ export async function checkPromela(code: string, builder: ModelBuilder, opts: Pm
   const runs: PmlRun[] = [];
   try {
     writeFileSync(join(dir, 'model.pml'), code);
-    const compile = async (sub: string, text: string, flags: string[]): Promise<string | { error: string }> => {
+    const compile = async (sub: string, text: string, flags: string[]): Promise<string | { error: string; errorKind: 'spin' | 'gcc' }> => {
       const dd = join(dir, sub);
       mkdirSync(dd, { recursive: true });
       writeFileSync(join(dd, 'model.pml'), text);
       const a = await runLimited(tools.spin, ['-a', 'model.pml'], { cwd: dd, limits: { timeMs: 60_000, memoryMb: 0 }, ...sig });
-      if (a.code !== 0 || !existsSync(join(dd, 'pan.c'))) return { error: spinError(a.stdout + a.stderr) };
+      if (a.code !== 0 || !existsSync(join(dd, 'pan.c'))) return { error: spinError(a.stdout + a.stderr), errorKind: 'spin' };
       const g = await runLimited(tools.gcc, ['-O2', '-w', ...flags, '-o', 'pan', 'pan.c'], { cwd: dd, limits: { timeMs: 300_000, memoryMb: 0 }, ...sig });
-      if (g.code !== 0) return { error: `gcc could not compile the verifier: ${(g.stdout + g.stderr).trim().split('\n').slice(0, 3).join(' | ')}` };
+      if (g.code !== 0) return { error: gccError(g.stdout + g.stderr), errorKind: 'gcc' };
       return dd;
     };
     const verify = async (name: string, d: string, args: string[], claim?: string): Promise<PmlRun> => {
@@ -89,25 +104,30 @@ export async function checkPromela(code: string, builder: ModelBuilder, opts: Pm
         const prop = /pan:\d+: (.*?) \(at depth/.exec(r.stdout)?.[1] ?? /(acceptance cycle|non-progress cycle|invalid end state|assertion violated[^\n]*)/.exec(r.stdout)?.[1] ?? 'error';
         let trail: string | undefined;
         if (readdirSync(d).some((f) => f.endsWith('.trail'))) {
-          // spin's replay follows the model's first claim; for a later claim the chart may not show its cycle.
-          const t = await runLimited(tools.spin, ['-t', '-c', 'model.pml'], { cwd: d, limits: { timeMs: 30_000, memoryMb: 0 }, ...sig });
-          if (t.code === 0 && !/^spin: .*(failed|error)/im.test(t.stdout + t.stderr)) trail = `${claim ? `(claim ${claim}) ` : ''}${t.stdout.split('\n').slice(0, 200).join('\n').trim()}`;
+          // Spin's own replay: every step with its source line (-p), channel operations, and the
+          // violation itself ("spin: model.pml:7, Error: assertion violated" is the point of the
+          // trail, so it is kept). The replay follows the named claim for ltl runs.
+          const t = await runLimited(tools.spin, ['-t', '-p', ...(claim ? ['-N', claim] : []), 'model.pml'], { cwd: d, limits: { timeMs: 30_000, memoryMb: 0 }, ...sig });
+          const text = `${t.stdout}${t.stderr ? `\n${t.stderr}` : ''}`.replace(/^\s*\n/, '').trimEnd();
+          if (!t.timedOut && text) trail = `${claim ? `(claim ${claim}) ` : ''}${trimTrail(text)}`;
         }
         return { name, verdict: 'VIOLATED', property: prop, ...stats, ...(trail ? { trail } : {}) };
       }
       if (r.timedOut) return { name, verdict: 'UNKNOWN', reason: `time limit of ${Math.round(opts.limits.timeMs / 1000)} s reached`, ...stats };
       if (rep.incomplete) return { name, verdict: 'UNKNOWN', reason: rep.incomplete, ...stats };
       if (r.code !== 0 || !rep.stats) return { name, verdict: 'UNKNOWN', reason: `pan stopped abnormally (${r.signal ?? `exit code ${r.code}`})`, ...stats };
+      if (/Search not completed/.test(r.stdout)) return { name, verdict: 'UNKNOWN', reason: 'pan says the search was not completed', ...stats };
+      if (!rep.exhaustive) return { name, verdict: 'UNKNOWN', reason: 'pan did not report a full state-space search, so the search may have lost states', ...stats };
       return { name, verdict: 'VERIFIED', ...stats };
     };
 
     const claims = ltlNames(code);
     const safety = await compile('safety', code, ['-DSAFETY', ...(claims.length ? ['-DNOCLAIM'] : [])]);
-    if (typeof safety !== 'string') return { verdict: 'INVALID', runs, error: safety.error };
+    if (typeof safety !== 'string') return { verdict: 'INVALID', runs, error: safety.error, errorKind: safety.errorKind };
     runs.push(await verify('safety (assertions, invalid end states)', safety, ['-m1000000']));
     if (claims.length && runs.every((r) => r.verdict === 'VERIFIED')) {
       const live = await compile('ltl', code, []);
-      if (typeof live !== 'string') return { verdict: 'INVALID', runs, error: live.error };
+      if (typeof live !== 'string') return { verdict: 'INVALID', runs, error: live.error, errorKind: live.errorKind };
       for (const name of claims) {
         runs.push(await verify(`ltl ${name}`, live, ['-m1000000', '-a', ...(opts.fairness ? ['-f'] : []), '-N', name], name));
         if (runs[runs.length - 1]?.verdict !== 'VERIFIED') break;
@@ -117,7 +137,7 @@ export async function checkPromela(code: string, builder: ModelBuilder, opts: Pm
     if (opts.scoreVariable && runs.every((r) => r.verdict === 'VERIFIED')) {
       // Partial-order reduction may skip states the monitor should see, so it is off here.
       const scored = await compile('score', code + monitor(opts.scoreVariable, opts.objective), ['-DSAFETY', '-DNOREDUCE', '-DNOCLAIM']);
-      if (typeof scored !== 'string') return { verdict: 'INVALID', runs, error: `score monitor: ${scored.error} (is '${opts.scoreVariable}' a global variable?)` };
+      if (typeof scored !== 'string') return { verdict: 'INVALID', runs, error: `score monitor: ${scored.error} (is '${opts.scoreVariable}' a global variable?)`, errorKind: scored.errorKind };
       const r = await runLimited(join(scored, 'pan'), ['-m1000000', '-E'], { cwd: scored, limits: opts.limits, ...sig });
       const values = [...r.stdout.matchAll(/@@SCORE (-?\d+)/g)].map((m) => Number(m[1]));
       const rep = parsePanOutput(r.stdout);

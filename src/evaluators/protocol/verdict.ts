@@ -7,11 +7,16 @@ export type Verdict = 'VERIFIED' | 'VIOLATED' | 'UNKNOWN' | 'INVALID';
 export type EngineKind = 'interpreter' | 'compiled';
 
 export interface CheckLimits {
-  /** Wall-clock limit of one pan run. */
+  /** Wall-clock limit of one pan run (a safety net: where it cuts depends on the machine). */
   timeMs: number;
   /** Memory limit of one pan run. */
   memoryMb: number;
+  /** Stored states after which a search stops, UNKNOWN; unlike time, the same on every machine. 0 or absent: none. */
+  maxStates?: number;
 }
+
+/** Which limit stopped an incomplete search. Only `time` depends on the machine's speed and load. */
+export type LimitHit = 'time' | 'memory' | 'states' | 'depth' | 'lossy';
 
 export interface SearchStats {
   states: number;
@@ -32,6 +37,11 @@ export interface ScheduleMetrics {
 
 export interface SettingCheck {
   setting: string;
+  /** Processes and faults of the setting (absent when the setting could not be resolved). */
+  n?: number;
+  f?: number;
+  /** The setting is checked where it completes within the limits (see SettingSpec.bestEffort). */
+  bestEffort?: boolean;
   verdict: Verdict;
   engine: EngineKind;
   /** Why UNKNOWN or INVALID, in words. */
@@ -42,6 +52,8 @@ export interface SettingCheck {
   stats?: SearchStats;
   metrics?: ScheduleMetrics;
   chart?: Chart;
+  /** The limit that stopped the search (UNKNOWN). */
+  limitHit?: LimitHit;
   /** Served from the verdict cache. */
   cached?: boolean;
   /** Not run (an earlier setting failed, or the setting does not apply). */

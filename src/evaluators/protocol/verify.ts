@@ -4,7 +4,8 @@
 import { renderChart, type Chart } from './chart';
 import { faultsTolerated, resilienceOf, type Protocol } from './language/ast';
 import { lockstep, type LockstepResult } from './model/lockstep';
-import { defaultSettings, resolveSetting, settingId, type ResolvedSetting, type SettingSpec } from './model/settings';
+import { coverageOf, type Coverage } from './coverage';
+import { defaultSettings, resolveSetting, settingId, settingsBeyondModel, type ResolvedSetting, type SettingSpec } from './model/settings';
 import { canonicalize, instantiate, type RuleTable } from './model/table';
 import { SpinHarness } from './spin/harness';
 import type { CheckLimits, EngineKind, SettingCheck } from './verdict';
@@ -25,6 +26,8 @@ export interface VerifyOptions {
   exactReceipts?: boolean;
   signal?: AbortSignal;
   onResult?: (check: SettingCheck) => void;
+  /** Settings the verdict does not cover because the harness does not model their N (default: the defaults' own, when `settings` is absent). */
+  beyondModel?: string[];
 }
 
 export interface LockstepSummary extends LockstepResult {
@@ -36,8 +39,10 @@ export interface ProtocolReport {
   settings: SettingCheck[];
   /** Failure-free lock-step costs at each N of the checked settings. */
   lockstep: LockstepSummary[];
-  /** Every requested setting VERIFIED. */
+  /** Every required setting VERIFIED and no setting VIOLATED or INVALID (best-effort settings may be incomplete; `coverage` says so). */
   verified: boolean;
+  /** The overall verdict and, in one line, the settings it covers. */
+  coverage: Coverage;
   firstFailure?: SettingCheck;
   spinRuns: number;
   cacheHits: number;
@@ -46,25 +51,27 @@ export interface ProtocolReport {
 interface CacheEntry {
   check: SettingCheck;
   typeNames: string[];
-  limits: CheckLimits;
 }
 
-/** Verdicts by canonical table; definitive verdicts are reused under any limits, UNKNOWN only under limits no larger. */
+/**
+ * Verdicts by a hash of every input of the check (see verdict-key.ts). Verdicts that depend on
+ * the machine (a wall-clock cut) or on nothing (cancelled, tool errors) are not kept.
+ */
 export class VerdictCache {
   private readonly entries = new Map<string, CacheEntry>();
   hits = 0;
 
-  get(key: string, limits: CheckLimits, needChart: boolean): CacheEntry | undefined {
+  get(key: string, needChart: boolean): CacheEntry | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.check.verdict === 'UNKNOWN' && (limits.timeMs > e.limits.timeMs || limits.memoryMb > e.limits.memoryMb)) return undefined;
     if (needChart && e.check.verdict === 'VIOLATED' && !e.check.chart) return undefined;
     this.hits++;
     return e;
   }
 
   set(key: string, entry: CacheEntry): void {
-    if (entry.check.verdict === 'INVALID' || entry.check.reason === 'cancelled') return;
+    const c = entry.check;
+    if (c.verdict === 'INVALID' || c.reason === 'cancelled' || c.limitHit === 'time') return;
     this.entries.set(key, entry);
   }
 
@@ -99,11 +106,13 @@ export class ProtocolVerifier {
   }
 
   async checkSetting(protocol: Protocol, setting: ResolvedSetting, opts: VerifyOptions & { engine: EngineKind; limits: CheckLimits }): Promise<SettingCheck> {
-    const { table, key } = this.tableFor(protocol, setting);
-    const exact = !!opts.exactReceipts;
-    const cacheKey = `${opts.engine}|${exact ? 'x' : ''}|${setting.id}|${key}`;
+    const { table } = this.tableFor(protocol, setting);
+    // Receipts before delivering are the paper's failure-free measure; keeping exact counts in
+    // fault settings would double their state space for a number nobody reads.
+    const exact = !!opts.exactReceipts && setting.kind === 'none';
+    const cacheKey = this.harness.verdictKey(table, setting, { engine: opts.engine, limits: opts.limits, exactReceipts: exact });
     const typeNames = table.types.map((t) => t.name);
-    const hit = this.cache.get(cacheKey, opts.limits, !!opts.chart);
+    const hit = this.cache.get(cacheKey, !!opts.chart);
     if (hit) {
       const check = { ...hit.check, cached: true, wallMs: 0 };
       if (check.chart && hit.typeNames.join() !== typeNames.join()) check.chart = renameChart(check.chart, hit.typeNames, typeNames);
@@ -118,7 +127,7 @@ export class ProtocolVerifier {
       shortest: opts.shortest ?? true,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    this.cache.set(cacheKey, { check, typeNames, limits: opts.limits });
+    this.cache.set(cacheKey, { check, typeNames });
     return check;
   }
 
@@ -134,6 +143,7 @@ export class ProtocolVerifier {
     const resolved = specs.map((spec) => ({ spec, setting: resolveSetting(protocol, spec) }));
     for (const { spec, setting } of resolved) {
       let check: SettingCheck;
+      const where = { n: spec.n, f: setting?.f ?? spec.f ?? faultsTolerated(protocol, spec.n), ...(spec.bestEffort ? { bestEffort: true } : {}) };
       if (!setting) {
         const f = spec.f ?? faultsTolerated(protocol, spec.n);
         check = { setting: settingId(spec), verdict: 'UNKNOWN', engine, skipped: true, reason: `not applicable: f = ${f} at N = ${spec.n} leaves no process to fail`, wallMs: 0 };
@@ -150,6 +160,7 @@ export class ProtocolVerifier {
         }
         if (check.verdict === 'VIOLATED' || check.verdict === 'INVALID') failed ??= check;
       }
+      check = { ...check, ...where };
       results.push(check);
       opts.onResult?.(check);
     }
@@ -158,11 +169,13 @@ export class ProtocolVerifier {
       const s = resolveSetting(protocol, { kind: 'none', n }) as ResolvedSetting;
       return { n, ...lockstep(instantiate(protocol, s), n) };
     });
+    const coverage = coverageOf(results, opts.beyondModel ?? (opts.settings ? [] : settingsBeyondModel(protocol)));
     return {
       protocol: { name: protocol.name, fault: protocol.fault, resilience: resilienceOf(protocol) },
       settings: results,
       lockstep: ls,
-      verified: results.length > 0 && results.every((r) => r.verdict === 'VERIFIED'),
+      verified: coverage.verdict === 'VERIFIED',
+      coverage,
       ...(failed ? { firstFailure: failed } : {}),
       spinRuns: this.spinRuns - runsBefore,
       cacheHits: this.cache.hits - hitsBefore,

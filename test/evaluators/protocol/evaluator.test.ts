@@ -18,7 +18,12 @@ const ctx = { baseDir: EXAMPLES_DIR, sandbox: () => { throw new Error('not used'
 let byzantine: Evaluator;
 
 test('workloads are the fault model\'s settings, cheapest first, with what a remote worker needs', async () => {
-  byzantine = await createProtocolEvaluator({ fault: 'byzantine', timeLimitMs: 60_000, memoryLimitMb: 2048, certify: false }, ctx);
+  // The defaults cover N = 4, 5 with f = 1 and, best-effort, N = 7 with f = 2.
+  const defaults = await (await createProtocolEvaluator({ fault: 'byzantine' }, ctx)).workloads();
+  assert.deepEqual(defaults.map((w) => w.id), ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4', 'byz-nonsender:5', 'byz-sender:5', 'byz-nonsender:7', 'byz-sender:7']);
+  assert.equal(defaults[7]?.data && typeof defaults[7].data === 'object' && !Array.isArray(defaults[7].data) ? defaults[7].data.bestEffort : undefined, true);
+  // Scoring is what this file tests: the small settings keep it quick.
+  byzantine = await createProtocolEvaluator({ fault: 'byzantine', settings: ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4'], timeLimitMs: 60_000, memoryLimitMb: 2048, certify: false }, ctx);
   const ws = await byzantine.workloads();
   assert.deepEqual(ws.map((w) => w.id), ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4']);
   assert.deepEqual(ws[3]?.data, { kind: 'byz-sender', n: 4, setting: 'byz-sender:4' });
@@ -107,5 +112,10 @@ active [2] proctype p() {
   assert.match(broken.feedback, /assertion violated/);
   const syntax = await pml.evaluate({ id: 'd', code: 'active proctype p() { x = ; }', fileName: 'm.pml', hash: 'd' }, ws, new AbortController().signal);
   assert.equal(syntax.ok, false);
-  assert.match(syntax.error ?? '', /m\.pml: line 1/);
+  assert.match(syntax.error ?? '', /m\.pml: Spin rejected the model: line 1/);
+  // C code Spin passes through but gcc rejects is a compiler error, not Spin's.
+  const cError = await pml.evaluate({ id: 'e', code: 'c_code { int broken = ; }\nactive proctype p() { skip }', fileName: 'm.pml', hash: 'e' }, ws, new AbortController().signal);
+  assert.equal(cError.ok, false);
+  assert.match(cError.error ?? '', /m\.pml: gcc could not compile the verifier .*error/);
+  assert.doesNotMatch(cError.error ?? '', /Spin rejected/);
 });

@@ -31,8 +31,8 @@ test('a search that runs out of time is UNKNOWN, and a later run with more time 
   assert.equal(r.settings[0]?.verdict, 'UNKNOWN');
   assert.match(r.settings[0]?.reason ?? '', /time limit of 1.5 s reached/);
   assert.equal(r.verified, false);
-  const hit = verifier.cache.get(`interpreter||byz-sender:5|${verifier.tableFor(bracha, { id: 'byz-sender:5', kind: 'byz-sender', n: 5, f: 1, crashes: 0, byzantine: [0], senderFaulty: true, values: 2 }).key}`, { timeMs: 60_000, memoryMb: 2048 }, false);
-  assert.equal(hit, undefined);
+  // Where a wall-clock limit cuts depends on the machine: such a verdict is never cached.
+  assert.equal(verifier.cache.size, 0);
 });
 
 test('a search that runs out of memory is UNKNOWN', async () => {

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { synthesize, createQLearningGenerator, Catalogue } from '../../../src/evaluators/protocol/synth';
 import { parseProtocolOrThrow } from '../../../src/evaluators/protocol/language/parser';
 import type { GenerationRequest } from '../../../src/core/types';
-import { exampleText, requireSpin } from './support';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import type { Oracle } from '../../../src/evaluators/protocol/synth/oracle';
+import { exampleText, FIXTURES_DIR, requireSpin } from './support';
 
 requireSpin();
 
@@ -69,4 +74,45 @@ test('as an engine generator it proposes a verified table inside the parent\'s E
   const p = parseProtocolOrThrow(code);
   assert.equal(p.name, 'EagerReliableBroadcast');
   assert.match(out.explanation ?? '', /verified in every learning setting/);
+});
+
+/** A clock that runs a minute per reading: the machine is "slow" without the test being slow. */
+function slowClock(): () => number {
+  let t = 0;
+  return () => (t += 60_000);
+}
+
+test('a wall-clock budget that cuts learning is reported, and without one a slow clock changes nothing', async () => {
+  const cut = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 200, timeMs: 5 * 60_000 }, clock: slowClock(), certify: false });
+  assert.equal(cut.stopReason, 'time');
+  assert.ok(cut.episodes < 200);
+  assert.match(cut.timeCuts[0] ?? '', /wall-clock budget stopped learning after \d+ of 200 episodes/);
+  if (cut.best) assert.match(cut.best.text, /# A wall-clock limit cut the search/);
+
+  const normal = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 60 }, certify: false });
+  const slow = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 60 }, certify: false, clock: slowClock() });
+  assert.equal(slow.stopReason, 'episodes');
+  assert.deepEqual(slow.timeCuts, []);
+  assert.equal(slow.best?.text.replace(/^# Found by.*$/m, ''), normal.best?.text.replace(/^# Found by.*$/m, ''));
+  assert.doesNotMatch(normal.best?.text ?? '', /wall-clock/);
+});
+
+test('a table refuted by re-verification is never the result: with nothing left, there is no result', async () => {
+  // An oracle that calls every table with a deliver verified: only the re-verification stands
+  // between it and the output. With one message type and one rule, no crash-tolerant table exists.
+  const lying: Oracle = { evaluate: async () => ({ verified: true, passed: 1, total: 1, messagesWorst: 4, steps: 1 }) };
+  const r = await synthesize({ fault: 'crash', seed: 1, budget: { episodes: 30 }, oracle: lying, catalogue: { types: ['DATA'], maxRules: 1 }, certify: false });
+  assert.ok(r.verifiedCount > 0, 'the lying oracle "verified" tables');
+  assert.equal(r.best, undefined);
+  assert.ok(r.rejected.length > 0);
+  for (const x of r.rejected) assert.match(x.coverage, /^VIOLATED /);
+});
+
+test('synthesis with every candidate refuted exits non-zero and writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pe-synth-none-'));
+  const out = join(dir, 'p.rbp');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(FIXTURES_DIR, 'cli-runner.ts'), 'protocol', 'synth', '--fault', 'crash', '--budget', '1', '--out', out], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+  assert.equal(r.status, 4, r.stderr);
+  assert.equal(existsSync(out), false);
+  assert.match(r.stderr, /No verified table found|nothing is written/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseProtocolOrThrow } from '../../../src/evaluators/protocol/language/parser';
 import { canonicalize, instantiate } from '../../../src/evaluators/protocol/model/table';
 import { lockstep } from '../../../src/evaluators/protocol/model/lockstep';
-import { defaultSettings, parseSettingId, resolveSetting, type ResolvedSetting } from '../../../src/evaluators/protocol/model/settings';
+import { defaultSettings, parseSettingId, resolveSetting, settingsBeyondModel, type ResolvedSetting } from '../../../src/evaluators/protocol/model/settings';
 import type { Protocol } from '../../../src/evaluators/protocol/language/ast';
 import { example } from './support';
 
@@ -63,9 +63,12 @@ on JUNK from 1: deliver
 });
 
 test('settings resolve f per fault model and skip settings without faults', () => {
-  assert.deepEqual(defaultSettings(bracha).map((s) => `${s.kind}:${s.n}`), ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4']);
-  assert.deepEqual(defaultSettings(example('imbs-raynal.rbp')).map((s) => `${s.kind}:${s.n}`), ['none:3', 'none:4', 'byz-nonsender:6', 'byz-sender:6']);
-  assert.deepEqual(defaultSettings(example('eager-reliable-broadcast.rbp')).map((s) => `${s.kind}:${s.n}`), ['none:3', 'none:4', 'crash:3', 'crash:4']);
+  // N = 3f+1 and 3f+2 with f = 1, and N = 7 with f = 2 best-effort.
+  const ids = (p: Parameters<typeof defaultSettings>[0]) => defaultSettings(p).map((s) => `${s.kind}:${s.n}${s.bestEffort ? '?' : ''}`);
+  assert.deepEqual(ids(bracha), ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4', 'byz-nonsender:5', 'byz-sender:5', 'byz-nonsender:7?', 'byz-sender:7?']);
+  assert.deepEqual(ids(example('imbs-raynal.rbp')), ['none:3', 'none:4', 'byz-nonsender:6', 'byz-sender:6', 'byz-nonsender:7', 'byz-sender:7']);
+  assert.deepEqual(settingsBeyondModel(example('imbs-raynal.rbp')), ['N = 11 with f = 2']);
+  assert.deepEqual(ids(example('eager-reliable-broadcast.rbp')), ['none:3', 'crash:3', 'none:4', 'crash:4', 'crash:5?']);
   const crash5 = resolveSetting(example('eager-reliable-broadcast.rbp'), parseSettingId('crash:5')) as ResolvedSetting;
   assert.equal(crash5.crashes, 2);
   const byz7 = resolveSetting(bracha, parseSettingId('byz-sender:7')) as ResolvedSetting;

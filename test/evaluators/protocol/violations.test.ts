@@ -68,3 +68,19 @@ test('Figure 3 at N = 4, f = 1 and larger: every verdict is conclusive and backe
   assert.match(n4.chart?.text ?? '', /from p0 \(faulty\)/);
   violated(r, 'byz-sender:7');
 });
+
+test('Bracha with ECHO quorums of 2f+1: the default settings reach N = 5, where it breaks, and N = 6 breaks too', async () => {
+  const p = fixture('bracha-echo-2f1.rbp');
+  const r = await verifier.verify(p, { limits: { ...TEST_LIMITS, maxStates: 5_000_000 }, chart: false });
+  assert.equal(r.verified, false);
+  assert.equal(r.coverage.verdict, 'VIOLATED');
+  const v = r.settings.find((s) => s.verdict === 'VIOLATED');
+  assert.equal(v?.n, 5);
+  assert.equal(v?.f, 1);
+  assert.match(r.coverage.summary, /^VIOLATED \S+ at N = 5 with f = 1 \(byz-(non)?sender:5\); verified for N = 4 with f = 1/);
+  const six = await verifier.verify(p, { settings: settings('byz-sender:6'), limits: { ...TEST_LIMITS, maxStates: 5_000_000 }, chart: false });
+  assert.equal(six.settings[0]?.verdict, 'VIOLATED');
+  // Bracha itself holds at N = 4 with its own ECHO quorum, the setting that cannot tell the two apart.
+  const bracha = await verifier.verify(example('bracha.rbp'), { settings: settings('byz-sender:4'), limits: TEST_LIMITS, chart: false });
+  assert.equal(bracha.settings[0]?.verdict, 'VERIFIED');
+});

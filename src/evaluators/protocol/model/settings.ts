@@ -11,6 +11,11 @@ export interface SettingSpec {
   n: number;
   /** Overrides the protocol's f (the threshold parameter and the number of faulty processes). */
   f?: number;
+  /**
+   * Checked where the search completes within the limits: an incomplete search here is stated
+   * ("N = 7 not completed") but does not make the verdict UNKNOWN; a violation still counts.
+   */
+  bestEffort?: boolean;
 }
 
 /** A setting made concrete for one protocol. */
@@ -50,6 +55,11 @@ export function parseSettingId(text: string): SettingSpec {
   return spec;
 }
 
+/** Everything a resolved setting fixes, for keys: two settings with the same id may differ in f. */
+export function resolvedKey(s: ResolvedSetting): string {
+  return `${s.kind}:${s.n}:f=${s.f}:crashes=${s.crashes}:byz=${s.byzantine.join('.')}:values=${s.values}`;
+}
+
 /** Resolves a setting for a protocol; undefined when the setting has no faults to inject (f = 0), i.e. it repeats the failure-free one. */
 export function resolveSetting(p: Pick<Protocol, 'fault' | 'resilience'>, spec: SettingSpec): ResolvedSetting | undefined {
   const f = spec.f ?? faultsTolerated(p, spec.n);
@@ -76,28 +86,55 @@ function range(from: number, to: number): number[] {
 }
 
 /**
- * The settings a protocol is checked in, cheapest first (the order the spec measured: failure-free
- * N = 3 and 4, crash N = 3, Byzantine non-sender, crash N = 4, Byzantine sender). Byzantine
- * settings use the smallest N whose f is 1; crash settings are not repeated for Byzantine
- * protocols because a Byzantine process can behave like a crashed one.
+ * The settings a protocol is checked in, cheapest first. Fault settings cover N = kf+1 and kf+2
+ * with f = 1 (k from the resilience condition N > kf), where thresholds written in N and f first
+ * disagree with each other, and f = 2 at N = 2k+1 best-effort (the search may not complete
+ * within the limits; that is stated, not hidden). Byzantine protocols are checked with a faulty
+ * sender and with faulty non-senders; crash settings are not repeated for them because a
+ * Byzantine process can behave like a crashed one.
  */
 export function defaultSettings(p: Pick<Protocol, 'fault' | 'resilience'>): SettingSpec[] {
   const ff: SettingSpec[] = [
     { kind: 'none', n: 3 },
     { kind: 'none', n: 4 },
   ];
-  if (p.fault === 'none') return ff;
-  if (p.fault === 'crash') return [...ff, { kind: 'crash', n: 3 }, { kind: 'crash', n: 4 }];
-  const nb = resilienceOf(p) + 1;
-  return [...ff, { kind: 'byz-nonsender', n: nb }, { kind: 'byz-sender', n: nb }];
+  if (p.fault === 'none') return [...ff, { kind: 'none', n: 5 }];
+  const k = resilienceOf(p);
+  const kinds: AdversaryKind[] = p.fault === 'crash' ? ['crash'] : ['byz-nonsender', 'byz-sender'];
+  const out = [...ff];
+  for (const n of [k + 1, k + 2]) if (n <= MAX_N) for (const kind of kinds) out.push({ kind, n });
+  const n2 = 2 * k + 1;
+  if (n2 <= MAX_N) for (const kind of kinds) out.push({ kind, n: n2, bestEffort: true });
+  return out.sort((a, b) => settingCost(a) - settingCost(b));
 }
 
-/** The settings past the search sizes a winner is also checked in (N = 5). */
+/** The cheap part of the defaults (f = 1 at the smallest N): what a search learns from, candidate after candidate. */
+export function searchSettings(p: Pick<Protocol, 'fault' | 'resilience'>): SettingSpec[] {
+  const ff: SettingSpec[] = [
+    { kind: 'none', n: 3 },
+    { kind: 'none', n: 4 },
+  ];
+  if (p.fault === 'none') return ff;
+  const n = resilienceOf(p) + 1;
+  if (p.fault === 'crash') return [...ff, { kind: 'crash', n }, { kind: 'crash', n: n + 1 }];
+  return [...ff, { kind: 'byz-nonsender', n }, { kind: 'byz-sender', n }];
+}
+
+/** Fault settings the defaults leave out because their N exceeds what the harness models. */
+export function settingsBeyondModel(p: Pick<Protocol, 'fault' | 'resilience'>): string[] {
+  if (p.fault === 'none') return [];
+  const k = resilienceOf(p);
+  return [[k + 1, 1], [k + 2, 1], [2 * k + 1, 2]].filter(([n]) => (n as number) > MAX_N).map(([n, f]) => `N = ${n} with f = ${f}`);
+}
+
+/** The settings past the defaults a winner is also checked in (`--extended`): one more N at f = 1 and at f = 2. */
 export function extendedSettings(p: Pick<Protocol, 'fault' | 'resilience'>): SettingSpec[] {
-  if (p.fault === 'none') return [{ kind: 'none', n: 5 }];
-  if (p.fault === 'crash') return [{ kind: 'none', n: 5 }, { kind: 'crash', n: 5 }];
-  const nb = resilienceOf(p) + 2;
-  return [{ kind: 'none', n: 5 }, { kind: 'byz-nonsender', n: nb }, { kind: 'byz-sender', n: nb }];
+  if (p.fault === 'none') return [{ kind: 'none', n: 6 }];
+  const k = resilienceOf(p);
+  const kinds: AdversaryKind[] = p.fault === 'crash' ? ['crash'] : ['byz-nonsender', 'byz-sender'];
+  const out: SettingSpec[] = [];
+  for (const n of [k + 3, 2 * k + 2]) if (n <= MAX_N) for (const kind of kinds) out.push({ kind, n, bestEffort: true });
+  return out;
 }
 
 /** Rough relative cost, for ordering user-given settings cheapest first. */

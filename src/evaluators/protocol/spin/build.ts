@@ -29,6 +29,8 @@ export interface Toolchain {
   spin: string;
   gcc: string;
   spinVersion: string;
+  /** First line of `gcc --version`: a compiler change may change a verdict, so it is part of verdict keys. */
+  gccVersion?: string;
 }
 
 let detected: Toolchain | undefined;
@@ -43,7 +45,7 @@ export function detectToolchain(): Toolchain {
   const g = spawnSync(gcc, ['--version'], { encoding: 'utf8' });
   if (g.error || g.status !== 0) throw new ToolMissingError(`a C compiler is needed to build Spin's verifier ('${gcc} --version' failed); install it with: apt-get install -y gcc`);
   if (/\btcc\b/.test(gcc)) throw new ToolMissingError('tcc is not supported: it mis-compiles large pan guards; use gcc');
-  detected = { spin, gcc, spinVersion: (v.stdout.trim().split('\n')[0] ?? '').trim() };
+  detected = { spin, gcc, spinVersion: (v.stdout.trim().split('\n')[0] ?? '').trim(), gccVersion: (g.stdout.trim().split('\n')[0] ?? '').trim() };
   return detected;
 }
 
@@ -77,6 +79,11 @@ export class ModelBuilder {
     mkdirSync(cacheDir, { recursive: true });
   }
 
+  /** Identity of the tools a build depends on. */
+  get toolchainId(): string {
+    return `${this.tools.spinVersion} | ${this.tools.gcc} ${this.tools.gccVersion ?? ''}`.trim();
+  }
+
   /** Compile flags handed to gcc; replay must use the same binary, so they are part of the cache key. */
   static ccFlags(flags: BuildFlags): string[] {
     return [`-${flags.optimize ?? 'O2'}`, '-DSAFETY', '-DNOFAIR', '-DVECTORSZ=2048', ...(flags.bfs ? ['-DBFS'] : []), '-w'];
@@ -84,7 +91,7 @@ export class ModelBuilder {
 
   key(model: string, flags: BuildFlags): string {
     return createHash('sha256')
-      .update(this.tools.spinVersion)
+      .update(this.toolchainId)
       .update('\0')
       .update(ModelBuilder.ccFlags(flags).join(' '))
       .update('\0')

@@ -7,7 +7,8 @@ import { buildChart } from '../chart';
 import type { ResolvedSetting } from '../model/settings';
 import type { RuleTable } from '../model/table';
 import type { CheckLimits, EngineKind, SettingCheck } from '../verdict';
-import { BuildError, ModelBuilder, type BuiltModel } from './build';
+import { PRODUCT_VERSION, verdictKey } from '../verdict-key';
+import { BuildError, ModelBuilder, type BuildFlags, type BuiltModel } from './build';
 import { encodeTable, generateModel } from './model';
 import { parsePanOutput, type PanReport } from './pan-output';
 import { runLimited, wallClockTimer, type LimitTimer, type RunOutcome } from './process';
@@ -36,6 +37,16 @@ function bigSetting(s: ResolvedSetting): boolean {
   return s.n >= 5 || (s.n === 4 && s.kind !== 'none');
 }
 
+/** What one check hands to the toolchain; the verdict is a function of exactly this. */
+export interface CheckPlan {
+  model: string;
+  flags: BuildFlags;
+  bfsFlags: BuildFlags;
+  panArgs: string[];
+  /** PE_* variables the model reads. */
+  env: Record<string, string>;
+}
+
 export class SpinHarness {
   /** `searchTimer` runs the time limit of the searches (`limits.timeMs`); tests inject one. */
   constructor(
@@ -47,6 +58,39 @@ export class SpinHarness {
     return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts });
   }
 
+  plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts'>): CheckPlan {
+    const model = this.modelText(table, setting, opts.engine, !!opts.exactReceipts);
+    const env: Record<string, string> = {};
+    if (opts.engine === 'interpreter') env.PE_TABLE = encodeTable(table);
+    if (opts.limits.maxStates && opts.limits.maxStates > 0) env.PE_MAX_STATES = String(Math.floor(opts.limits.maxStates));
+    return {
+      model,
+      flags: { optimize: opts.engine === 'interpreter' || bigSetting(setting) ? 'O2' : 'O0' },
+      bfsFlags: { optimize: 'O2', bfs: true },
+      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb)}`],
+      env,
+    };
+  }
+
+  /** The verdict cache key of a check: a hash of every input of the verdict. */
+  verdictKey(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts'>): string {
+    const plan = this.plan(table, setting, opts);
+    return verdictKey({
+      product: PRODUCT_VERSION,
+      toolchain: this.builder.toolchainId,
+      engine: opts.engine,
+      setting,
+      model: plan.model,
+      table: encodeTable(table),
+      ccFlags: ModelBuilder.ccFlags(plan.flags),
+      bfsFlags: ModelBuilder.ccFlags(plan.bfsFlags),
+      panArgs: plan.panArgs,
+      env: plan.env,
+      limits: opts.limits,
+      exactReceipts: !!opts.exactReceipts,
+    });
+  }
+
   async check(table: RuleTable, setting: ResolvedSetting, opts: CheckOptions): Promise<SettingCheck> {
     const started = Date.now();
     const base = { setting: setting.id, engine: opts.engine } as const;
@@ -55,29 +99,27 @@ export class SpinHarness {
       // Nothing is ever sent: no model needed to see that the sender's value never arrives.
       return finish({ verdict: 'VIOLATED', property: 'RB-Validity', detail: 'the table sends no message, so no process other than the sender can ever deliver' });
     }
-    const exact = !!opts.exactReceipts;
-    const model = this.modelText(table, setting, opts.engine, exact);
+    const plan = this.plan(table, setting, opts);
+    const model = plan.model;
     let built: BuiltModel;
-    const flags = { optimize: opts.engine === 'interpreter' || bigSetting(setting) ? ('O2' as const) : ('O0' as const) };
     try {
       // The interpreter is shared by every table of a setting; a compiled model serves one table.
-      built = opts.engine === 'interpreter' ? await this.builder.build(model, flags, opts.signal) : await this.builder.buildTemporary(model, flags, opts.signal);
+      built = opts.engine === 'interpreter' ? await this.builder.build(model, plan.flags, opts.signal) : await this.builder.buildTemporary(model, plan.flags, opts.signal);
     } catch (err) {
       if (opts.signal?.aborted) return finish({ verdict: 'UNKNOWN', reason: 'cancelled' });
       const e = err as BuildError;
       return finish({ verdict: 'INVALID', reason: `${e.message}${e.detail ? `: ${e.detail.split('\n').slice(0, 6).join(' | ')}` : ''}` });
     }
-    const env = { ...process.env, ...(opts.engine === 'interpreter' ? { PE_TABLE: encodeTable(table) } : {}) };
+    const env = { ...process.env, ...plan.env };
     const dir = this.builder.runDir();
     try {
-      const args = ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb)}`];
-      const run = await runLimited(built.pan, args, { cwd: dir, env, limits: opts.limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const run = await runLimited(built.pan, plan.panArgs, { cwd: dir, env, limits: opts.limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
       const report = parsePanOutput(run.stdout);
       const outcome = classify(run, report, opts.limits);
       if (outcome.verdict !== 'VIOLATED') return finish(outcome);
       let chartSource: { dir: string; pan: string; dispose?: () => void } = { dir, pan: built.pan };
       if (opts.chart && opts.shortest) {
-        const bfs = await this.shortestTrail(model, env, opts, setting);
+        const bfs = await this.shortestTrail(plan, env, opts, setting);
         if (bfs) {
           chartSource = bfs;
           // The shortest trail may break another property first; report the one the chart shows.
@@ -102,11 +144,11 @@ export class SpinHarness {
   }
 
   /** Breadth-first re-run: the first violation it meets has the shortest trail. */
-  private async shortestTrail(model: string, env: NodeJS.ProcessEnv, opts: CheckOptions, setting: ResolvedSetting): Promise<{ dir: string; pan: string; violation: { property: string; detail: string }; dispose(): void } | undefined> {
+  private async shortestTrail(plan: CheckPlan, env: NodeJS.ProcessEnv, opts: CheckOptions, setting: ResolvedSetting): Promise<{ dir: string; pan: string; violation: { property: string; detail: string }; dispose(): void } | undefined> {
     let built: BuiltModel;
     try {
-      const flags = { optimize: 'O2' as const, bfs: true };
-      built = opts.engine === 'interpreter' ? await this.builder.build(model, flags, opts.signal) : await this.builder.buildTemporary(model, flags, opts.signal);
+      const flags = plan.bfsFlags;
+      built = opts.engine === 'interpreter' ? await this.builder.build(plan.model, flags, opts.signal) : await this.builder.buildTemporary(plan.model, flags, opts.signal);
     } catch {
       return undefined;
     }
@@ -136,16 +178,24 @@ export function classify(run: RunOutcome, report: PanReport, limits: CheckLimits
     ...(report.metrics.rcpMin !== undefined ? { receiptsBest: report.metrics.rcpMin } : {}),
   };
   if (run.aborted) return { verdict: 'UNKNOWN', reason: 'cancelled' };
+  // A counterexample is real whatever the search mode: it is a concrete run of the model.
   if (report.violation && report.errors > 0) return withStats({ verdict: 'VIOLATED', property: report.violation.property, detail: report.violation.detail });
-  if (run.timedOut) return withStats({ verdict: 'UNKNOWN', reason: `time limit of ${(limits.timeMs / 1000).toFixed(limits.timeMs < 10_000 ? 1 : 0)} s reached before the search finished` });
+  if (report.budgetStates !== undefined) return withStats({ verdict: 'UNKNOWN', limitHit: 'states', reason: `state budget of ${(limits.maxStates ?? report.budgetStates).toLocaleString('en-US')} states reached before the search finished` });
+  if (run.timedOut) return withStats({ verdict: 'UNKNOWN', limitHit: 'time', reason: `time limit of ${(limits.timeMs / 1000).toFixed(limits.timeMs < 10_000 ? 1 : 0)} s reached before the search finished` });
   if (report.harnessError) return { verdict: 'INVALID', reason: `harness error: ${report.harnessError}` };
   if (run.code === 125) return { verdict: 'INVALID', reason: 'could not apply the memory limit (ulimit -v failed)' };
-  if (report.incomplete) return withStats({ verdict: 'UNKNOWN', reason: report.incomplete === 'the memory limit was reached' ? `memory limit of ${limits.memoryMb} MB reached before the search finished` : report.incomplete });
+  if (report.incomplete) {
+    const memory = report.incomplete === 'the memory limit was reached';
+    const limitHit = memory ? 'memory' : /depth/.test(report.incomplete) ? 'depth' : 'lossy';
+    return withStats({ verdict: 'UNKNOWN', limitHit, reason: memory ? `memory limit of ${limits.memoryMb} MB reached before the search finished` : report.incomplete });
+  }
   if (report.errors > 0) return withStats({ verdict: 'INVALID', reason: 'pan reported an error the harness did not explain (an assertion outside the properties?)' });
   if (run.code !== 0 || !stats || report.errors < 0) {
     const tail = (run.stdout + run.stderr).trim().split('\n').slice(-3).join(' | ');
     return withStats({ verdict: 'UNKNOWN', reason: `pan stopped abnormally (${run.signal ? `signal ${run.signal}` : `exit code ${run.code}`})${tail ? `: ${tail}` : ''}` });
   }
   if (/Search not completed/.test(run.stdout)) return withStats({ verdict: 'UNKNOWN', reason: 'pan says the search was not completed' });
+  // VERIFIED needs pan's own word that the search was exhaustive; any other mode is lossy.
+  if (!report.exhaustive) return withStats({ verdict: 'UNKNOWN', limitHit: 'lossy', reason: 'pan did not report a full state-space search, so the search may have lost states' });
   return withStats({ verdict: 'VERIFIED', metrics });
 }

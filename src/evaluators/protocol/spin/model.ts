@@ -192,6 +192,9 @@ function describeAdversary(s: ResolvedSetting): string {
 // The step semantics in C. `now` is pan's current state vector.
 const RUNTIME_C = String.raw`
 static int pe_trace = 0;
+static double pe_max_states = 0;
+extern double nstates;
+extern void wrapup(void);
 static int pe_cur = -1;
 static int pe_stopflag = 0;
 static long pe_msg_min = -1, pe_msg_max = -1, pe_rcp_min = -1, pe_rcp_max = -1;
@@ -201,7 +204,9 @@ static void pe_update_rel(int q);
 static void pe_init(void) {
   const char *t = getenv("PE_TRACE");
   int q;
+  const char *m = getenv("PE_MAX_STATES");
   pe_trace = t && *t && *t != '0';
+  pe_max_states = m ? atof(m) : 0;
   pe_load_table();
   for (q = 0; q < NP; q++) if (pe_correct[q]) pe_update_rel(q);
 }
@@ -412,6 +417,12 @@ static void pe_end_step(int p, int crashing) {
   pe_canon();
 #endif
   pe_check_quiescent();
+  /* A budget in stored states stops the search at the same point on every machine, unlike a
+   * wall-clock limit; the @@BUDGET line makes the outcome UNKNOWN whatever pan prints next. */
+  if (pe_max_states > 0 && nstates >= pe_max_states && !pe_trace) {
+    printf("@@BUDGET %.0f\n", nstates);
+    wrapup();
+  }
 }
 
 /* The correct sender's broadcast (crashing: it crashes during it). */

@@ -20,6 +20,10 @@ export interface PanReport {
   wroteTrail: boolean;
   /** Harness start-up errors (@@ERR). */
   harnessError?: string;
+  /** Stored states at which the harness's state budget stopped the search (@@BUDGET). */
+  budgetStates?: number;
+  /** pan announced a full state-space search (not bitstate, hash-compact or another lossy mode). */
+  exhaustive: boolean;
 }
 
 function num(re: RegExp, text: string): number | undefined {
@@ -28,7 +32,7 @@ function num(re: RegExp, text: string): number | undefined {
 }
 
 export function parsePanOutput(out: string): PanReport {
-  const report: PanReport = { errors: num(/errors:\s*(\d+)/, out) ?? -1, metrics: {}, wroteTrail: /pan: wrote .*\.trail/.test(out) };
+  const report: PanReport = { errors: num(/errors:\s*(\d+)/, out) ?? -1, metrics: {}, wroteTrail: /pan: wrote .*\.trail/.test(out), exhaustive: /^Full statespace search for:/m.test(out) };
   const states = num(/(\d+(?:\.\d+)?(?:e[+-]?\d+)?) states, stored/, out);
   if (states !== undefined) {
     report.stats = {
@@ -41,7 +45,11 @@ export function parsePanOutput(out: string): PanReport {
   }
   if (/max search depth too small/.test(out)) report.incomplete = 'the search depth limit was reached';
   if (/pan: out of memory|reached -DMEMLIM bound|memory limit exceeded/i.test(out)) report.incomplete = 'the memory limit was reached';
-  if (/hash table is full|-DBITSTATE|bit-state|Bit statespace/i.test(out) && !/Full statespace search/.test(out)) report.incomplete = 'a lossy (bitstate/hash-compact) search cannot prove correctness';
+  // Only a full state-space search can prove anything; bitstate, hash-compact (-DHC*) and any
+  // mode pan may add later announce themselves otherwise.
+  const mode = /^(.*\S)\s+search for:/m.exec(out)?.[1];
+  if (mode !== undefined && !report.exhaustive) report.incomplete = `a lossy search (${mode}) cannot prove correctness`;
+  if (/hash table is full/i.test(out)) report.incomplete = 'the hash table filled up (lossy search)';
   for (const line of out.split('\n')) {
     if (line.startsWith('@@VIOL ')) {
       const m = /^@@VIOL (\d+) ([^;]*);(.*)$/.exec(line);
@@ -54,6 +62,7 @@ export function parsePanOutput(out: string): PanReport {
       else if (key === 'rcp_min') report.metrics.rcpMin = v;
       else if (key === 'rcp_max') report.metrics.rcpMax = v;
     } else if (line.startsWith('@@ERR ')) report.harnessError = line.slice(6).trim();
+    else if (line.startsWith('@@BUDGET ')) report.budgetStates = Number(line.slice(9));
   }
   return report;
 }

@@ -13,7 +13,7 @@ export interface OracleOutcome {
   /** Settings verified before the first failure. */
   passed: number;
   total: number;
-  failure?: { setting: string; verdict: SettingCheck['verdict']; property?: string; reason?: string };
+  failure?: { setting: string; verdict: SettingCheck['verdict']; property?: string; reason?: string; limitHit?: SettingCheck['limitHit'] };
   /** Failure-free worst case over schedules at the largest failure-free N. */
   messagesWorst?: number;
   steps?: number;
@@ -66,7 +66,7 @@ export function outcomeOf(report: ProtocolReport): OracleOutcome {
     verified: report.verified,
     passed: idx < 0 ? report.settings.length : idx,
     total: report.settings.length,
-    ...(fail ? { failure: { setting: fail.setting, verdict: fail.verdict, ...(fail.property ? { property: fail.property } : {}), ...(fail.reason ? { reason: fail.reason } : {}) } } : {}),
+    ...(fail ? { failure: { setting: fail.setting, verdict: fail.verdict, ...(fail.property ? { property: fail.property } : {}), ...(fail.reason ? { reason: fail.reason } : {}), ...(fail.limitHit ? { limitHit: fail.limitHit } : {}) } } : {}),
     ...(ff?.metrics?.messagesWorst !== undefined ? { messagesWorst: ff.metrics.messagesWorst } : {}),
     ...(ls?.steps !== undefined ? { steps: ls.steps } : {}),
     ...(rcp.length ? { receiptsLockstep: Math.max(...rcp) } : {}),

@@ -2,12 +2,14 @@
 // with UCB over a learned Q-table, is rewarded for cheap actions and for correct final
 // algorithms (cheaper ones more), and ends with an optimisation episode that exports the best
 // verified algorithm: greedy rollout, rule removal, thresholds that also hold past the search
-// sizes, and certification with the compiled model. Deterministic for a seed and an episode
-// budget (a time budget only decides where the same sequence stops).
+// sizes, and certification with the compiled model. The result is a function of the seed and
+// the budgets in episodes and stored states, so it is the same on any machine; a wall-clock
+// limit is only a safety net, and when it cuts anything the result says so. A table refuted in
+// any setting it was checked in is never the result: when nothing verifies, there is no result.
 import { rngFor } from '../../../core/rng';
 import { faultsTolerated, type FaultModel, type Protocol } from '../language/ast';
 import { formatProtocol } from '../language/format';
-import { defaultSettings, extendedSettings, type SettingSpec } from '../model/settings';
+import { defaultSettings, extendedSettings, searchSettings, settingId, type SettingSpec } from '../model/settings';
 import type { CheckLimits } from '../verdict';
 import { ProtocolVerifier, type ProtocolReport } from '../verify';
 import { DEFAULT_AGENT, QAgent, type AgentParams, type Transition } from './agent';
@@ -16,6 +18,7 @@ import { SpinOracle, type Oracle, type OracleOutcome } from './oracle';
 
 export interface SynthesisBudget {
   episodes?: number;
+  /** Wall-clock budget: machine-dependent, so when it stops learning the result reports it. */
   timeMs?: number;
   /** Stop learning after this many episodes without a cheaper verified algorithm (once one exists). */
   patience?: number;
@@ -27,15 +30,20 @@ export interface SynthesisOptions {
   budget?: SynthesisBudget;
   catalogue?: Omit<CatalogueOptions, 'fault'>;
   agent?: Partial<AgentParams>;
-  /** Limits of each Spin run while learning. */
+  /** Limits of each Spin run while learning (default: a budget in stored states, a generous wall-clock safety net). */
   limits?: CheckLimits;
-  /** Settings a winner must verify in (default: the fault model's defaults). */
+  /** Settings the agent learns from (default: the fault model's cheap search settings, f = 1 at the smallest N). */
   settings?: SettingSpec[];
+  /** Settings a winner is re-verified in before it is written (default: the fault model's default settings). */
+  finalSettings?: SettingSpec[];
   /** Settings the agent learns from (default: `settings` without failure-free sizes where f = 0, which say nothing about faults). */
   learningSettings?: SettingSpec[];
-  /** Check the winner past the search sizes (N = 5). */
+  /** Also check the winner, best-effort, past the default settings (`--extended` of verify). */
   extended?: boolean;
+  /** Limits of the winner's re-verification and certification. */
   extendedLimits?: CheckLimits;
+  /** The clock budgets and reports are measured with (tests slow it down). */
+  clock?: () => number;
   /** Re-verify the winner with the compiled model. */
   certify?: boolean;
   verifier?: ProtocolVerifier;
@@ -79,9 +87,15 @@ export interface SynthesisResult {
     outcome: OracleOutcome;
     /** Certification report on the search settings (compiled model) when `certify`. */
     certified?: ProtocolReport;
-    /** Verdicts past the search sizes when `extended`. */
+    /** Re-verification in the final settings (what the written file's header states). */
     extended?: ProtocolReport;
+    /** One line: what the verdict covers ("VERIFIED for N = 4, 5 with f = 1; ..."). */
+    coverage: string;
   };
+  /** Tables the re-verification refuted or could not confirm, cheapest first, with why. */
+  rejected: { text: string; coverage: string }[];
+  /** Where a wall-clock limit cut the search; empty when the result is machine-independent. */
+  timeCuts: string[];
   verifiedCount: number;
   distinctCandidates: number;
   spinRuns: number;
@@ -91,7 +105,10 @@ export interface SynthesisResult {
   stopReason: 'episodes' | 'time' | 'patience' | 'cancelled';
 }
 
-const DEFAULT_LIMITS: CheckLimits = { timeMs: 60_000, memoryMb: 3072 };
+/** Learning: a state budget decides what is too big to check, the same on every machine. */
+export const LEARNING_LIMITS: CheckLimits = { timeMs: 300_000, memoryMb: 3072, maxStates: 3_000_000 };
+/** The winner's re-verification (N = kf+2 and f = 2 are much larger). */
+export const FINAL_LIMITS: CheckLimits = { timeMs: 900_000, memoryMb: 4096, maxStates: 30_000_000 };
 
 function costKey(o: OracleOutcome, rules: RuleChoice[]): number[] {
   return [o.messagesWorst ?? Infinity, o.steps ?? Infinity, o.receiptsLockstep ?? Infinity, rules.length];
@@ -113,21 +130,34 @@ export class Synthesizer {
   private best: SynthesizedCandidate | undefined;
   private firstVerified: SynthesizedCandidate | undefined;
   private episode = 0;
-  private readonly started = Date.now();
+  private readonly now: () => number;
+  private readonly started: number;
   private readonly ffN: number;
+  private readonly cuts: string[] = [];
   readonly settings: SettingSpec[];
   readonly learningSettings: SettingSpec[];
+  readonly finalSettings: SettingSpec[];
 
   constructor(readonly opts: SynthesisOptions) {
     this.seed = opts.seed ?? 1;
-    this.settings = opts.settings ?? defaultSettings({ fault: opts.fault });
+    this.now = opts.clock ?? Date.now;
+    this.started = this.now();
+    this.settings = opts.settings ?? searchSettings({ fault: opts.fault });
+    const finals = opts.finalSettings ?? defaultSettings({ fault: opts.fault });
+    const seen = new Set<string>();
+    this.finalSettings = [...this.settings, ...finals, ...(opts.extended ? extendedSettings({ fault: opts.fault }) : [])].filter((x) => {
+      const k = settingId(x);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
     this.learningSettings =
       opts.learningSettings ?? this.settings.filter((s) => !(s.kind === 'none' && opts.fault !== 'none' && faultsTolerated({ fault: opts.fault }, s.n) === 0 && s.f === undefined));
     const sizes = [...new Set(this.learningSettings.map((s) => s.n))].sort((a, b) => a - b);
     this.catalogue = new Catalogue({ fault: opts.fault, learningSizes: sizes, ...opts.catalogue });
     this.agent = new QAgent({ ...DEFAULT_AGENT, ...opts.agent });
     this.verifier = opts.verifier ?? new ProtocolVerifier();
-    this.oracle = opts.oracle ?? new SpinOracle(this.verifier, opts.fault, opts.limits ?? DEFAULT_LIMITS, this.learningSettings);
+    this.oracle = opts.oracle ?? new SpinOracle(this.verifier, opts.fault, opts.limits ?? LEARNING_LIMITS, this.learningSettings);
     const ffs = this.learningSettings.filter((s) => s.kind === 'none').map((s) => s.n);
     this.ffN = ffs.length ? Math.max(...ffs) : 4;
   }
@@ -166,6 +196,7 @@ export class Synthesizer {
     const hit = this.memo.get(key);
     if (hit) return hit.outcome;
     const outcome = await this.oracle.evaluate(this.catalogue.toProtocol(rules), signal);
+    if (outcome.failure?.limitHit === 'time') this.cuts.push(`episode ${this.episode}: the wall-clock limit of a Spin run cut the check of ${this.catalogue.stateKey(rules) || 'a table'} in ${outcome.failure.setting}`);
     // Cancelled checks say nothing about the candidate.
     if (!(outcome.failure?.reason === 'cancelled' || signal?.aborted)) this.memo.set(key, { rules: [...rules], outcome });
     if (outcome.verified) this.recordVerified(rules, key, outcome);
@@ -174,7 +205,7 @@ export class Synthesizer {
 
   private recordVerified(rules: RuleChoice[], key: string, outcome: OracleOutcome): void {
     if (this.verified.has(key)) return;
-    const c: SynthesizedCandidate = { rules: [...rules], key, outcome, episode: this.episode, elapsedMs: Date.now() - this.started };
+    const c: SynthesizedCandidate = { rules: [...rules], key, outcome, episode: this.episode, elapsedMs: this.now() - this.started };
     this.verified.set(key, c);
     this.firstVerified ??= c;
     if (!this.best || cheaper(costKey(outcome, rules), costKey(this.best.outcome, this.best.rules))) this.best = c;
@@ -217,7 +248,7 @@ export class Synthesizer {
     return {
       phase,
       episode: this.episode,
-      elapsedMs: Date.now() - this.started,
+      elapsedMs: this.now() - this.started,
       spinRuns: v.spinRuns,
       cacheHits: v.cache.hits,
       prescreened: this.oracle instanceof SpinOracle ? this.oracle.prescreened : 0,
@@ -256,7 +287,7 @@ export class Synthesizer {
         if (!this.catalogue.canStop(rules)) continue;
         const o = await this.evaluate(rules, signal);
         if (o.verified && !cheaper(costKey(cur.outcome, cur.rules), costKey(o, rules))) {
-          cur = this.verified.get(this.catalogue.stateKey(rules)) ?? { rules, key: this.catalogue.stateKey(rules), outcome: o, episode: this.episode, elapsedMs: Date.now() - this.started };
+          cur = this.verified.get(this.catalogue.stateKey(rules)) ?? { rules, key: this.catalogue.stateKey(rules), outcome: o, episode: this.episode, elapsedMs: this.now() - this.started };
           changed = true;
           break;
         }
@@ -273,97 +304,102 @@ export class Synthesizer {
     let lastReport = 0;
     while (this.episode < target) {
       if (signal?.aborted) return 'cancelled';
-      if (Date.now() >= limits.until) return 'time';
+      if (this.now() >= limits.until) {
+        this.cuts.push(`the wall-clock budget stopped learning after ${this.episode} of ${target} episodes; an episode budget alone gives the same result on any machine`);
+        return 'time';
+      }
       if (this.best && limits.patience !== undefined && this.episode - lastImprovement >= limits.patience) return 'patience';
       await this.runEpisode(false, signal);
       if (this.best && this.best.key !== bestKey) {
         bestKey = this.best.key;
         lastImprovement = this.episode;
       }
-      if (onProgress && (Date.now() - lastReport > 1000 || this.episode === target)) {
-        lastReport = Date.now();
+      if (onProgress && (this.now() - lastReport > 1000 || this.episode === target)) {
+        lastReport = this.now();
         onProgress(this.progress('learning'));
       }
     }
     return signal?.aborted ? 'cancelled' : 'episodes';
   }
 
+  /** Time cuts so far (see SynthesisResult.timeCuts). */
+  get timeCuts(): string[] {
+    return [...this.cuts];
+  }
+
+  private noteTimeCuts(report: ProtocolReport, what: string): void {
+    for (const c of report.settings) if (c.limitHit === 'time') this.cuts.push(`${what}: the wall-clock limit cut the check in ${c.setting}`);
+  }
+
+  /**
+   * Re-verifies a verified table and its threshold variants in the final settings, cheapest
+   * candidates first, and returns the first that no setting refutes and every required setting
+   * verifies (certified with the compiled model when asked). Everything else is rejected, so a
+   * refuted table is never the answer.
+   */
+  private async confirm(signal?: AbortSignal): Promise<{ chosen?: SynthesizedCandidate; final?: ProtocolReport; certified?: ProtocolReport; rejected: { text: string; coverage: string }[] }> {
+    const rejected: { text: string; coverage: string }[] = [];
+    if (!this.best) return { rejected };
+    const first = await this.simplify(this.best, signal);
+    const pool = [first, ...this.verifiedCandidates.filter((c) => c.key !== first.key)];
+    const limits = this.opts.extendedLimits ?? FINAL_LIMITS;
+    const tried = new Set<string>();
+    for (const base of pool.slice(0, 6)) {
+      for (const rules of this.thresholdVariants(base.rules)) {
+        if (signal?.aborted) return { rejected };
+        const key = this.catalogue.stateKey(rules);
+        if (tried.has(key)) continue;
+        tried.add(key);
+        const proto = this.catalogue.toProtocol(rules);
+        this.opts.onProgress?.(this.progress('optimizing', `re-verifying ${key} in ${this.finalSettings.map(settingId).join(', ')}`));
+        const final = await this.verifier.verify(proto, { settings: this.finalSettings, engine: 'interpreter', limits, chart: false, ...(signal ? { signal } : {}) });
+        this.noteTimeCuts(final, `re-verifying ${key}`);
+        if (!final.verified) {
+          rejected.push({ text: this.catalogue.render(rules), coverage: final.coverage.summary });
+          continue;
+        }
+        let certified: ProtocolReport | undefined;
+        if (this.opts.certify !== false) {
+          this.opts.onProgress?.(this.progress('optimizing', 'certifying with the compiled model'));
+          const done = final.settings.filter((c) => c.verdict === 'VERIFIED').map((c) => this.finalSettings.find((x) => settingId(x) === c.setting) as SettingSpec);
+          certified = await this.verifier.verify(proto, { settings: done, engine: 'compiled', exactReceipts: true, limits, chart: true, ...(signal ? { signal } : {}) });
+          this.noteTimeCuts(certified, `certifying ${key}`);
+          if (certified.coverage.verdict === 'VIOLATED' || certified.coverage.verdict === 'INVALID') {
+            rejected.push({ text: this.catalogue.render(rules), coverage: `compiled model: ${certified.coverage.summary}` });
+            continue;
+          }
+        }
+        const chosen: SynthesizedCandidate = { ...base, rules, key };
+        return { chosen, final, ...(certified ? { certified } : {}), rejected };
+      }
+    }
+    return { rejected };
+  }
+
   async run(): Promise<SynthesisResult> {
     const { signal, onProgress } = this.opts;
     const budget = this.opts.budget ?? {};
-    const timeMs = budget.timeMs ?? 10 * 60_000;
-    // Leave room for the optimisation episode inside a time budget.
-    const until = this.started + timeMs * (this.opts.extended === false ? 0.9 : 0.6);
+    const until = budget.timeMs !== undefined ? this.started + budget.timeMs : Infinity;
     let stopReason = await this.learn({ episodes: budget.episodes ?? 4000, until, ...(budget.patience !== undefined ? { patience: budget.patience } : {}) }, signal, onProgress);
-    const learningMs = Date.now() - this.started;
-    onProgress?.(this.progress('optimizing', 'greedy rollout, rule removal, generalisation, certification'));
+    const learningMs = this.now() - this.started;
+    onProgress?.(this.progress('optimizing', 'greedy rollout, rule removal, generalisation, re-verification, certification'));
 
     // The optimisation episode.
     if (!signal?.aborted) await this.runEpisode(true, signal);
-    let chosen = this.best;
-    let extended: ProtocolReport | undefined;
-    let certified: ProtocolReport | undefined;
-    if (chosen && !signal?.aborted) {
-      chosen = await this.simplify(chosen, signal);
-      // The agent learnt with one threshold per class; pick the symbolic thresholds that hold in
-      // every setting and, preferably, past the search sizes too.
-      const ext = this.opts.extended !== false ? extendedSettings({ fault: this.opts.fault }) : [];
-      const extLimits = this.opts.extendedLimits ?? { timeMs: Math.max(30_000, Math.min(240_000, this.started + timeMs - Date.now())), memoryMb: 4096 };
-      const searchLimits = this.opts.limits ?? DEFAULT_LIMITS;
-      const first = chosen;
-      const pool = [first, ...this.verifiedCandidates.filter((c) => c.key !== first.key && !cheaper(costKey(c.outcome, c.rules), costKey(first.outcome, first.rules)))];
-      let fallback: { c: SynthesizedCandidate; r?: ProtocolReport } | undefined;
-      let found = false;
-      outer: for (const base of pool.slice(0, 4)) {
-        for (const rules of this.thresholdVariants(base.rules)) {
-          if (signal?.aborted) break outer;
-          const proto = this.catalogue.toProtocol(rules);
-          const full = await this.verifier.verify(proto, { settings: this.settings, engine: 'interpreter', limits: searchLimits, chart: false, ...(signal ? { signal } : {}) });
-          if (!full.verified) continue;
-          const cand: SynthesizedCandidate = { ...base, rules, key: this.catalogue.stateKey(rules) };
-          if (!ext.length) {
-            chosen = cand;
-            found = true;
-            break outer;
-          }
-          onProgress?.(this.progress('optimizing', `checking ${this.catalogue.stateKey(rules)} past the search sizes`));
-          const r = await this.verifier.verify(proto, { settings: ext, engine: 'interpreter', limits: extLimits, chart: false, stopAtFirstFailure: true, ...(signal ? { signal } : {}) });
-          fallback ??= { c: cand, r };
-          if (r.verified) {
-            chosen = cand;
-            extended = r;
-            found = true;
-            break outer;
-          }
-          // Out of time for more checks past the search sizes: keep the first variant.
-          if (Date.now() > this.started + timeMs) break outer;
-        }
-      }
-      if (!found && fallback) {
-        chosen = fallback.c;
-        extended = fallback.r;
-      }
-      if (this.opts.certify !== false && !signal?.aborted) {
-        onProgress?.(this.progress('optimizing', 'certifying with the compiled model'));
-        certified = await this.verifier.verify(this.catalogue.toProtocol(chosen.rules), {
-          settings: this.settings,
-          engine: 'compiled',
-          exactReceipts: true,
-          limits: this.opts.extendedLimits ?? { timeMs: 240_000, memoryMb: 4096 },
-          chart: true,
-          ...(signal ? { signal } : {}),
-        });
-      }
-    }
+    const { chosen, final, certified, rejected } = await this.confirm(signal);
     if (signal?.aborted) stopReason = 'cancelled';
     const result: SynthesisResult = {
       fault: this.opts.fault,
       seed: this.seed,
       episodes: this.episode,
-      elapsedMs: Date.now() - this.started,
+      elapsedMs: this.now() - this.started,
       learningMs,
       ...(this.firstVerified ? { firstVerified: { episode: this.firstVerified.episode, elapsedMs: this.firstVerified.elapsedMs, text: this.catalogue.render(this.firstVerified.rules) } } : {}),
-      ...(chosen ? { best: { protocol: this.finalProtocol(chosen, certified, extended), text: '', outcome: chosen.outcome, ...(certified ? { certified } : {}), ...(extended ? { extended } : {}) } } : {}),
+      ...(chosen && final && !signal?.aborted
+        ? { best: { protocol: this.finalProtocol(chosen, certified, final), text: '', outcome: chosen.outcome, ...(certified ? { certified } : {}), extended: final, coverage: final.coverage.summary } }
+        : {}),
+      rejected,
+      timeCuts: [...this.cuts],
       verifiedCount: this.verified.size,
       distinctCandidates: this.memo.size,
       spinRuns: this.verifier.spinRuns,
@@ -384,8 +420,9 @@ export class Synthesizer {
     const header = [
       `# Found by policy-evolver's Q-learning synthesizer (seed ${this.seed}, ${this.episode} episodes).`,
       `# Failure-free N = ${this.ffN}: ${c.outcome.messagesWorst ?? '?'} messages in the worst schedule, ${c.outcome.steps ?? '?'} communication step(s).`,
-      ...(certified ? [`# Spin (compiled model): ${verdicts(certified)}.`] : [`# Spin: verified in every search setting.`]),
-      ...(extended ? [`# Past the search sizes: ${verdicts(extended)}.`] : []),
+      ...(extended ? [`# Spin: ${extended.coverage.summary}.`, `# Settings: ${verdicts(extended)}.`] : [`# Spin: verified in every search setting.`]),
+      ...(certified ? [`# Spin (compiled model): ${verdicts(certified)}.`] : []),
+      ...(this.cuts.length ? [`# A wall-clock limit cut the search (${this.cuts.length}x): this result may differ on another machine.`] : []),
     ];
     p.headerTrivia.protocol.leading = header;
     const firstMessage = p.messages[0];
