@@ -33,7 +33,9 @@ export type FakeReply =
   /** Streams `text`, then sends nothing more until the client goes away. */
   | { kind: 'stall'; text?: string }
   /** Streams `text`, then cuts the connection. */
-  | { kind: 'drop'; text?: string };
+  | { kind: 'drop'; text?: string }
+  /** Streams `text`, then ends the response cleanly without the provider's end marker ([DONE], message_stop). */
+  | { kind: 'truncate'; text?: string };
 
 export type FakeTextReply = Extract<FakeReply, { kind: 'text' }>;
 
@@ -184,7 +186,7 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
     return given === options.apiKey ? undefined : `Incorrect API key provided: ${given}`;
   }
 
-  async function streamText(res: ServerResponse, req: FakeRequest, reply: Extract<FakeReply, { kind: 'text' | 'stall' | 'drop' }>, closed: () => boolean): Promise<void> {
+  async function streamText(res: ServerResponse, req: FakeRequest, reply: Extract<FakeReply, { kind: 'text' | 'stall' | 'drop' | 'truncate' }>, closed: () => boolean): Promise<void> {
     const text = reply.text ?? '';
     const size = reply.kind === 'text' ? (reply.chunkSize ?? 40) : Math.max(1, text.length);
     const delay = reply.kind === 'text' ? (reply.chunkDelayMs ?? 0) : 0;
@@ -343,6 +345,10 @@ export async function startFakeLlmServer(options: FakeServerOptions = {}): Promi
       case 'drop':
         await streamText(res, req, reply, () => closed);
         res.socket?.destroy();
+        return;
+      case 'truncate':
+        await streamText(res, req, reply, () => closed);
+        if (!closed) res.end();
         return;
     }
   }

@@ -45,6 +45,7 @@ export function createAnthropicClient(config: ClientConfig): ProviderClient {
       let started = false;
       let finishReason: string | undefined;
       let usageSeen = false;
+      let stopped = false;
       const tokens: NormalizedTokens = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
       let plainInput = 0;
       const settle = () => {
@@ -80,6 +81,9 @@ export function createAnthropicClient(config: ClientConfig): ProviderClient {
               if (event.delta.stop_reason) finishReason = event.delta.stop_reason === 'max_tokens' ? 'length' : event.delta.stop_reason;
               break;
             }
+            case 'message_stop':
+              stopped = true;
+              break;
             default:
               break;
           }
@@ -92,6 +96,12 @@ export function createAnthropicClient(config: ClientConfig): ProviderClient {
         throw new LlmCallError(e.message, e.kind, { ...e.details, partialTokens: usageSeen ? { ...tokens, outputTokens: Math.max(tokens.outputTokens, estimateUsage(req, text).outputTokens) } : estimateUsage(req, text) });
       }
       if (!started) throw new LlmCallError(`${label(req.model)}: the stream ended without any data`, 'server');
+      // A messages stream is complete only with message_stop; a clean close before it cut the reply short.
+      if (!stopped) {
+        throw new LlmCallError(`${label(req.model)}: the stream closed before message_stop (after ${text.length} characters)`, 'truncated', {
+          partialTokens: usageSeen ? { ...tokens, outputTokens: Math.max(tokens.outputTokens, estimateUsage(req, text).outputTokens) } : estimateUsage(req, text),
+        });
+      }
       return { text, tokens: usageSeen ? tokens : estimateUsage(req, text), estimated: !usageSeen, ...(finishReason ? { finishReason } : {}) };
     },
 

@@ -12,13 +12,15 @@ export type CallErrorKind =
   | 'network'
   | 'timeout'
   | 'stalled'
+  /** The stream closed cleanly before the provider's end marker: the reply is incomplete. */
+  | 'truncated'
   | 'context-length'
   | 'auth'
   | 'permission'
   | 'not-found'
   | 'bad-request';
 
-const RETRYABLE: ReadonlySet<CallErrorKind> = new Set(['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stalled']);
+const RETRYABLE: ReadonlySet<CallErrorKind> = new Set(['rate-limit', 'overloaded', 'server', 'network', 'timeout', 'stalled', 'truncated']);
 /** Failures that will repeat on every call until the user changes something. */
 const FATAL: ReadonlySet<CallErrorKind> = new Set(['quota', 'auth', 'permission', 'not-found']);
 

@@ -71,6 +71,13 @@ export function createOpenAiClient(provider: 'openai' | 'openai-compatible', con
         });
       }
       if (!started) throw new LlmCallError(`${label(req.model)}: the stream ended without any data`, 'server');
+      // Every complete chat-completions stream ends its choice with a finish reason; a connection
+      // closed cleanly before it is a cut-off reply, and retried as one.
+      if (finishReason === undefined) {
+        throw new LlmCallError(`${label(req.model)}: the stream closed before the reply was complete (no finish reason after ${text.length} characters)`, 'truncated', {
+          partialTokens: tokens ?? estimateUsage(req, text),
+        });
+      }
       return { text, tokens: tokens ?? estimateUsage(req, text), estimated: tokens === undefined, ...(finishReason ? { finishReason } : {}) };
     },
 
