@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClusterEvaluator, geneticBaseline, heuristic, seedScenarios, simulate, type Scenario } from '../src/evaluators/cluster';
 import { createSandboxPool } from '../src/sandbox/pool';
+import { compose } from '../src/app/compose';
 import { BuiltinAttacker, runSelfPlay, scalability } from '../src/evaluators/cluster/selfplay';
 
 const ROOT = join(__dirname, '..');
@@ -74,7 +75,7 @@ export async function run(): Promise<void> {
           holdoutLevels: ['medium', 'hard', 'expert'],
           threshold: 0.7,
           attacker: new BuiltinAttacker({ seed: 1 }),
-          defender: { generator: { id: 'mutate', options: {} }, candidates: 40, concurrency: 1, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined },
+          defender: { generator: { id: 'mutate', options: {} }, candidates: 40, concurrency: 1, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
           stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
           ablation: {},
         },

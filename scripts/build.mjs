@@ -1,12 +1,18 @@
-// Bundles every entry point with esbuild. Sandbox entries come from src/sandbox/entries.json so
-// the runtime lookup and the build cannot drift apart.
+// Bundles every entry point with esbuild. The sandbox's own entries come from
+// src/sandbox/entries.json and the domains' harnesses from their descriptors (src/app/domains.ts),
+// so the runtime lookup and the build cannot drift apart. The descriptors' editor view is written
+// to dist/domains.json for the extension host, which must decide before the language server runs
+// whether a file is worth starting it for.
 import { build } from 'esbuild';
-import { readFileSync, existsSync, chmodSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tsImport } from 'tsx/esm/api';
+import { readFileSync, writeFileSync, existsSync, chmodSync, mkdirSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = JSON.parse(readFileSync(join(root, 'src/sandbox/entries.json'), 'utf8'));
+const { domains } = await tsImport(join(root, 'src/app/domains.ts'), import.meta.url);
+const domainHarnesses = Object.fromEntries(domains.harnesses().map((h) => [h.name, h.source]));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
@@ -14,7 +20,7 @@ const nodeEntries = {
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
   'sandbox-worker': entries.worker,
-  ...Object.fromEntries(Object.entries(entries.harnesses).map(([name, file]) => [`harness-${name}`, file])),
+  ...Object.fromEntries(Object.entries({ ...entries.harnesses, ...domainHarnesses }).map(([name, file]) => [`harness-${name}`, file])),
 };
 
 const common = {
@@ -42,6 +48,7 @@ if (existsSync(join(root, 'webview-ui/src/main.ts'))) {
   jobs.push(build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/webview.js', entryPoints: ['webview-ui/src/main.ts'] }));
 }
 await Promise.all(jobs);
+writeFileSync(join(root, 'dist/domains.json'), `${JSON.stringify(domains.describe(), null, 2)}\n`);
 
 // The review panel's icons (codicons) ship next to the bundles, loaded under the webview's CSP.
 const codiconsSrc = join(root, 'node_modules/@vscode/codicons/dist');

@@ -1,5 +1,7 @@
-// The CLI's composition root: evaluator, sandbox pool, evaluation pool and generator for a run config.
-import { dirname, join } from 'node:path';
+// The one composition root: evaluator, sandbox pool, evaluation pool and generator for a run
+// config. The CLI, the language server, broker workers and self-play all build runs here, so a run
+// means the same thing wherever it starts.
+import { dirname } from 'node:path';
 import { LocalEvaluationPool } from '../core/local-pool';
 import { BrokerEvaluationPool } from '../transport/broker-pool';
 import type { BrokerCoordinator } from '../transport/coordinator';
@@ -7,14 +9,13 @@ import { connectRunBroker } from '../transport/run-broker';
 import { BrokerSamplerPool } from '../transport/sampler-pool';
 import type { RunConfig } from '../core/journal-events';
 import type { RunHandles } from '../core/run-session';
-import type { Evaluator, TokenUsage } from '../core/types';
+import type { Evaluator, Generator, TokenUsage } from '../core/types';
 import type { EngineEvent } from '../messages/progress';
-import { evaluatorFactory } from '../evaluators/registry';
-import { generatorFactory } from '../generators/registry';
 import { createSandboxPool } from '../sandbox/pool';
 import type { SandboxPool } from '../sandbox/types';
-import { findPackageRoot } from '../sandbox/entries';
 import { UserError } from '../core/user-error';
+import { domains } from './domains';
+import { promptsDir } from './prompts';
 
 export interface Composed {
   evaluator: Evaluator;
@@ -22,22 +23,72 @@ export interface Composed {
   close(): Promise<void>;
 }
 
-export async function buildEvaluator(config: Pick<RunConfig, 'evaluator' | 'evaluationConcurrency'>, baseDir: string): Promise<{ evaluator: Evaluator; close(): Promise<void> }> {
-  let sandbox: SandboxPool | undefined;
-  let factory;
+export interface ComposeOptions {
+  onEvent?: (event: EngineEvent) => void;
+  /** Human-readable warnings when there is no event sink (retries, trimmed context). */
+  log?: (message: string) => void;
+  /** API keys and the broker URL: environment variables by default, the editor's SecretStorage in the server. */
+  secret?: (name: string) => string | undefined;
+  /** A sandbox pool the caller owns and closes (self-play scores its policies in the same pool). */
+  sandbox?: SandboxPool;
+  /** Prompt templates in place of the package's (self-play's meta-prompt variants). */
+  promptsDir?: string;
+  /** Told about every model call next to the run's own ledger (self-play's total spend). */
+  onUsage?: (usage: TokenUsage) => void;
+  /** Where relative paths in evaluator options resolve; the evolved file's folder by default. */
+  baseDir?: string;
+}
+
+export interface GeneratorContextOptions {
+  domain: string;
+  secret: (name: string) => string | undefined;
+  /** `index` is the candidate's, so the journal ties each model call to its candidate. */
+  onUsage?: (usage: TokenUsage, index?: number) => void;
+  log?: (message: string) => void;
+  promptsDir?: string;
+  /** The run's spending cap (generators that cannot price a model refuse to start under one). */
+  maxCostUsd?: number;
+  /** The starting program and its file name (context-window checks before the first call). */
+  startingCode?: string;
+  fileName?: string;
+}
+
+/** A generator from its spec; unknown names and bad options are the user's to fix. */
+export async function buildGenerator(spec: RunConfig['generator'], options: GeneratorContextOptions): Promise<Generator> {
+  const factory = domains.generatorFactory(spec.id);
   try {
-    factory = evaluatorFactory(config.evaluator.id);
+    return await factory(spec.options, {
+      promptsDir: options.promptsDir ?? promptsDir(),
+      domain: options.domain,
+      secret: options.secret,
+      ...(options.onUsage ? { onUsage: options.onUsage } : {}),
+      ...(options.log ? { log: options.log } : {}),
+      ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
+      ...(options.startingCode !== undefined ? { startingCode: options.startingCode } : {}),
+      ...(options.fileName !== undefined ? { fileName: options.fileName } : {}),
+    });
   } catch (err) {
-    throw new UserError((err as Error).message);
+    if (err instanceof UserError) throw err;
+    throw new UserError(`generator '${spec.id}': ${(err as Error).message}`);
   }
+}
+
+export async function buildEvaluator(
+  config: Pick<RunConfig, 'evaluator' | 'evaluationConcurrency'>,
+  baseDir: string,
+  shared?: SandboxPool,
+): Promise<{ evaluator: Evaluator; close(): Promise<void> }> {
+  const factory = domains.evaluatorFactory(config.evaluator.id);
+  let sandbox: SandboxPool | undefined;
   let evaluator: Evaluator;
   try {
     evaluator = await factory(config.evaluator.options, {
       baseDir,
-      sandbox: () => (sandbox ??= createSandboxPool({ size: config.evaluationConcurrency })),
+      sandbox: () => shared ?? (sandbox ??= createSandboxPool({ size: config.evaluationConcurrency })),
     });
   } catch (err) {
-    throw new UserError((err as Error).message);
+    await sandbox?.close();
+    throw err instanceof UserError ? err : new UserError((err as Error).message);
   }
   return {
     evaluator,
@@ -48,34 +99,26 @@ export async function buildEvaluator(config: Pick<RunConfig, 'evaluator' | 'eval
   };
 }
 
-/** `secret` looks up API keys: environment variables by default, the editor's SecretStorage in the server. */
-export async function compose(
-  config: RunConfig,
-  onEvent?: (event: EngineEvent) => void,
-  log?: (message: string) => void,
-  secret: (name: string) => string | undefined = (name) => process.env[name],
-): Promise<Composed> {
-  const { evaluator, close } = await buildEvaluator(config, dirname(config.file));
+export async function compose(config: RunConfig, options: ComposeOptions = {}): Promise<Composed> {
+  const { onEvent, log } = options;
+  const secret = options.secret ?? ((name: string) => process.env[name]);
+  const baseDir = options.baseDir ?? dirname(config.file);
+  const { evaluator, close } = await buildEvaluator(config, baseDir, options.sandbox);
   let workloads;
   try {
     workloads = await evaluator.workloads();
+    // Fail before the run starts, not at the first generation.
+    domains.generatorFactory(config.generator.id);
   } catch (err) {
     await close();
-    throw new UserError(`evaluator '${config.evaluator.id}': ${(err as Error).message}`);
-  }
-  let generatorFactoryFn;
-  try {
-    generatorFactoryFn = generatorFactory(config.generator.id);
-  } catch (err) {
-    await close();
-    throw new UserError((err as Error).message);
+    throw err instanceof UserError ? err : new UserError(`evaluator '${config.evaluator.id}': ${(err as Error).message}`);
   }
   // With a broker, evaluations (and, if asked, generation) run on attached workers; local is the default.
   let coordinator: BrokerCoordinator | undefined;
   if (config.broker) {
     const notify = (level: 'info' | 'warn', message: string): void => (onEvent ? onEvent({ kind: 'log', level, message }) : log?.(message));
     try {
-      coordinator = await connectRunBroker(config.broker, { baseDir: dirname(config.file), secret, notify });
+      coordinator = await connectRunBroker(config.broker, { baseDir, secret, notify });
     } catch (err) {
       await close();
       throw err instanceof UserError ? err : new UserError(`broker: ${(err as Error).message}`);
@@ -87,19 +130,24 @@ export async function compose(
     evaluator: evaluator.info,
     workloads,
     pool,
-    async makeGenerator(onUsage: (usage: TokenUsage) => void) {
-      if (broker && config.broker?.remoteSamplers) return new BrokerSamplerPool(broker, config.generator, evaluator.info.domain, onUsage);
-      try {
-        return await generatorFactoryFn(config.generator.options, {
-          promptsDir: join(findPackageRoot(), 'prompts'),
-          domain: evaluator.info.domain,
-          secret,
-          onUsage,
-          ...(log ? { log } : {}),
-        });
-      } catch (err) {
-        throw new UserError(`generator '${config.generator.id}': ${(err as Error).message}`);
-      }
+    async makeGenerator(onUsage: (usage: TokenUsage, index?: number) => void, startingCode: string) {
+      const both = options.onUsage
+        ? (usage: TokenUsage, index?: number) => {
+            onUsage(usage, index);
+            options.onUsage?.(usage);
+          }
+        : onUsage;
+      if (broker && config.broker?.remoteSamplers) return new BrokerSamplerPool(broker, config.generator, evaluator.info.domain, both);
+      return buildGenerator(config.generator, {
+        domain: evaluator.info.domain,
+        secret,
+        onUsage: both,
+        ...(log ? { log } : {}),
+        ...(options.promptsDir ? { promptsDir: options.promptsDir } : {}),
+        startingCode,
+        fileName: config.fileName,
+        ...(config.budget.maxCostUsd !== undefined ? { maxCostUsd: config.budget.maxCostUsd } : {}),
+      });
     },
     ...(onEvent ? { onEvent } : {}),
   };

@@ -1,5 +1,8 @@
-// Turning CLI flags and an optional JSON config file into a validated RunConfig. Flags win over the
-// config file, which wins over the defaults.
+// The typed run-config builder. Every front end describes a run as a `RunRequest` (the CLI parses
+// its flags into one, the language server maps editor settings into one field by field) and
+// `resolveRunConfig` turns it into a validated RunConfig: the request wins over the run config
+// file, which wins over the defaults; the evaluator is inferred from the domain descriptors and the
+// generator defaults to the domain's.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseAggregationRule } from '../core/aggregate';
@@ -9,6 +12,8 @@ import type { JsonValue } from '../core/types';
 import { resolveBrokerAddress } from '../transport/broker-url';
 import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '../transport/topology';
 import { UserError } from '../core/user-error';
+import { domains } from './domains';
+import { parseModelShorthand } from '../generators/llm/options';
 
 export interface EvolveFlags {
   evaluator?: string;
@@ -101,13 +106,6 @@ function readConfigFile(path: string): JsonObject {
   return parsed;
 }
 
-function inferEvaluator(file: string, code: string, flags: EvolveFlags): string {
-  if (flags.command) return 'command';
-  if (/\.(rbp|pml)$/i.test(file)) return 'protocol';
-  if (/\.[cm]?[jt]sx?$/i.test(file) && /export\s+(async\s+)?function\s+step\b|export\s+(const|let)\s+step\b/.test(code)) return 'faas';
-  throw new UserError(`cannot tell how to score ${basename(file)}: pass --evaluator NAME or --command "CMD {file}"`);
-}
-
 function specFromConfig(value: JsonValue | undefined, what: string): { id?: string; options: JsonObject } {
   if (value === undefined) return { options: {} };
   if (typeof value === 'string') return { id: value, options: {} };
@@ -117,19 +115,42 @@ function specFromConfig(value: JsonValue | undefined, what: string): { id?: stri
   return { ...(typeof value.id === 'string' ? { id: value.id } : {}), options: (value.options as JsonObject | undefined) ?? {} };
 }
 
-/** Parses `provider:model@weight` model specs for the LLM generators. */
+/** Parses `provider:model[@weight][@URL]` model specs for the LLM generators; a model's own URL beats --base-url. */
 function modelSpecs(models: string[] | undefined, baseUrl: string | undefined): JsonValue[] | undefined {
   if (!models?.length) return undefined;
   return models.map((spec) => {
-    const m = /^(?:(openai|anthropic|openai-compatible):)?([^@]+)(?:@(\d+(?:\.\d+)?))?$/.exec(spec);
-    if (!m) throw new UserError(`--model takes provider:model[@weight], got '${spec}'`);
-    const provider = m[1] ?? (baseUrl ? 'openai-compatible' : /^claude/i.test(m[2] as string) ? 'anthropic' : 'openai');
-    return { provider, model: m[2] as string, ...(m[3] ? { weight: Number(m[3]) } : {}), ...(baseUrl ? { baseUrl } : {}) };
+    const m = parseModelShorthand(spec);
+    if (!m) throw new UserError(`--model takes provider:model[@weight][@URL], got '${spec}'`);
+    const url = m.baseUrl ?? baseUrl;
+    const provider = m.provider ?? (url ? 'openai-compatible' : /^claude/i.test(m.model) ? 'anthropic' : 'openai');
+    return { provider, model: m.model, ...(m.weight !== undefined ? { weight: m.weight } : {}), ...(url ? { baseUrl: url } : {}) };
   });
 }
 
-export function buildBudget(flags: EvolveFlags, base: Budget): Budget {
-  const budget: Budget = { ...base };
+const LLM_GENERATORS = ['llm', 'openai', 'anthropic'];
+
+/**
+ * `--base-url` without `--model`: every model the generator options name gets it (one endpoint for
+ * the whole run), except a model that carries its own URL.
+ */
+function applyBaseUrl(generatorId: string, options: JsonObject, baseUrl: string | undefined): void {
+  // The editor's baseUrl setting is a standing default, so other generators simply do not use it.
+  if (!baseUrl || !LLM_GENERATORS.includes(generatorId)) return;
+  if (generatorId !== 'llm') {
+    options.baseUrl = baseUrl;
+    return;
+  }
+  if (!Array.isArray(options.models)) return;
+  options.models = options.models.map((entry) => {
+    if (typeof entry === 'string') {
+      const m = parseModelShorthand(entry);
+      if (!m?.provider) return entry;
+      return { provider: m.provider, model: m.model, ...(m.weight !== undefined ? { weight: m.weight } : {}), baseUrl: m.baseUrl ?? baseUrl };
+    }
+    return isObject(entry) && entry.baseUrl === undefined ? { ...entry, baseUrl } : entry;
+  });
+}
+
 /** `--price MODEL=IN,OUT[,CACHED]` entries as the LLM generators' `prices` option. */
 export function parsePrices(entries: string[] | undefined): JsonObject | undefined {
   if (!entries?.length) return undefined;
@@ -146,6 +167,8 @@ export function parsePrices(entries: string[] | undefined): JsonObject | undefin
   return out;
 }
 
+export function buildBudget(flags: EvolveFlags, base: Budget): Budget {
+  const budget: Budget = { ...base };
   const candidates = parseIntFlag('budget', flags.budget, 1);
   if (candidates !== undefined) budget.maxCandidates = candidates;
   const time = parseDuration(flags.time);
@@ -177,54 +200,146 @@ export function buildBrokerSettings(flags: EvolveFlags): BrokerSettings | undefi
   return { url: address.redacted, experiment: validateExperiment(flags.experiment ?? DEFAULT_EXPERIMENT), remoteSamplers: flags.remoteSamplers === true, maxAttempts };
 }
 
-export function buildRunConfig(file: string, code: string, flags: EvolveFlags): RunConfig {
-  const fromFile = flags.config ? readConfigFile(resolve(flags.config)) : {};
+/** A run as any front end describes it; absent fields come from the run config file, then the defaults. */
+export interface RunRequest {
+  file: string;
+  code: string;
+  /** A run config JSON file (`--config`, an editor file rule, or an evolve.json next to the file). */
+  configFile?: string;
+  evaluator?: string;
+  /** Merged over the config file's evaluator options. */
+  evaluatorOptions?: JsonObject;
+  /** Shell command of the `command` evaluator; implies it. */
+  command?: string;
+  /** Run command candidates without the OS sandbox (bubblewrap). */
+  unsandboxedCommands?: boolean;
+  generator?: string;
+  /** Merged over the config file's generator options. */
+  generatorOptions?: JsonObject;
+  /** `provider:model[@weight]` specs for the LLM generators; imply `llm`. */
+  models?: string[];
+  /** OpenAI-compatible server for the models. */
+  baseUrl?: string;
+  /** The LLM generators' `prices` option, merged over the config file's. */
+  prices?: JsonObject;
+  /** Cassette to record to / replay from (replaying implies `replay`). */
+  record?: string;
+  cassette?: string;
+  /** Merged over the config file's budget. */
+  budget?: Partial<Budget>;
+  seed?: number;
+  islands?: number;
+  evaluationConcurrency?: number;
+  generationConcurrency?: number;
+  /** An aggregation rule as text (`mean`, `weighted`...). */
+  aggregation?: string;
+  /** `false` evaluates every candidate on the full search set. */
+  cascade?: boolean;
+  cascadeMargin?: number;
+  broker?: BrokerSettings;
+}
+
+function wholeNumber(what: string, value: number | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min) throw new UserError(`${what} must be a whole number of at least ${min}, got ${value}`);
+  return value;
+}
+
+/** CLI flags -> a run request: strings parsed and checked here, with the flag named in every error. */
+export function requestFromFlags(file: string, code: string, flags: EvolveFlags): RunRequest {
+  const budget: Partial<Budget> = {};
+  const candidates = parseIntFlag('budget', flags.budget, 1);
+  if (candidates !== undefined) budget.maxCandidates = candidates;
+  const time = parseDuration(flags.time);
+  if (time !== undefined) budget.maxWallSeconds = time;
+  const cost = parseNumberFlag('max-cost', flags.maxCost);
+  if (cost !== undefined) budget.maxCostUsd = cost;
+  const stagnation = parseIntFlag('stagnation', flags.stagnation, 1);
+  if (stagnation !== undefined) budget.stagnation = stagnation;
+  const evaluatorOptions = parseKeyValues(flags.evalOption, 'eval-option');
+  const generatorOptions = parseKeyValues(flags.genOption, 'gen-option');
+  const prices = parsePrices(flags.price);
   const broker = buildBrokerSettings(flags);
+  const numbers = {
+    seed: parseIntFlag('seed', flags.seed, 0),
+    islands: parseIntFlag('islands', flags.islands, 1),
+    generationConcurrency: parseIntFlag('gen-concurrency', flags.genConcurrency, 1),
+    evaluationConcurrency: parseIntFlag('concurrency', flags.concurrency, 1),
+    cascadeMargin: parseNumberFlag('cascade-margin', flags.cascadeMargin),
+  };
+  const request: RunRequest = { file, code, budget, evaluatorOptions, generatorOptions };
+  for (const [key, value] of Object.entries(numbers)) if (value !== undefined) request[key as keyof typeof numbers] = value;
+  if (flags.config) request.configFile = flags.config;
+  if (flags.evaluator) request.evaluator = flags.evaluator;
+  if (flags.command) request.command = flags.command;
+  if (flags.unsandboxedCommands) request.unsandboxedCommands = true;
+  if (flags.generator) request.generator = flags.generator;
+  if (flags.model?.length) request.models = flags.model;
+  if (flags.baseUrl) request.baseUrl = flags.baseUrl;
+  if (prices) request.prices = prices;
+  if (flags.record) request.record = flags.record;
+  if (flags.cassette) request.cassette = flags.cassette;
+  if (flags.aggregate) request.aggregation = flags.aggregate;
+  if (flags.cascade === false) request.cascade = false;
+  if (broker) request.broker = broker;
+  return request;
+}
+
+/** The CLI's `evolve`: flags -> RunConfig. */
+export function buildRunConfig(file: string, code: string, flags: EvolveFlags): RunConfig {
+  return resolveRunConfig(requestFromFlags(file, code, flags));
+}
+
+export function resolveRunConfig(request: RunRequest): RunConfig {
+  const { file, code } = request;
+  const fromFile = request.configFile ? readConfigFile(resolve(request.configFile)) : {};
   const evaluatorSpec = specFromConfig(fromFile.evaluator, 'evaluator');
   const generatorSpec = specFromConfig(fromFile.generator, 'generator');
-  const evaluatorId = flags.evaluator ?? (flags.command ? 'command' : undefined) ?? evaluatorSpec.id ?? inferEvaluator(file, code, flags);
-  const evaluatorOptions: JsonObject = { ...evaluatorSpec.options, ...parseKeyValues(flags.evalOption, 'eval-option') };
-  if (flags.command) evaluatorOptions.command = flags.command;
-  if (flags.unsandboxedCommands) {
+  const evaluatorId = request.evaluator ?? (request.command ? 'command' : undefined) ?? evaluatorSpec.id ?? domains.infer(file, code).id;
+  const domain = domains.require(evaluatorId);
+  const evaluatorOptions: JsonObject = { ...evaluatorSpec.options, ...request.evaluatorOptions };
+  if (request.command) evaluatorOptions.command = request.command;
+  if (request.unsandboxedCommands) {
     if (evaluatorId !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', 2);
     evaluatorOptions.unsandboxed = true;
   }
-  const generatorId = flags.generator ?? generatorSpec.id ?? (flags.cassette ? 'replay' : flags.model?.length ? 'llm' : 'mutate');
-  const generatorOptions: JsonObject = { ...generatorSpec.options, ...parseKeyValues(flags.genOption, 'gen-option') };
-  const models = modelSpecs(flags.model, flags.baseUrl);
+  const generatorId = request.generator ?? generatorSpec.id ?? (request.cassette ? 'replay' : request.models?.length ? 'llm' : domain.defaultGenerator(file));
+  const generatorOptions: JsonObject = { ...generatorSpec.options, ...request.generatorOptions };
+  const models = modelSpecs(request.models, request.baseUrl);
   if (models) generatorOptions.models = models;
-  if (flags.record) generatorOptions.record = resolve(flags.record);
-  if (flags.cassette) generatorOptions.cassette = resolve(flags.cassette);
+  else applyBaseUrl(generatorId, generatorOptions, request.baseUrl);
+  if (request.prices) generatorOptions.prices = { ...(isObject(generatorOptions.prices) ? generatorOptions.prices : {}), ...request.prices };
+  if (request.record) generatorOptions.record = resolve(request.record);
+  if (request.cassette) generatorOptions.cassette = resolve(request.cassette);
 
   const budgetBase = isObject(fromFile.budget) ? (fromFile.budget as Budget) : DEFAULTS.budget;
   const cascadeBase = isObject(fromFile.cascade) ? { ...DEFAULTS.cascade, ...(fromFile.cascade as object) } : DEFAULTS.cascade;
-  const cascadeMargin = parseNumberFlag('cascade-margin', flags.cascadeMargin);
-  const prices = parsePrices(flags.price);
-  if (prices) generatorOptions.prices = { ...(isObject(generatorOptions.prices) ? generatorOptions.prices : {}), ...prices };
   let aggregation = DEFAULTS.aggregation as RunConfig['aggregation'];
   try {
-    if (flags.aggregate) aggregation = parseAggregationRule(flags.aggregate);
+    if (request.aggregation) aggregation = parseAggregationRule(request.aggregation);
     else if (typeof fromFile.aggregation === 'string') aggregation = parseAggregationRule(fromFile.aggregation);
   } catch (err) {
     throw new UserError((err as Error).message);
   }
+  const margin = request.cascadeMargin;
+  if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0)) throw new UserError(`the cascade margin must be a non-negative number, got ${margin}`);
   return {
     file: resolve(file),
     fileName: basename(file),
     evaluator: { id: evaluatorId, options: evaluatorOptions },
     generator: { id: generatorId, options: generatorOptions },
-    seed: parseIntFlag('seed', flags.seed, 0) ?? numberIn(fromFile, 'seed', DEFAULTS.seed, 0),
-    islands: parseIntFlag('islands', flags.islands, 1) ?? numberIn(fromFile, 'islands', DEFAULTS.islands, 1, 64),
-    generationConcurrency: parseIntFlag('gen-concurrency', flags.genConcurrency, 1) ?? numberIn(fromFile, 'generationConcurrency', DEFAULTS.generationConcurrency, 1, 256),
-    evaluationConcurrency: parseIntFlag('concurrency', flags.concurrency, 1) ?? numberIn(fromFile, 'concurrency', DEFAULTS.evaluationConcurrency, 1, 1024),
-    budget: buildBudget(flags, budgetBase),
-    cascade: { ...cascadeBase, enabled: flags.cascade === false ? false : cascadeBase.enabled, ...(cascadeMargin !== undefined ? { margin: cascadeMargin } : {}) },
+    seed: wholeNumber('the seed', request.seed, 0) ?? numberIn(fromFile, 'seed', DEFAULTS.seed, 0),
+    islands: wholeNumber('islands', request.islands, 1) ?? numberIn(fromFile, 'islands', DEFAULTS.islands, 1, 64),
+    generationConcurrency: wholeNumber('generation concurrency', request.generationConcurrency, 1) ?? numberIn(fromFile, 'generationConcurrency', DEFAULTS.generationConcurrency, 1, 256),
+    evaluationConcurrency: wholeNumber('concurrency', request.evaluationConcurrency, 1) ?? numberIn(fromFile, 'concurrency', DEFAULTS.evaluationConcurrency, 1, 1024),
+    budget: { ...budgetBase, ...request.budget },
+    cascade: { ...cascadeBase, enabled: request.cascade === false ? false : cascadeBase.enabled, ...(margin !== undefined ? { margin } : {}) },
     aggregation,
     searchReplaceRatio: numberIn(fromFile, 'searchReplaceRatio', DEFAULTS.searchReplaceRatio, 0, 1),
     migrationInterval: numberIn(fromFile, 'migrationInterval', DEFAULTS.migrationInterval, 0),
     eliteSize: numberIn(fromFile, 'eliteSize', DEFAULTS.eliteSize, 1, 1000),
     exploitation: numberIn(fromFile, 'exploitation', DEFAULTS.exploitation, 0, 1),
     inspirations: numberIn(fromFile, 'inspirations', DEFAULTS.inspirations, 0, 16),
-    ...(broker ? { broker } : {}),
+    ...(request.broker ? { broker: request.broker } : {}),
   };
 }

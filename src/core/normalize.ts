@@ -2,7 +2,7 @@
 // that differs from a known one only in layout is recognised and never evaluated again.
 import { createHash } from 'node:crypto';
 import * as ts from 'typescript';
-import { LanguageId, hasBlockComments, isJsLike, languageOf, lineCommentPrefixes } from './language';
+import { hasBlockComments, isJsLike, languageOf, lineCommentPrefixes } from './language';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -11,7 +11,7 @@ export function sha256(text: string): string {
 let scanner: ts.Scanner | undefined;
 
 /** JS/TS tokens joined by single spaces; the TypeScript scanner knows strings, templates and regexes. */
-function normalizeJs(code: string, language: LanguageId): string {
+function normalizeJs(code: string, language: string): string {
   scanner ??= ts.createScanner(ts.ScriptTarget.Latest, true);
   scanner.setLanguageVariant(language === 'typescript' ? ts.LanguageVariant.Standard : ts.LanguageVariant.JSX);
   scanner.setText(code);
@@ -44,7 +44,7 @@ function endsOperand(kind: ts.SyntaxKind): boolean {
 }
 
 /** Drops line comments outside quotes and collapses whitespace; good enough for hashing. */
-function normalizeGeneric(code: string, language: LanguageId): string {
+function normalizeGeneric(code: string, language: string): string {
   const prefixes = lineCommentPrefixes(language);
   const blockComments = hasBlockComments(language);
   let out = '';

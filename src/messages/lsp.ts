@@ -202,6 +202,34 @@ export interface TrustParams {
   trusted: boolean;
 }
 
+/** A generator as the editor offers it. */
+export interface GeneratorInfo {
+  id: string;
+  label: string;
+  description: string;
+  /** Lower-case extensions (no dot) it works on; empty: any file. */
+  extensions: string[];
+}
+
+/** A problem domain as the editor sees it (from the domain descriptors the server holds). */
+export interface DomainInfo {
+  id: string;
+  label: string;
+  description: string;
+  /** Lower-case extensions (no dot) of files it scores; empty: any file (it needs more than the file). */
+  extensions: string[];
+  /** VS Code language ids whose documents the server should see. */
+  languageIds: string[];
+  /** Generators that can work on its files (filter by `extensions` for one file). */
+  generators: GeneratorInfo[];
+  /** The generator a run of a file with this extension uses when settings name none. */
+  defaultGenerators: { [extension: string]: string };
+  /** Scoring needs a shell command from the user. */
+  needsCommand: boolean;
+  /** Policies of this domain can be hardened by self-play. */
+  selfPlay: boolean;
+}
+
 /** Requests the extension sends to the server: method -> params and result. */
 export interface ServerRequests {
   'policyEvolver/evolve': { params: EvolveParams; result: RunStartedResult };
@@ -217,6 +245,7 @@ export interface ServerRequests {
   'policyEvolver/setSecrets': { params: SecretsParams; result: boolean };
   'policyEvolver/testConnection': { params: TestConnectionParams; result: TestConnectionResult };
   'policyEvolver/setTrust': { params: TrustParams; result: boolean };
+  'policyEvolver/domains': { params: Record<string, never>; result: DomainInfo[] };
 }
 
 /** Notifications the server sends to the extension. */

@@ -1,6 +1,7 @@
 // Where the sandbox worker script and the harness modules live. Two layouts exist:
-//  - source: tests and tools run the TypeScript through tsx; files come from entries.json and the
-//    worker needs tsx's require hook to load them;
+//  - source: tests and tools run the TypeScript through tsx; files come from entries.json (the
+//    sandbox's own worker and generic harness) or from the harness a domain passes with its job,
+//    and the worker needs tsx's require hook to load them;
 //  - bundled: scripts/build.mjs writes dist/sandbox-worker.js and dist/harness-<name>.js next to
 //    the bundle that contains this code (dist/cli.js, dist/server.js...).
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,10 +36,16 @@ export function sandboxEntryMode(): SandboxEntryMode {
   return basename(__dirname) === 'dist' || __filename.endsWith('.js') ? 'bundled' : 'source';
 }
 
+/**
+ * `source` (relative to the package root) names a harness a domain provides; without it the
+ * harness must be one of the sandbox's own, listed in entries.json.
+ */
 export function resolveSandboxEntry(kind: 'worker'): SandboxEntry;
-export function resolveSandboxEntry(kind: 'harness', name: string): SandboxEntry;
-export function resolveSandboxEntry(kind: 'worker' | 'harness', name?: string): SandboxEntry {
-  if (kind === 'harness') {
+export function resolveSandboxEntry(kind: 'harness', name: string, source?: string): SandboxEntry;
+export function resolveSandboxEntry(kind: 'worker' | 'harness', name?: string, source?: string): SandboxEntry {
+  // The name becomes a bundle file name (dist/harness-<name>.js).
+  if (kind === 'harness' && source !== undefined && (name === undefined || !/^[a-z0-9][a-z0-9-]*$/.test(name))) throw new Error(`sandbox harness name '${name}' must be lower-case letters, digits and dashes`);
+  if (kind === 'harness' && source === undefined) {
     if (name === undefined || !Object.prototype.hasOwnProperty.call(entryTable.harnesses, name)) {
       const known = sandboxHarnessNames().join(', ') || '(none)';
       throw new Error(`unknown sandbox harness '${String(name)}'; registered in src/sandbox/entries.json: ${known}`);
@@ -54,9 +61,9 @@ export function resolveSandboxEntry(kind: 'worker' | 'harness', name?: string): 
     return { path, mode, execArgv: [] };
   }
   const root = findPackageRoot(__dirname);
-  const relative = kind === 'worker' ? entryTable.worker : entryTable.harnesses[name as string];
-  const path = join(root, relative);
-  if (!existsSync(path)) throw new Error(`sandbox entry listed in src/sandbox/entries.json does not exist: ${path}`);
+  const relative = kind === 'worker' ? entryTable.worker : (source ?? entryTable.harnesses[name as string]);
+  const path = join(root, relative as string);
+  if (!existsSync(path)) throw new Error(source !== undefined ? `sandbox harness '${name}' does not exist: ${path}` : `sandbox entry listed in src/sandbox/entries.json does not exist: ${path}`);
   return { path, mode, execArgv: kind === 'worker' ? ['--require', tsxRequireHook(root)] : [] };
 }
 

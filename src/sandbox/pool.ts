@@ -9,7 +9,7 @@ import type { JsonValue } from '../core/types';
 import { compileCandidate, type CompiledCandidate } from './compile';
 import { resolveSandboxEntry, type SandboxEntry } from './entries';
 import type { BlobRef, JobMessage, WorkerMessage } from './ipc';
-import type { SandboxFailureKind, SandboxJob, SandboxLimits, SandboxOutcome, SandboxPool } from './types';
+import type { SandboxFailureKind, SandboxHarness, SandboxJob, SandboxLimits, SandboxOutcome, SandboxPool } from './types';
 import { SandboxWorker, type WorkerExit } from './worker-process';
 
 export interface SandboxPoolOptions {
@@ -109,7 +109,7 @@ class Pool implements SandboxPool {
     return new Promise<SandboxOutcome>((resolve) => {
       const queued: QueuedJob = {
         id: this.nextId++,
-        harnessName: job.harness,
+        harnessName: harnessName(job.harness),
         harnessPath,
         compiled,
         inputText,
@@ -148,12 +148,13 @@ class Pool implements SandboxPool {
     return this.closing;
   }
 
-  private harnessPath(name: string): string {
+  private harnessPath(harness: string | SandboxHarness): string {
+    const name = harnessName(harness);
     const extra = this.extraHarnesses.get(name);
     if (extra !== undefined) return extra;
     let path = this.harnessPaths.get(name);
     if (path === undefined) {
-      path = resolveSandboxEntry('harness', name).path;
+      path = typeof harness === 'string' ? resolveSandboxEntry('harness', harness).path : resolveSandboxEntry('harness', harness.name, harness.source).path;
       this.harnessPaths.set(name, path);
     }
     return path;
@@ -396,9 +397,13 @@ function blobRef(worker: SandboxWorker, hash: string, text: string): BlobRef {
   return { hash, text };
 }
 
+const harnessName = (harness: string | SandboxHarness): string => (typeof harness === 'string' ? harness : harness.name);
+
 function validateJob(job: SandboxJob): void {
   if (typeof job !== 'object' || job === null) throw new TypeError('a sandbox job must be an object');
-  if (typeof job.harness !== 'string' || job.harness === '') throw new TypeError('sandbox job.harness must be a harness name');
+  const h = job.harness;
+  const named = typeof h === 'string' ? h !== '' : typeof h === 'object' && h !== null && typeof h.name === 'string' && h.name !== '' && typeof h.source === 'string' && h.source !== '';
+  if (!named) throw new TypeError('sandbox job.harness must be a harness name or { name, source }');
   if (typeof job.candidateCode !== 'string') throw new TypeError('sandbox job.candidateCode must be a string');
   if (typeof job.candidateFileName !== 'string' || job.candidateFileName === '') {
     throw new TypeError('sandbox job.candidateFileName must be a file name such as policy.ts');

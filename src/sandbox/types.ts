@@ -11,9 +11,19 @@ export interface SandboxLimits {
   maxResultBytes: number;
 }
 
+/**
+ * A trusted harness module the sandbox does not know by itself: a domain hands it over with each
+ * job. The build bundles it as `dist/harness-<name>.js`; run from source, `source` is loaded.
+ */
+export interface SandboxHarness {
+  name: string;
+  /** Source file relative to the package root, e.g. `src/evaluators/faas/harness.ts`. */
+  source: string;
+}
+
 export interface SandboxJob {
-  /** Name of a trusted harness registered in `src/sandbox/entries.json` (e.g. `faas`, `call`). */
-  harness: string;
+  /** A harness of the sandbox's own (`call`, from `src/sandbox/entries.json`) or one a domain provides. */
+  harness: string | SandboxHarness;
   /** Untrusted candidate source, TypeScript or JavaScript module text. */
   candidateCode: string;
   /** File name of the candidate (extension selects the TS or JS loader). */

@@ -15,6 +15,7 @@ import { planAccept } from '../app/accept-plan';
 import { RunManager } from './runs';
 import { DEFAULT_SETTINGS, EvolverSettings, parseSettings, runConfigFor } from './settings';
 import { applySecrets, testConnection } from './secrets';
+import { describeDomains } from './domains';
 import type { RunConfig } from '../core/journal-events';
 import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
 
@@ -258,6 +259,7 @@ handle('policyEvolver/resume', async ({ runId, overrides }) => {
 });
 
 handle('policyEvolver/listRuns', ({ file }) => runs.list(file));
+handle('policyEvolver/domains', () => describeDomains());
 handle('policyEvolver/snapshot', ({ runId }) => runs.snapshot(runId));
 handle('policyEvolver/candidateSource', ({ runId, candidateId }) => runs.candidateSource(runId, candidateId));
 

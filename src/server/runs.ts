@@ -196,7 +196,7 @@ export class RunManager {
     const config = withStoredKeys(requested);
     const runId = newRunId(config.file);
     const controller = new AbortController();
-    const composed = await compose(config, (e) => this.listener.event(runId, e), (m) => this.listener.log(m), secretLookup);
+    const composed = await compose(config, { onEvent: (e) => this.listener.event(runId, e), log: (m) => this.listener.log(m), secret: secretLookup });
     let active: ActiveRun;
     try {
       active = await startRun({ runsDir: runsDirOf(root), code, config, runId }, composed.handles, controller.signal);
@@ -214,7 +214,7 @@ export class RunManager {
     const { state } = this.load(dir);
     const controller = new AbortController();
     // A key stored after the run started is used when it resumes.
-    const composed = await compose(withStoredKeys(state.config), (e) => this.listener.event(runId, e), (m) => this.listener.log(m), secretLookup);
+    const composed = await compose(withStoredKeys(state.config), { onEvent: (e) => this.listener.event(runId, e), log: (m) => this.listener.log(m), secret: secretLookup });
     let active: ActiveRun & { skipped: number };
     try {
       active = await resumeRun(dir, budget, composed.handles, controller.signal);

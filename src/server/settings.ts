@@ -1,10 +1,11 @@
-// Editor settings (`policyEvolver.*`) -> a validated RunConfig, through the same builder the CLI
-// uses, so a run started from the editor and one started from the terminal mean the same thing.
+// Editor settings (`policyEvolver.*`) -> a validated RunConfig: the settings map into the same typed
+// run request the CLI's flags parse into, so a run started from the editor and one started from the
+// terminal mean the same thing.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import type { RunConfig } from '../core/journal-events';
+import type { Budget, RunConfig } from '../core/journal-events';
 import type { JsonValue } from '../core/types';
-import { buildRunConfig, EvolveFlags } from '../app/run-config';
+import { resolveRunConfig, type RunRequest } from '../app/run-config';
 import type { RunOverrides } from '../messages/lsp';
 import { globMatches } from './glob';
 
@@ -90,30 +91,39 @@ export function configFileFor(rule: FileRule | undefined, file: string, workspac
   return existsSync(sibling) ? sibling : undefined;
 }
 
-const positive = (n: number | undefined): string | undefined => (n !== undefined && n > 0 ? String(n) : undefined);
+const positive = (n: number | undefined): number | undefined => (n !== undefined && n > 0 ? n : undefined);
+
+/** Editor settings and the user's picks for one run -> a run request, field by field (no flag strings). */
+export function runRequestFor(file: string, code: string, settings: EvolverSettings, workspaceRoot: string | undefined, overrides: RunOverrides = {}): RunRequest {
+  const rule = matchRule(settings, file, workspaceRoot);
+  const configFile = configFileFor(rule, file, workspaceRoot);
+  const generator = overrides.generator ?? (settings.generator || undefined);
+  const evaluator = overrides.evaluator ?? rule?.evaluator;
+  const budget: Partial<Budget> = {};
+  const maxCandidates = positive(overrides.maxCandidates ?? settings.maxCandidates);
+  if (maxCandidates !== undefined) budget.maxCandidates = maxCandidates;
+  const maxWallSeconds = positive(overrides.maxWallSeconds ?? settings.maxWallSeconds);
+  if (maxWallSeconds !== undefined) budget.maxWallSeconds = maxWallSeconds;
+  const maxCostUsd = positive(overrides.maxCostUsd ?? settings.maxCostUsd);
+  if (maxCostUsd !== undefined) budget.maxCostUsd = maxCostUsd;
+  const evaluationConcurrency = positive(settings.concurrency);
+  const generationConcurrency = positive(settings.generationConcurrency);
+  return {
+    file,
+    code,
+    budget,
+    ...(configFile ? { configFile } : {}),
+    ...(evaluator ? { evaluator } : {}),
+    ...(overrides.command ? { command: overrides.command } : {}),
+    ...(rule?.options ? { evaluatorOptions: rule.options } : {}),
+    ...(generator ? { generator } : {}),
+    ...(settings.models.length && generator !== 'mutate' ? { models: settings.models } : {}),
+    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    ...(evaluationConcurrency !== undefined ? { evaluationConcurrency } : {}),
+    ...(generationConcurrency !== undefined ? { generationConcurrency } : {}),
+  };
+}
 
 export function runConfigFor(file: string, code: string, settings: EvolverSettings, workspaceRoot: string | undefined, overrides: RunOverrides = {}): RunConfig {
-  const rule = matchRule(settings, file, workspaceRoot);
-  const config = configFileFor(rule, file, workspaceRoot);
-  const generator = overrides.generator ?? (settings.generator || undefined);
-  const flags: EvolveFlags = {
-    ...(config ? { config } : {}),
-    ...(overrides.evaluator ?? rule?.evaluator ? { evaluator: (overrides.evaluator ?? rule?.evaluator) as string } : {}),
-    ...(overrides.command ? { command: overrides.command } : {}),
-    evalOption: Object.entries(rule?.options ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
-    ...(generator ? { generator } : {}),
-    ...(settings.models.length && generator !== 'mutate' ? { model: settings.models } : {}),
-    ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
-  };
-  const budget = positive(overrides.maxCandidates ?? settings.maxCandidates);
-  if (budget) flags.budget = budget;
-  const time = positive(overrides.maxWallSeconds ?? settings.maxWallSeconds);
-  if (time) flags.time = time;
-  const cost = positive(overrides.maxCostUsd ?? settings.maxCostUsd);
-  if (cost) flags.maxCost = cost;
-  const concurrency = positive(settings.concurrency);
-  if (concurrency) flags.concurrency = concurrency;
-  const genConcurrency = positive(settings.generationConcurrency);
-  if (genConcurrency) flags.genConcurrency = genConcurrency;
-  return buildRunConfig(file, code, flags);
+  return resolveRunConfig(runRequestFor(file, code, settings, workspaceRoot, overrides));
 }

@@ -1,13 +1,12 @@
 // A remote sampler: answers GenerationRequests from the experiment's `generate` queue with the
 // generator the task names. API keys come from this machine's environment and never travel over the
 // broker; the model usage of each request goes back with the reply so the run journals its cost.
-import { join } from 'node:path';
 import type { ConsumeMessage } from 'amqplib';
 import type { Generator, TokenUsage } from '../core/types';
 import { UserError } from '../core/user-error';
-import { generatorFactory } from '../generators/registry';
 import type { GeneratorFactory } from '../generators/types';
-import { findPackageRoot } from '../sandbox/entries';
+import { buildGenerator, type GeneratorContextOptions } from '../app/compose';
+import { promptsDir } from '../app/prompts';
 import type { BrokerSession } from '../transport/connection';
 import { errorText, type Logger } from '../transport/log';
 import { decodeBody, MESSAGE_VERSION, MessageType, parseGenerateTask, type GenerateTaskBody, type GenerationFailure, type GenerationReplyBody } from '../transport/messages';
@@ -30,7 +29,7 @@ class SamplerHandler implements TaskHandler<GenerateTaskBody> {
   constructor(
     private readonly log: Logger,
     private readonly secret: (name: string) => string | undefined,
-    private readonly factoryFor: (id: string) => GeneratorFactory,
+    private readonly build: GeneratorBuilder,
   ) {}
 
   parse(raw: unknown): GenerateTaskBody {
@@ -46,21 +45,12 @@ class SamplerHandler implements TaskHandler<GenerateTaskBody> {
       return entry;
     }
     const usage: GeneratorEntry['usage'] = { sink: undefined };
-    const generator = (async () => {
-      let factory;
-      try {
-        factory = this.factoryFor(body.generator.id);
-      } catch (err) {
-        throw new UserError(errorText(err));
-      }
-      return factory(body.generator.options, {
-        promptsDir: join(findPackageRoot(), 'prompts'),
-        domain: body.request.domain,
-        secret: this.secret,
-        onUsage: (u) => usage.sink?.push(u),
-        log: (message) => this.log.warn(message),
-      });
-    })();
+    const generator = this.build(body.generator, {
+      domain: body.request.domain,
+      secret: this.secret,
+      onUsage: (u) => usage.sink?.push(u),
+      log: (message) => this.log.warn(message),
+    });
     const created: GeneratorEntry = { generator, usage };
     generator.catch(() => this.generators.delete(key));
     this.generators.set(key, created);
@@ -162,11 +152,27 @@ class SamplerHandler implements TaskHandler<GenerateTaskBody> {
 export interface SamplerWorkerOptions extends Omit<TaskWorkerOptions, 'concurrency'> {
   /** API key lookup; this process's environment by default. */
   secret?: (name: string) => string | undefined;
-  /** Generator lookup by registry name; the built-in registry by default. */
+  /** Generator lookup by name in place of the domain registry's (tests inject fakes). */
   generatorFactory?: (id: string) => GeneratorFactory;
+}
+
+type GeneratorBuilder = (spec: GenerateTaskBody['generator'], options: GeneratorContextOptions) => Promise<Generator>;
+
+/** Builds generators like a local run does, or from an injected lookup with the same context. */
+function builderFrom(lookup: ((id: string) => GeneratorFactory) | undefined): GeneratorBuilder {
+  if (!lookup) return buildGenerator;
+  return async (spec, options) => {
+    let factory: GeneratorFactory;
+    try {
+      factory = lookup(spec.id);
+    } catch (err) {
+      throw new UserError(errorText(err));
+    }
+    return factory(spec.options, { promptsDir: options.promptsDir ?? promptsDir(), domain: options.domain, secret: options.secret, ...(options.onUsage ? { onUsage: options.onUsage } : {}), ...(options.log ? { log: options.log } : {}) });
+  };
 }
 
 /** Samplers take one request at a time, so the model usage reported meanwhile belongs to it. */
 export function startSamplerWorker(options: SamplerWorkerOptions): Promise<RunningWorker> {
-  return startTaskWorker(new SamplerHandler(options.log, options.secret ?? ((name) => process.env[name]), options.generatorFactory ?? generatorFactory), { ...options, concurrency: 1 });
+  return startTaskWorker(new SamplerHandler(options.log, options.secret ?? ((name) => process.env[name]), builderFrom(options.generatorFactory)), { ...options, concurrency: 1 });
 }

@@ -31,7 +31,8 @@ import {
 import { formatScenario } from '../../evaluators/cluster/model/format';
 import { fileEntries } from '../../evaluators/cluster/workloads';
 import { trainDqn, trainPpo, type TrainedAgent } from '../../evaluators/cluster/rl';
-import { findPackageRoot } from '../../sandbox/entries';
+import { compose } from '../../app/compose';
+import { promptsDir } from '../../app/prompts';
 import { createSandboxPool } from '../../sandbox/pool';
 import {
   BENCH_METRICS,
@@ -526,7 +527,8 @@ function defenderSettings(flags: PolicyFlags, runsDir: string, defaultCandidates
     concurrency: parseIntFlag('concurrency', flags.concurrency, 1) ?? 2,
     seed: parseIntFlag('seed', flags.seed, 0) ?? 1,
     runsDir,
-    promptsDir: join(findPackageRoot(), 'prompts'),
+    promptsDir: promptsDir(),
+    compose,
     ...(weights !== undefined ? { weights } : {}),
     secret: (name) => process.env[name],
     log: () => undefined,
@@ -544,7 +546,7 @@ function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags, io: C
     else {
       try {
         const model = createScenarioModel(spec, { secret: (n) => process.env[n], ...(flags.attackerBaseUrl ? { baseUrl: flags.attackerBaseUrl } : {}), log: (m) => io.err(`attacker: ${m}\n`) });
-        attacker = new LlmAttacker(model, loadAttackerTemplates(join(findPackageRoot(), 'prompts')), { seed });
+        attacker = new LlmAttacker(model, loadAttackerTemplates(promptsDir()), { seed });
       } catch (err) {
         throw new UserError((err as Error).message);
       }

@@ -101,7 +101,7 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
   const sink = createProgressSink(mode);
   // A broker URL given on the command line reaches the composition root like any other secret, never the journal.
   const secret = (name: string): string | undefined => (name === BROKER_URL_ENV && typeof flags.broker === 'string' ? flags.broker : process.env[name]);
-  const composed = await compose(config, (e) => sink.onEvent(e), (message) => sink.onEvent({ kind: 'log', level: 'warn', message }), secret);
+  const composed = await compose(config, { onEvent: (e) => sink.onEvent(e), log: (message) => sink.onEvent({ kind: 'log', level: 'warn', message }), secret });
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {

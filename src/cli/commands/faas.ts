@@ -21,6 +21,7 @@ import {
   type Trace,
 } from '../../evaluators/faas';
 import type { LoadedWorkload } from '../../evaluators/faas/workload/workloads';
+import { FAAS_HARNESS } from '../../evaluators/faas/sandbox-harness';
 import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
 
@@ -147,7 +148,7 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   const data = { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
   const pool = createSandboxPool({ size: 1, limits: { timeoutMs: 600_000, memoryMb: 4096 } });
   try {
-    const outcome = await pool.run({ harness: 'faas', candidateCode: code, candidateFileName: basename(path), input: { workloads: [{ id: 'run', data }], maxLogLines: 200 } });
+    const outcome = await pool.run({ harness: FAAS_HARNESS, candidateCode: code, candidateFileName: basename(path), input: { workloads: [{ id: 'run', data }], maxLogLines: 200 } });
     if (!outcome.ok) throw new UserError(`${basename(path)}: ${outcome.kind === 'timeout' ? 'the simulation did not finish within 10 minutes (does the policy loop?)' : outcome.message}`, ExitCode.evaluation);
     const value = outcome.value as unknown as { results: { outcome: SimulationOutcome }[] };
     const result = value.results[0]?.outcome;

@@ -14,6 +14,7 @@ import { buildFeedback, type ScenarioFeedback } from './feedback';
 import type { Scenario } from './model/scenario';
 import { OBJECTIVE_NAMES, ParetoFront, parseWeights, type ParetoPoint } from './objectives';
 import type { DecisionError, ObjectiveWeights } from './policy-api';
+import { CLUSTER_HARNESS } from './sandbox-harness';
 import { builtinEntries, fileEntries, inlineEntries, parseLevels, scenarioOf, toWorkloads, type ScenarioEntry } from './workloads';
 
 export interface ClusterEvaluatorOptions {
@@ -239,7 +240,7 @@ export class ClusterEvaluator implements Evaluator {
     try {
       outcome = await this.ctx.sandbox().run(
         {
-          harness: 'cluster',
+          harness: CLUSTER_HARNESS,
           candidateCode: candidate.code,
           candidateFileName: candidate.fileName,
           input: {

@@ -7,7 +7,7 @@ export const commandDomain: DomainDescriptor = {
   label: 'Command',
   description: 'score with a shell command that prints JSON',
   extensions: [],
-  createEvaluator: async (options, ctx) => (await import('./index')).createCommandEvaluator(options, ctx),
+  createEvaluator: async (options, ctx) => (await import('./index.js')).createCommandEvaluator(options, ctx),
   harnesses: [],
   defaultGenerator: () => 'mutate',
   prompts: 'command',

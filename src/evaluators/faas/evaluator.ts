@@ -16,6 +16,7 @@ import { readParamsFile } from './io/params-file';
 import { objectiveLabel, parseObjective, SCORE_FLOOR, scoreAgainst, type Objective } from './objectives';
 import { runBuiltin } from './run';
 import { defaultWorkloads, loadWorkload, parseWorkloadData, traceWorkloads, type LoadedWorkload } from './workload/workloads';
+import { FAAS_HARNESS } from './sandbox-harness';
 
 export interface FaasEvaluatorOptions {
   objective: Objective;
@@ -244,7 +245,7 @@ class FaasEvaluator implements Evaluator {
     try {
       outcome = await this.ctx.sandbox().run(
         {
-          harness: 'faas',
+          harness: FAAS_HARNESS,
           candidateCode: candidate.code,
           candidateFileName: candidate.fileName,
           input: { workloads: workloads.map((w) => ({ id: w.id, data: w.data ?? null })), keepInvalid: this.options.keepInvalid },

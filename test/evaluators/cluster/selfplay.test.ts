@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { BuiltinAttacker, LlmAttacker, loadAttackerTemplates, runSelfPlay, type Attacker, type ScenarioModel, type SelfPlayEvent, type SelfPlayOptions } from '../../../src/evaluators/cluster/selfplay';
 import { createSandboxPool } from '../../../src/sandbox/pool';
+import { compose } from '../../../src/app/compose';
 import { tempDir } from '../../helpers/tmp';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -28,7 +29,7 @@ function options(workDir: string, overrides: Partial<SelfPlayOptions> = {}): Sel
     holdoutLevels: ['medium', 'hard'],
     threshold: 0.7,
     attacker: new BuiltinAttacker({ seed: 3 }),
-    defender: { generator: { id: 'mutate', options: {} }, candidates: 40, concurrency: 1, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined },
+    defender: { generator: { id: 'mutate', options: {} }, candidates: 40, concurrency: 1, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
     stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
     ablation: {},
     ...overrides,

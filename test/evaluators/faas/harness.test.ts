@@ -8,6 +8,7 @@ import type { JsonValue } from '../../../src/core/types';
 import faasHarness from '../../../src/evaluators/faas/harness';
 import type { SimulationOutcome } from '../../../src/evaluators/faas/engine/results';
 import { createSandboxPool } from '../../../src/sandbox/pool';
+import { FAAS_HARNESS } from '../../../src/evaluators/faas/sandbox-harness';
 import { fakeHarnessContext } from './support';
 
 const PRIORITY = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'faas', 'priority.ts'), 'utf8');
@@ -77,19 +78,19 @@ test('through the sandbox: the example policy runs, and a policy that throws, lo
   try {
     const data = { trace: { profile: 'eudoxia', seed: 3 }, params: { duration: 120, num_pools: 2 } };
     const two = { workloads: [{ id: 'a', data }, { id: 'b', data: { ...data, trace: { profile: 'poisson', seed: 4 } } }] };
-    const good = await pool.run({ harness: 'faas', candidateCode: PRIORITY, candidateFileName: 'priority.ts', input: two, limits: { timeoutMs: 60_000 } });
+    const good = await pool.run({ harness: FAAS_HARNESS, candidateCode: PRIORITY, candidateFileName: 'priority.ts', input: two, limits: { timeoutMs: 60_000 } });
     assert.ok(good.ok, good.ok ? '' : good.message);
     const res = outcomes(good.value);
     assert.ok(res['a']?.ok && res['b']?.ok);
     assert.ok(res['a'].stats.assignments > 0);
 
-    const thrown = await pool.run({ harness: 'faas', candidateCode: THROWS, candidateFileName: 'throws.js', input: { workloads: [{ id: 'a', data }] }, limits: { timeoutMs: 60_000 } });
+    const thrown = await pool.run({ harness: FAAS_HARNESS, candidateCode: THROWS, candidateFileName: 'throws.js', input: { workloads: [{ id: 'a', data }] }, limits: { timeoutMs: 60_000 } });
     assert.ok(thrown.ok);
     const failure = outcomes(thrown.value)['a'];
     assert.ok(failure && !failure.ok);
     assert.match(failure.failure.message, /bad state at/);
 
-    const random = await pool.run({ harness: 'faas', candidateCode: RANDOM, candidateFileName: 'random.js', input: two, limits: { timeoutMs: 60_000 } });
+    const random = await pool.run({ harness: FAAS_HARNESS, candidateCode: RANDOM, candidateFileName: 'random.js', input: two, limits: { timeoutMs: 60_000 } });
     assert.ok(random.ok, random.ok ? '' : random.message);
     const logs = outcomes(random.value);
     assert.match(logs['a']?.logs?.[0] ?? '', /^draw 0\.\d+ seen \d+$/);
@@ -97,7 +98,7 @@ test('through the sandbox: the example policy runs, and a policy that throws, lo
     // Module state does not leak from one workload to the next: each gets a fresh module.
     assert.ok(Number(/seen (\d+)/.exec(logs['b']?.logs?.[0] ?? '')?.[1]) < 10);
 
-    const loops = await pool.run({ harness: 'faas', candidateCode: LOOPS, candidateFileName: 'loops.js', input: { workloads: [{ id: 'a', data }] }, limits: { timeoutMs: 3_000 } });
+    const loops = await pool.run({ harness: FAAS_HARNESS, candidateCode: LOOPS, candidateFileName: 'loops.js', input: { workloads: [{ id: 'a', data }] }, limits: { timeoutMs: 3_000 } });
     assert.ok(!loops.ok);
     assert.equal(loops.kind, 'timeout');
   } finally {

@@ -1,15 +1,30 @@
 // The defender: the engine evolving the policy file on the current scenario set. One call is one
 // engine run (journaled under the self-play folder like any run) that starts from the given
 // policy and returns its champion with the model's explanation of the strategy.
-import { LocalEvaluationPool } from '../../../core/local-pool';
 import type { RunConfig } from '../../../core/journal-events';
 import { DEFAULTS, startRun, type RunHandles } from '../../../core/run-session';
 import type { RunState } from '../../../core/run-state';
 import type { JsonValue, TokenUsage } from '../../../core/types';
 import type { EngineEvent } from '../../../messages/progress';
-import { createClusterEvaluator, scenarioToJson, type Scenario } from '..';
-import { generatorFactory } from '../../../generators/registry';
+import { scenarioToJson, type Scenario } from '..';
 import type { SandboxPool } from '../../../sandbox/types';
+
+/**
+ * Builds a run's evaluator, evaluation pool and generator from its config: the program's one
+ * composition root (app/compose), handed in so self-play runs are wired like every other run.
+ */
+export type RunComposer = (
+  config: RunConfig,
+  options: {
+    sandbox: SandboxPool;
+    baseDir: string;
+    promptsDir: string;
+    secret(name: string): string | undefined;
+    onUsage?(usage: TokenUsage): void;
+    log?(message: string): void;
+    onEvent?(event: EngineEvent): void;
+  },
+) => Promise<{ handles: RunHandles; close(): Promise<void> }>;
 
 export interface DefenderSettings {
   generator: { id: string; options: { [key: string]: JsonValue } };
@@ -25,6 +40,7 @@ export interface DefenderSettings {
   secret(name: string): string | undefined;
   onUsage?(usage: TokenUsage): void;
   log?(message: string): void;
+  compose: RunComposer;
 }
 
 export interface DefenderRound {
@@ -59,7 +75,6 @@ export async function defend(round: DefenderRound, settings: DefenderSettings, s
   ] as unknown as JsonValue;
   const evaluatorOptions: { [key: string]: JsonValue } = { scenarioSet };
   if (settings.weights !== undefined) evaluatorOptions['weights'] = settings.weights;
-  const evaluator = await createClusterEvaluator(evaluatorOptions, { baseDir: settings.runsDir, sandbox: () => sandbox });
   const config: RunConfig = {
     ...DEFAULTS,
     file: round.file,
@@ -73,26 +88,23 @@ export async function defend(round: DefenderRound, settings: DefenderSettings, s
     budget: { maxCandidates: settings.candidates },
     migrationInterval: 10,
   };
-  const factory = generatorFactory(settings.generator.id);
-  const handles: RunHandles = {
-    evaluator: evaluator.info,
-    workloads: await evaluator.workloads(),
-    pool: new LocalEvaluationPool(evaluator, settings.concurrency),
-    makeGenerator: (onUsage) =>
-      factory(settings.generator.options, {
-        promptsDir: settings.promptsDir,
-        domain: 'cluster',
-        secret: settings.secret,
-        onUsage: (u) => {
-          onUsage(u);
-          settings.onUsage?.(u);
-        },
-        ...(settings.log ? { log: settings.log } : {}),
-      }),
+  const composed = await settings.compose(config, {
+    sandbox,
+    baseDir: settings.runsDir,
+    promptsDir: settings.promptsDir,
+    secret: settings.secret,
+    ...(settings.onUsage ? { onUsage: settings.onUsage } : {}),
+    ...(settings.log ? { log: settings.log } : {}),
     ...(onEvent ? { onEvent } : {}),
-  };
-  const run = await startRun({ runsDir: settings.runsDir, code: round.code, config, runId: `selfplay-r${round.round}-${Date.now().toString(36)}` }, handles, signal);
-  const summary = await run.done;
+  });
+  let run;
+  let summary;
+  try {
+    run = await startRun({ runsDir: settings.runsDir, code: round.code, config, runId: `selfplay-r${round.round}-${Date.now().toString(36)}` }, composed.handles, signal);
+    summary = await run.done;
+  } finally {
+    await composed.close();
+  }
   const chosen = pickByValidation(run.state, summary.best.id);
   const entry = run.state.candidates.get(chosen);
   const code = entry ? run.store.readSource(entry.sourceHash) : round.code;
