@@ -3,6 +3,7 @@
 // is seeded so runs stay reproducible), how their exports are checked, and how a sandbox failure
 // reads to a model. Shared by every domain whose candidates are policies driven by a simulator.
 import { Rng } from '../core/rng';
+import { guardPolicyFunction } from './policy-output';
 
 const MAX_LINE = 400;
 
@@ -65,7 +66,14 @@ export class BadPolicyModule extends Error {
  * A policy module's entry function and optional `init`, from the module itself or its default
  * export. `signature` is how the entry is called, for the error message (e.g. `decide(view)`).
  */
-export function policyFunctions(exports: Record<string, unknown>, entry: string, signature: string, initSignature: string): { entry: (...args: never[]) => unknown; init?: (...args: never[]) => unknown } {
+export function policyFunctions(
+  exports: Record<string, unknown>,
+  entry: string,
+  signature: string,
+  initSignature: string,
+  /** Host objects (the domain's own views) that may appear in a result and stay references. */
+  keep?: (value: object) => boolean,
+): { entry: (...args: never[]) => unknown; init?: (...args: never[]) => unknown } {
   let source: Record<string, unknown> = exports;
   if (typeof exports[entry] !== 'function' && typeof exports['default'] === 'object' && exports['default'] !== null) {
     source = exports['default'] as Record<string, unknown>;
@@ -77,7 +85,11 @@ export function policyFunctions(exports: Record<string, unknown>, entry: string,
     throw new BadPolicyModule(`the policy module must export a function ${signature}; it exports ${names}`);
   }
   if (init !== undefined && typeof init !== 'function') throw new BadPolicyModule(`export 'init' must be a function ${initSignature}, got ${typeof init}`);
-  return { entry: main as (...args: never[]) => unknown, ...(typeof init === 'function' ? { init: init as (...args: never[]) => unknown } : {}) };
+  // Simulators only ever see plain copies of what the policy returns (policy-output.ts).
+  return {
+    entry: guardPolicyFunction(main as (...args: never[]) => unknown, entry, keep),
+    ...(typeof init === 'function' ? { init: guardPolicyFunction(init as (...args: never[]) => unknown, 'init', keep) } : {}),
+  };
 }
 
 /** A sandbox failure of a policy run, in words a model can act on. `unit` names one run (simulation, scenario), `call` one policy call (step, decision). */

@@ -7,11 +7,15 @@ import { simulate, type PolicyModule, type SimulationOptions } from './engine/si
 import type { SimulationOutcome } from './engine/results';
 import { builtinPolicy } from './policies';
 import type { LoadedWorkload } from './workload/workloads';
+import { ContainerViewImpl, OperatorViewImpl, PipelineViewImpl, PoolViewImpl } from './engine/views';
+
+const isSimulatorView = (value: object): boolean => value instanceof OperatorViewImpl || value instanceof PipelineViewImpl || value instanceof ContainerViewImpl || value instanceof PoolViewImpl;
 
 export { BadPolicyModule };
 
 export function policyFromExports(exports: Record<string, unknown>): PolicyModule {
-  const found = policyFunctions(exports, 'step', 'step(ctx, results, arrivals)', 'init(ctx)');
+  // The simulator's own views may appear in a decision (operators as views); everything else is copied.
+  const found = policyFunctions(exports, 'step', 'step(ctx, results, arrivals)', 'init(ctx)', isSimulatorView);
   const module: PolicyModule = { step: found.entry as PolicyModule['step'] };
   if (found.init) module.init = found.init as PolicyModule['init'];
   return module;
