@@ -202,6 +202,11 @@ export interface PoolRec {
   staleRam: number;
   /** Sum of RAM allocations of active containers. */
   activeAlloc: number;
+  /** Eudoxia's running float sum of consumed RAM as of the end of tick `ledgerTick` (memory-ledger.ts). */
+  ledger: number;
+  ledgerTick: number;
+  /** Containers suspended since `ledgerTick`, with their suspension tick: they changed the sum until then. */
+  parked: { c: ContRec; tick: number }[];
   /** Epoch of the scheduled memory watch event (bumped to cancel it). */
   watchEpoch: number;
   /** Per-tick scratch: the tick it belongs to and the containers that ended in it. */

@@ -35,6 +35,11 @@ export interface CategoryExtra {
 }
 
 export interface ExtraStats {
+  /** Eudoxia's newer stats: mean share of cluster RAM allocated / consumed, sampled once per simulated second (null = NaN). */
+  mean_memory_allocated_percent: number | null;
+  mean_memory_consumed_percent: number | null;
+  /** 'eudoxia' (exact parity) or 'corrected' physics. */
+  physics: 'eudoxia' | 'corrected';
   /** Eudoxia's objective: weighted mean latency / completion rate (Infinity-free: null when nothing completed). */
   adjusted_latency_seconds: number | null;
   /** Adjusted latency where each unfinished pipeline counts as finishing at the end of the run. */

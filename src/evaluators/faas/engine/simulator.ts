@@ -12,6 +12,8 @@ import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView
 import { SeededRandom } from '../workload/random';
 import { MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
+import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
+import { MemorySamples } from './memory-samples';
 import { templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
@@ -151,6 +153,7 @@ class Simulation implements ViewHost {
   private ramTicksHeld = 0;
   private ramTicksUsed = 0;
   private readonly cpuTimeline = new Array<number>(10).fill(0);
+  private readonly memorySamples: MemorySamples;
 
   constructor(
     trace: Trace,
@@ -176,6 +179,9 @@ class Simulation implements ViewHost {
         version: 0,
         suspendVersion: 0,
         staleRam: 0,
+        ledger: 0,
+        ledgerTick: -1,
+        parked: [],
         activeAlloc: 0,
         watchEpoch: 0,
         tickMark: -1,
@@ -184,6 +190,7 @@ class Simulation implements ViewHost {
       });
     }
     for (let i = 0; i < this.pools.length; i++) this.poolEvents.push([]);
+    this.memorySamples = new MemorySamples(this.pools, this.ops, this.tps, this.tick);
     this.specs = trace.pipelines;
     // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
     // pipeline listed before it (Eudoxia reads the trace in order).
@@ -234,8 +241,10 @@ class Simulation implements ViewHost {
         if (this.options.everyTick) t = this.started ? this.now + 1 : 0;
         this.started = true;
         if (!(t < this.maxTicks)) break;
+        this.memorySamples.takeUntil(t - 1);
         this.processTick(t);
       }
+      this.memorySamples.takeUntil(this.maxTicks - 1);
     } catch (err) {
       if (err instanceof PolicyAbort) {
         return { ok: false, failure: err.failure, invalid: this.invalid, logs: this.options.logs ?? [] };
@@ -406,6 +415,7 @@ class Simulation implements ViewHost {
     pool.staleRam += memoryAt(this.ops, c, t - 1, this.tick);
     pool.activeAlloc -= c.ram;
     pool.suspending.push(c);
+    if (!this.corrected) pool.parked.push({ c, tick: t });
     pool.version++;
     pool.suspendVersion++;
     this.suspensions++;
@@ -540,7 +550,15 @@ class Simulation implements ViewHost {
         this.kill(c, t, 'OOM', done);
       }
     }
-    if (pool.activeAlloc + pool.staleRam > pool.maxRam) this.runPoolMemoryKiller(pool, t, done);
+    if (pool.activeAlloc + pool.staleRam > pool.maxRam - this.memorySlack(pool)) this.runPoolMemoryKiller(pool, t, done);
+  }
+
+  /**
+   * How far below capacity Eudoxia's drifting memory sum may already read above it. Under exact
+   * parity the killer looks at the float sum whenever the exact total is within this of capacity.
+   */
+  private memorySlack(pool: PoolRec): number {
+    return this.corrected ? 0 : 1e-9 * Math.max(1, pool.maxRam);
   }
 
   private finishSuspension(c: ContRec, t: number): void {
@@ -606,7 +624,15 @@ class Simulation implements ViewHost {
    */
   private runPoolMemoryKiller(pool: PoolRec, t: number, done: ContRec[]): void {
     let consumed = this.consumedAt(pool, t);
-    if (!(consumed > pool.maxRam)) return;
+    if (!this.corrected) {
+      if (!(consumed > pool.maxRam - this.memorySlack(pool))) return;
+      // Eudoxia's drifting running sum decides, and each kill subtracts from it.
+      consumed = ledgerAt(pool, this.ops, t, this.tick);
+    }
+    if (!(consumed > pool.maxRam)) {
+      if (!this.corrected) settleLedger(pool, t, consumed);
+      return;
+    }
     const scored: { c: ContRec; mem: number; score: number }[] = [];
     for (const c of pool.active) {
       if (c.status !== C_ACTIVE) continue;
@@ -618,8 +644,9 @@ class Simulation implements ViewHost {
     for (const { c, mem } of scored) {
       if (consumed <= pool.maxRam) break;
       this.kill(c, t, 'OOM', done);
-      consumed -= mem;
+      consumed += 0 - mem;
     }
+    if (!this.corrected) settleLedger(pool, t, consumed);
   }
 
   private consumedAt(pool: PoolRec, t: number): number {
@@ -647,6 +674,7 @@ class Simulation implements ViewHost {
     if (done.length > 0) {
       pool.active = pool.active.filter((c) => c.status === C_ACTIVE);
       pool.staleRam = 0;
+      if (!this.corrected) reconcileLedger(pool, t, (c) => memoryAt(this.ops, c, t, this.tick));
       pool.version++;
     } else if (pool.active.some((c) => c.status !== C_ACTIVE)) {
       pool.active = pool.active.filter((c) => c.status === C_ACTIVE);
@@ -661,7 +689,8 @@ class Simulation implements ViewHost {
    */
   private scheduleMemoryWatch(pool: PoolRec, from: number): void {
     pool.watchEpoch++;
-    if (!(pool.activeAlloc + pool.staleRam > pool.maxRam)) return;
+    const limit = pool.maxRam - this.memorySlack(pool);
+    if (!(pool.activeAlloc + pool.staleRam > limit)) return;
     let windowEnd = this.maxTicks;
     for (const c of pool.active) {
       if (c.status !== C_ACTIVE) continue;
@@ -669,18 +698,36 @@ class Simulation implements ViewHost {
     }
     if (windowEnd <= from) windowEnd = from + 1;
     const last = Math.min(windowEnd, this.maxTicks) - 1;
-    if (last >= from && this.consumedAt(pool, last) > pool.maxRam) {
+    if (last >= from && this.consumedAt(pool, last) > limit) {
+      // Eudoxia's sum was checked at the tick before and stays put until a memory changes.
+      if (!this.corrected && pool.ledgerTick === from - 1 && pool.ledger <= pool.maxRam && !this.anyGrowing(pool, from)) {
+        this.pushEvent(windowEnd, EV_MEM, null, pool);
+        return;
+      }
       let lo = from;
       let hi = last;
       while (lo < hi) {
         const mid = lo + Math.floor((hi - lo) / 2);
-        if (this.consumedAt(pool, mid) > pool.maxRam) hi = mid;
+        if (this.consumedAt(pool, mid) > limit) hi = mid;
         else lo = mid + 1;
       }
       this.pushEvent(lo, EV_MEM, null, pool);
     } else {
       this.pushEvent(windowEnd, EV_MEM, null, pool);
     }
+  }
+
+  /** Whether some container's memory grows with its reads at tick `t` (it changes every tick). */
+  private anyGrowing(pool: PoolRec, t: number): boolean {
+    for (const c of pool.active) {
+      if (c.status !== C_ACTIVE) continue;
+      const last = timedOps(c) - 1;
+      let k = Math.min(c.curOp, last);
+      while (k > 0 && opStart(c, k) > t) k--;
+      while (k < last && opEnd(c, k) < t) k++;
+      if (this.ops.spec(c.ops[k] as number).memoryGb === null && t - opStart(c, k) < opIo(c, k)) return true;
+    }
+    return false;
   }
 
   private nextMemoryBreak(c: ContRec, from: number): number {
@@ -954,7 +1001,11 @@ class Simulation implements ViewHost {
     const totalCpu = this.params.cpus_per_pool * this.params.num_pools * this.maxTicks;
     const totalRam = this.params.ram_gb_per_pool * this.params.num_pools * this.maxTicks;
     const slice = this.maxTicks / 10;
+    const memory = this.memorySamples.means();
     return {
+      mean_memory_allocated_percent: memory.allocated,
+      mean_memory_consumed_percent: memory.consumed,
+      physics: this.params.physics,
       adjusted_latency_seconds: adjustedLatency(cats),
       // Eudoxia's CLI penalizes each unfinished pipeline with 2 x max_job_seconds; without a job
       // limit, the whole simulated duration stands in for it.

@@ -40,7 +40,11 @@ export function runOurs(c: DiffCase): Record<string, unknown> {
   if (!policy) throw new Error(`${c.name}: no built-in policy '${params.scheduler_algo}'`);
   const outcome = simulate(trace, params, policy);
   if (!outcome.ok) throw new Error(`${c.name}: ${outcome.failure.message}`);
-  const out: Record<string, unknown> = { ...outcome.stats };
+  const out: Record<string, unknown> = {
+    ...outcome.stats,
+    mean_memory_allocated_percent: outcome.extra.mean_memory_allocated_percent,
+    mean_memory_consumed_percent: outcome.extra.mean_memory_consumed_percent,
+  };
   if (params.max_job_seconds > 0) out['adjusted_latency_penalized'] = outcome.extra.adjusted_latency_penalized_seconds;
   return out;
 }

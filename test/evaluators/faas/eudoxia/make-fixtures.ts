@@ -26,7 +26,7 @@ const fixtures = cases.flatMap((c, i) => {
   const expected = run.stats;
   let diff: string[];
   try {
-    diff = differences(expected, runOurs(c)).filter((d) => !d.startsWith('mean_memory_') || process.argv.includes('--memory'));
+    diff = differences(expected, runOurs(c));
   } catch (err) {
     diff = [(err as Error).message];
   }
