@@ -114,6 +114,9 @@ export function makeProject(dir: string, options: ProjectOptions = {}): string {
       options: {
         command: `node ${JSON.stringify(join(FIXTURES, 'score.mjs'))} {file} {workloads} ${extra}`.trim(),
         timeoutSeconds: 30,
+        // The poison scorer crashes the worker by killing its process, which a sandboxed command
+        // (own PID namespace) cannot even see; that test is about dead-lettering, not the sandbox.
+        ...(options.poison ? { unsandboxed: true } : {}),
         workloads: [
           { id: 'w1', split: 'search' },
           { id: 'w2', split: 'search' },
