@@ -19,6 +19,7 @@ const production = process.argv.includes('--production');
 const nodeEntries = {
   cli: 'src/cli/main.ts',
   server: 'src/server/main.ts',
+  worker: 'src/worker/main.ts',
   'sandbox-worker': entries.worker,
   ...Object.fromEntries(Object.entries({ ...entries.harnesses, ...domainHarnesses }).map(([name, file]) => [`harness-${name}`, file])),
 };

@@ -10,7 +10,7 @@ import { registerProtocolCommands } from './commands/protocol';
 import { registerStatusCommands } from './commands/status';
 import { registerWorkerCommands } from './commands/worker';
 import { registerRunCommands } from './commands/runs';
-import { runProgram } from './run-program';
+import { runProgram } from '../app/run-program';
 
 function buildProgram(): Command {
   const program = new Command();

@@ -1,8 +1,9 @@
-// Runs a commander program the way every policy-evolver entry point must: errors a user can act on
-// are one line and an exit code, never a stack trace.
+// Runs a commander program the way every policy-evolver entry point (the CLI, the worker process)
+// must: errors a user can act on are one line and an exit code, never a stack trace.
 import { Command, CommanderError } from 'commander';
 import { BlockError } from '../core/evolve-blocks';
-import { ExitCode, UserError } from './errors';
+import { UserError } from '../core/user-error';
+import { ExitCode } from './exit-codes';
 import { scrubSecrets } from '../core/secrets';
 
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
