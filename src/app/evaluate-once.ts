@@ -11,6 +11,8 @@ import { buildEvaluator } from './compose';
 export interface CachedEvaluation {
   result: EvalSummary;
   keyMetric?: string;
+  /** What scores are relative to (the evaluator's reference policy), when they are. */
+  relativeTo?: string;
 }
 
 export class EvaluationCache {
@@ -66,8 +68,11 @@ async function evaluateOnce(code: string, config: RunConfig, signal: AbortSignal
       perWorkload: r.perWorkload,
       feedback: r.feedback,
       ...(r.error !== undefined ? { error: r.error } : !r.ok ? { error: 'evaluation failed' } : {}),
+      // Verdicts and located problems become CodeLens titles and diagnostics on the file.
+      ...(r.diagnostics?.length ? { diagnostics: r.diagnostics } : {}),
+      ...(r.checks?.length ? { checks: r.checks } : {}),
     };
-    return { result, ...(evaluator.info.keyMetric ? { keyMetric: evaluator.info.keyMetric } : {}) };
+    return { result, ...(evaluator.info.keyMetric ? { keyMetric: evaluator.info.keyMetric } : {}), ...(evaluator.info.relativeTo ? { relativeTo: evaluator.info.relativeTo } : {}) };
   } finally {
     await close();
   }
@@ -75,7 +80,7 @@ async function evaluateOnce(code: string, config: RunConfig, signal: AbortSignal
 
 export function toEvaluateResult(value: CachedEvaluation, cached: boolean): EvaluateResult {
   const r = value.result;
-  return { ok: r.ok, score: r.score, metrics: r.metrics, ...(value.keyMetric ? { keyMetric: value.keyMetric } : {}), ...(r.error ? { error: r.error } : {}), cached };
+  return { ok: r.ok, score: r.score, metrics: r.metrics, ...(value.keyMetric ? { keyMetric: value.keyMetric } : {}), ...(r.error ? { error: r.error } : {}), ...(r.checks?.length ? { checks: r.checks } : {}), cached };
 }
 
 /** Where an evaluation error points in the file: `:line:col`, `line N` or `(line N)`; 0-based. */

@@ -80,6 +80,9 @@ export type JournalEvent = EventId &
       features: FeatureDimension[];
       domain: string;
       objectives?: { metric: string; label: string }[];
+      /** From the evaluator's info, so the editor colours and labels scores of past runs correctly. */
+      relativeTo?: string;
+      lowerIsBetter?: string[];
     }
   | { type: 'run-resumed'; time: string; budget: Budget }
   | {

@@ -125,6 +125,8 @@ export async function startRun(options: { runsDir: string; code: string; config:
     features: handles.evaluator.features,
     domain: handles.evaluator.domain,
     ...(handles.evaluator.objectives?.length ? { objectives: handles.evaluator.objectives } : {}),
+    ...(handles.evaluator.relativeTo ? { relativeTo: handles.evaluator.relativeTo } : {}),
+    ...(handles.evaluator.lowerIsBetter?.length ? { lowerIsBetter: handles.evaluator.lowerIsBetter } : {}),
   };
   try {
     store.append(started);

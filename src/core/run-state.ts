@@ -35,6 +35,8 @@ export class RunState {
   domain = '';
   dimensions: FeatureDimension[] = [];
   objectives: { metric: string; label: string }[] = [];
+  relativeTo: string | undefined;
+  lowerIsBetter: string[] = [];
   initialSourceHash = '';
   population!: Population;
   readonly candidates = new Map<string, CandidateEntry>();
@@ -120,6 +122,8 @@ export class RunState {
         this.initialSourceHash = e.sourceHash;
         this.dimensions = e.features.length ? e.features : [CODE_LENGTH_DIMENSION];
         this.objectives = e.objectives ?? [];
+        this.relativeTo = e.relativeTo;
+        this.lowerIsBetter = e.lowerIsBetter ?? [];
         this.population = new Population({
           islands: e.config.islands,
           dimensions: this.dimensions,

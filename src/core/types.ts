@@ -110,6 +110,8 @@ export interface EvaluatorInfo {
   keyMetric?: string;
   /** Set when scores are relative improvements over a baseline (0 = as good, 0.1 = 10% better). */
   relativeTo?: string;
+  /** Metric names (`*` matches any text) where lower is better; every other metric is better when higher. */
+  lowerIsBetter?: string[];
   /** Metrics that are separate objectives (higher is better), for Pareto fronts in the review panel. */
   objectives?: { metric: string; label: string }[];
 }

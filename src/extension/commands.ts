@@ -10,6 +10,7 @@ import { candidateUri } from './review/candidate-documents';
 import { pickRunOptions } from './evolve-options';
 import { setApiKey } from './secrets';
 import { formatNumber } from './run-tracker';
+import { LENS_COMMANDS, type CounterexampleArgs, type RunOverrides } from '../messages/lsp';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -85,19 +86,52 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     });
 
   return [
-    reg('policyEvolver.evolve', async (arg) => {
+    reg('policyEvolver.evolve', async (arg, seedArg) => {
       if (!requireTrusted()) return;
       const uri = await fileTarget(arg);
       if (!uri) return;
       const resolved = await client.request('policyEvolver/resolve', { uri: uri.toString() });
-      const overrides = await pickRunOptions(!resolved.evolvable, resolved.reason);
-      if (!overrides) return;
-      const started = await client.request('policyEvolver/evolve', { uri: uri.toString(), overrides });
+      const picked = await pickRunOptions(!resolved.evolvable, resolved.reason);
+      if (!picked) return;
+      const overrides: RunOverrides = typeof seedArg === 'number' ? { ...picked, seed: seedArg } : picked;
+      tree.setStarting(uri.fsPath, true);
+      let started;
+      try {
+        started = await client.request('policyEvolver/evolve', { uri: uri.toString(), overrides });
+      } finally {
+        tree.setStarting(uri.fsPath, false);
+      }
       tracker.onStatus({ runId: started.runId, status: 'running', file: uri.fsPath });
       tracker.showProgress(started.runId, uri.fsPath);
       tree.refresh();
       if (vscode.workspace.getConfiguration('policyEvolver').get<boolean>('openPanelOnStart', true)) showPanel(started.runId);
       return started.runId;
+    }),
+    reg('policyEvolver.evolveWithSeed', async (arg) => {
+      const runId = await runFor(arg, ['running', 'stopped', 'cancelled', 'ended', 'failed']);
+      if (!runId) return;
+      const snap = await client.request('policyEvolver/snapshot', { runId });
+      return vscode.commands.executeCommand('policyEvolver.evolve', vscode.Uri.file(snap.file), snap.seed);
+    }),
+    reg('policyEvolver.deleteRun', async (arg) => {
+      const runId = await runFor(arg, ['stopped', 'cancelled', 'ended', 'failed']);
+      if (!runId) return;
+      const snap = await client.request('policyEvolver/snapshot', { runId });
+      const choice = await vscode.window.showWarningMessage(
+        `Delete the run of ${snap.fileName} started ${snap.startedAt.slice(0, 16).replace('T', ' ')}? Its journal and candidate sources are removed from ${snap.dir}.`,
+        { modal: true },
+        'Delete Run',
+      );
+      if (choice !== 'Delete Run') return;
+      await client.request('policyEvolver/deleteRun', { runId });
+      tree.refresh();
+      ReviewPanel.notifyRunDeleted(runId);
+    }),
+    reg('policyEvolver.showLog', () => client.output.show(true)),
+    reg(LENS_COMMANDS.counterexample, (arg) => {
+      const ce = arg as CounterexampleArgs | undefined;
+      if (!ce || typeof ce.text !== 'string') return;
+      showPanel().showCounterexample({ title: String(ce.title ?? 'Counterexample'), text: ce.text });
     }),
     reg('policyEvolver.evaluate', async (arg) => {
       if (!requireTrusted()) return;
@@ -119,7 +153,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     reg('policyEvolver.resume', async (arg) => {
       if (!requireTrusted()) return;
-      const runId = await runFor(arg, ['stopped', 'ended']);
+      const runId = await runFor(arg, ['stopped', 'cancelled', 'ended', 'failed']);
       if (!runId) return;
       const more = await vscode.window.showInputBox({ title: 'Resume: total candidate budget (empty keeps the run’s budget)', ignoreFocusOut: true, validateInput: (v) => (v === '' || /^\d+$/.test(v) ? undefined : 'a whole number') });
       if (more === undefined) return;
@@ -147,7 +181,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       else void vscode.window.showErrorMessage(result.message);
     }),
     reg('policyEvolver.openJournal', async (arg) => {
-      const runId = await runFor(arg, ['running', 'stopped', 'ended', 'failed']);
+      const runId = await runFor(arg, ['running', 'stopped', 'cancelled', 'ended', 'failed']);
       if (!runId) return;
       const snap = await client.request('policyEvolver/snapshot', { runId });
       await vscode.window.showTextDocument(vscode.Uri.file(join(snap.dir, 'journal.jsonl')), { preview: true });

@@ -1,7 +1,7 @@
 // What the editor knows about runs in progress: fed by server notifications, shown in the status
 // bar and a cancellable progress notification, and remembered so a crashed server can resume them.
 import * as vscode from 'vscode';
-import type { ClientNotifications, RunStatus } from '../messages/lsp';
+import type { ClientNotifications, FailureKind, RunFailure, RunStatus } from '../messages/lsp';
 import type { RunProgress } from '../messages/progress';
 
 export interface TrackedRun {
@@ -26,6 +26,28 @@ export function formatNumber(n: number): string {
 }
 
 const basename = (file: string): string => file.split(/[\\/]/).pop() ?? file;
+
+/** The action that fixes a failure of this kind, as a notification button and its command. */
+export function failureActions(kind: FailureKind): { title: string; command: string; args?: unknown[] }[] {
+  const showLog = { title: 'Show Log', command: 'policyEvolver.showLog' };
+  const settings = { title: 'Open Settings', command: 'workbench.action.openSettings', args: ['policyEvolver'] };
+  switch (kind) {
+    case 'auth':
+      return [{ title: 'Set API Key', command: 'policyEvolver.setApiKey' }, settings, showLog];
+    case 'endpoint':
+    case 'rate-limit':
+    case 'config':
+    case 'no-candidates':
+      return [settings, showLog];
+    default:
+      return [showLog];
+  }
+}
+
+/** The failure a notification shows: the typed one when the server sent it, else its message. */
+export function failureOf(params: ClientNotifications['policyEvolver/runStatus']): RunFailure {
+  return params.failure ?? { kind: 'error', message: params.message ?? 'see the Policy Evolver log' };
+}
 
 export class RunTracker implements vscode.Disposable {
   readonly runs = new Map<string, TrackedRun>();
@@ -82,8 +104,13 @@ export class RunTracker implements vscode.Disposable {
       this.progressResolvers.delete(params.runId);
       const reason = params.reason ? ` (${params.reason})` : '';
       if (params.status === 'failed') {
-        this.output.error(`run ${params.runId} failed: ${params.message ?? 'unknown error'}`);
-        void vscode.window.showErrorMessage(`Policy Evolver: the run on ${basename(params.file)} failed: ${params.message ?? 'see the output'}`);
+        const failure = failureOf(params);
+        this.output.error(`run ${params.runId} failed: ${failure.message}`);
+        const actions = failureActions(failure.kind);
+        void vscode.window.showErrorMessage(`Policy Evolver: the run on ${basename(params.file)} failed: ${failure.message}`, ...actions.map((a) => a.title)).then((choice) => {
+          const action = actions.find((a) => a.title === choice);
+          if (action) void vscode.commands.executeCommand(action.command, ...(action.args ?? []));
+        });
       } else {
         this.output.info(`run ${params.runId} ${params.status}${reason}`);
       }

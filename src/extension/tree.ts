@@ -1,7 +1,7 @@
 // The "Runs" side panel: files -> runs -> candidates, with inline actions. Empty (so the welcome
 // view shows) when the workspace has no runs.
 import * as vscode from 'vscode';
-import type { CandidateSummary, RunListEntry } from '../messages/lsp';
+import type { CandidateSummary, RunListEntry, RunStatus } from '../messages/lsp';
 import type { ServerClient } from './client';
 import { formatNumber } from './run-tracker';
 
@@ -9,7 +9,8 @@ export type RunsNode =
   | { kind: 'file'; file: string; runs: RunListEntry[] }
   | { kind: 'run'; run: RunListEntry }
   | { kind: 'candidate'; run: RunListEntry; candidate: CandidateSummary }
-  | { kind: 'more'; run: RunListEntry; hidden: number };
+  | { kind: 'more'; run: RunListEntry; hidden: number }
+  | { kind: 'starting'; file: string };
 
 const CANDIDATES_SHOWN = 25;
 
@@ -17,6 +18,31 @@ export function groupByFile(runs: RunListEntry[]): { file: string; runs: RunList
   const groups = new Map<string, RunListEntry[]>();
   for (const run of runs) groups.set(run.file, [...(groups.get(run.file) ?? []), run]);
   return [...groups].map(([file, list]) => ({ file, runs: list }));
+}
+
+/** Words and codicon per run state: each state looks different, and a failure says why. */
+export const STATUS_VIEW: Record<RunStatus, { label: string; icon: string; color?: string }> = {
+  running: { label: 'running', icon: 'sync~spin' },
+  ended: { label: 'finished', icon: 'pass', color: 'testing.iconPassed' },
+  cancelled: { label: 'cancelled', icon: 'circle-slash' },
+  stopped: { label: 'interrupted', icon: 'debug-pause' },
+  failed: { label: 'failed', icon: 'error', color: 'errorForeground' },
+};
+
+/** Markdown for a tooltip: candidate text is shown as text, never as HTML or command links. */
+export function safeMarkdown(text: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(text, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
+export function runDescription(r: RunListEntry): string {
+  const best = r.bestScore === null ? '–' : formatNumber(r.bestScore);
+  const base = r.initialScore === null ? '–' : formatNumber(r.initialScore);
+  const state = STATUS_VIEW[r.status].label;
+  if (r.status === 'failed') return `${state}: ${r.failure?.message ?? r.endReason ?? 'see the log'}`;
+  return `${state}${r.endReason && r.status === 'ended' ? ` (${r.endReason})` : ''} · ${r.evaluated} candidates · best ${best} (from ${base}) · seed ${r.seed}`;
 }
 
 function candidateLabel(c: CandidateSummary): string {
@@ -30,18 +56,28 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  /** Files whose run is being started: shown at once so the view never says "No runs yet" meanwhile. */
+  private readonly starting = new Set<string>();
+
   constructor(private readonly client: ServerClient) {}
 
   refresh(): void {
     this.changed.fire(undefined);
   }
 
+  setStarting(file: string, starting: boolean): void {
+    if (starting) this.starting.add(file);
+    else this.starting.delete(file);
+    this.refresh();
+  }
+
   async getChildren(node?: RunsNode): Promise<RunsNode[]> {
     if (!node) {
       if (!vscode.workspace.workspaceFolders?.length) return [];
+      const starting: RunsNode[] = [...this.starting].map((file) => ({ kind: 'starting', file }));
       const runs = await this.client.request('policyEvolver/listRuns', {});
       void vscode.commands.executeCommand('setContext', 'policyEvolver.hasRuns', runs.length > 0);
-      return groupByFile(runs).map((g) => ({ kind: 'file', ...g }));
+      return [...starting, ...groupByFile(runs).map((g): RunsNode => ({ kind: 'file', ...g }))];
     }
     if (node.kind === 'file') return node.runs.map((run) => ({ kind: 'run', run }));
     if (node.kind === 'run') {
@@ -66,11 +102,10 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
         const r = node.run;
         const item = new vscode.TreeItem(r.startedAt.replace('T', ' ').slice(0, 16), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `run:${r.runId}`;
-        const best = r.bestScore === null ? '–' : formatNumber(r.bestScore);
-        const base = r.initialScore === null ? '–' : formatNumber(r.initialScore);
-        item.description = `${r.status}${r.endReason && r.status !== 'running' ? ` (${r.endReason})` : ''} · ${r.evaluated} candidates · best ${best} (from ${base})`;
-        item.tooltip = `${r.runId}\n${r.file}`;
-        item.iconPath = new vscode.ThemeIcon(r.status === 'running' ? 'sync~spin' : r.status === 'failed' ? 'error' : r.status === 'stopped' ? 'debug-pause' : 'pass');
+        const view = STATUS_VIEW[r.status];
+        item.description = runDescription(r);
+        item.tooltip = `${r.runId} (${view.label}, seed ${r.seed})\n${r.file}${r.failure ? `\n\nFailed: ${r.failure.message}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon(view.icon, view.color ? new vscode.ThemeColor(view.color) : undefined);
         item.contextValue = `run.${r.status}`;
         item.command = { command: 'policyEvolver.showReviewPanel', title: 'Show Review Panel', arguments: [r.runId] };
         return item;
@@ -80,7 +115,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
         const item = new vscode.TreeItem(candidateLabel(c), vscode.TreeItemCollapsibleState.None);
         item.id = `cand:${node.run.runId}:${c.id}`;
         item.description = [c.decision, c.improvement ? 'improvement' : '', c.generator].filter(Boolean).join(' · ');
-        item.tooltip = c.explanation ?? c.error ?? c.id;
+        item.tooltip = c.explanation ? safeMarkdown(c.explanation) : (c.error ?? c.id);
         item.iconPath = new vscode.ThemeIcon(
           c.decision === 'accepted' ? 'check' : c.decision === 'rejected' ? 'close' : c.pending ? 'loading~spin' : !c.ok ? 'warning' : c.improvement ? 'arrow-up' : 'circle-outline',
         );
@@ -90,6 +125,12 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
       }
       case 'more':
         return new vscode.TreeItem(`${node.hidden} more in the review panel`, vscode.TreeItemCollapsibleState.None);
+      case 'starting': {
+        const item = new vscode.TreeItem(`${node.file.split(/[\\/]/).pop() ?? node.file}: starting a run…`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('loading~spin');
+        item.contextValue = 'starting';
+        return item;
+      }
     }
   }
 

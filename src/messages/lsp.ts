@@ -3,7 +3,44 @@
 // drifts on one side is a compile error on the other. Plain data only.
 import type { EngineEvent } from './progress';
 
-export type RunStatus = 'running' | 'stopped' | 'ended' | 'failed';
+/** `stopped`: interrupted (no end recorded: crash, reload); `cancelled`: stopped by the user; `ended`: finished its budget. */
+export type RunStatus = 'running' | 'stopped' | 'cancelled' | 'ended' | 'failed';
+
+/** What kind of failure, so the editor can offer the action that fixes it. */
+export type FailureKind = 'auth' | 'endpoint' | 'rate-limit' | 'no-candidates' | 'starting-program' | 'config' | 'error';
+
+export interface RunFailure {
+  kind: FailureKind;
+  /** One line for the user. */
+  message: string;
+}
+
+/** A verdict on a property or guardrail (see EvalCheck in core), as the editor shows it. */
+export interface CheckView {
+  kind: 'safety' | 'liveness' | 'guardrail';
+  name: string;
+  status: 'verified' | 'violated' | 'unknown';
+  scope: string;
+  detail?: string;
+  evidence?: string;
+  line?: number;
+}
+
+/** One workload's result next to the starting program's on the same workload. */
+export interface WorkloadRow {
+  id: string;
+  split: 'search' | 'validation' | 'holdout';
+  ok: boolean;
+  score: number | null;
+  baseline: number | null;
+  error?: string;
+}
+
+/** A proposal rejected before evaluation (generation failed, or its edit did not apply). */
+export interface RejectedProposal {
+  index: number;
+  error: string;
+}
 
 /** Settings the user picked for one run (quick pick or command arguments); unset fields come from settings. */
 export interface RunOverrides {
@@ -14,6 +51,8 @@ export interface RunOverrides {
   maxCandidates?: number;
   maxWallSeconds?: number;
   maxCostUsd?: number;
+  /** Seed of the run; a fresh one is drawn when absent. */
+  seed?: number;
 }
 
 export interface EvolveParams {
@@ -40,6 +79,7 @@ export interface EvaluateResult {
   metrics: Record<string, number>;
   keyMetric?: string;
   error?: string;
+  checks?: CheckView[];
   /** True when the score came from the content-hash cache or a run journal. */
   cached: boolean;
 }
@@ -68,8 +108,20 @@ export interface CandidateSummary {
   /** Validation score, when the run has a validation set and this candidate was validated. */
   validation?: number | null;
   metrics: Record<string, number>;
-  /** Metric differences against the starting program (candidate minus baseline). */
+  /** Metric differences against the starting program (candidate minus baseline); empty when scored on fewer workloads than the baseline. */
   deltas: Record<string, number>;
+  /** The starting program's score on exactly the workloads this candidate was scored on. */
+  baselineScore: number | null;
+  /** Search workloads scored (fewer than the run's when the cascade stopped early). */
+  workloadsScored: number;
+  /** Holdout score, for the candidates the run scored on holdout (the best and the starting program). */
+  holdout?: number | null;
+  /** Per-workload results (search, then validation) next to the starting program's. */
+  workloads: WorkloadRow[];
+  /** Verdicts on properties and guardrails. */
+  checks: CheckView[];
+  /** Why accepting it needs a confirmation (a violated property, a broken guardrail, worse on holdout). */
+  concerns: string[];
   improvement: boolean;
   admitted: boolean;
   duplicateOf?: string;
@@ -89,6 +141,7 @@ export interface HistoryPoint {
   score: number | null;
   validation: number | null;
   ok: boolean;
+  decision?: 'accepted' | 'rejected';
 }
 
 export interface RunSnapshot {
@@ -103,6 +156,17 @@ export interface RunSnapshot {
   status: RunStatus;
   endReason?: string;
   startedAt: string;
+  seed: number;
+  /** Set when scores are relative to a reference policy (e.g. "Eudoxia's priority policy"): 0 = as good. */
+  relativeTo?: string;
+  /** Metrics where lower is better (latency, messages); every other metric is better when higher. */
+  lowerIsBetter: string[];
+  failure?: RunFailure;
+  /** Proposals rejected before evaluation, newest first (at most 50). */
+  rejected: RejectedProposal[];
+  /** Holdout scores of the best candidate and the starting program, once the run ended. */
+  holdout?: { bestId: string; best: number | null; initial: number | null };
+  searchWorkloads: number;
   proposed: number;
   evaluated: number;
   failed: number;
@@ -136,9 +200,11 @@ export interface RunListEntry {
   status: RunStatus;
   endReason?: string;
   startedAt: string;
+  seed: number;
   evaluated: number;
   bestScore: number | null;
   initialScore: number | null;
+  failure?: RunFailure;
 }
 
 export interface ListRunsParams {
@@ -173,7 +239,8 @@ export interface PlanAcceptParams extends CandidateRef {
 }
 
 export type AcceptPlan =
-  | { kind: 'apply'; edits: TextEditSpec[]; rebased: boolean }
+  /** `concerns`: why accepting needs an explicit confirmation (violated property, broken guardrail, holdout regression). */
+  | { kind: 'apply'; edits: TextEditSpec[]; rebased: boolean; concerns?: string[] }
   | { kind: 'unchanged' }
   | { kind: 'refused'; reason: string };
 
@@ -245,13 +312,14 @@ export interface ServerRequests {
   'policyEvolver/setSecrets': { params: SecretsParams; result: boolean };
   'policyEvolver/testConnection': { params: TestConnectionParams; result: TestConnectionResult };
   'policyEvolver/setTrust': { params: TrustParams; result: boolean };
+  'policyEvolver/deleteRun': { params: RunRef; result: boolean };
   'policyEvolver/domains': { params: Record<string, never>; result: DomainInfo[] };
 }
 
 /** Notifications the server sends to the extension. */
 export interface ClientNotifications {
   'policyEvolver/runEvent': { runId: string; event: EngineEvent };
-  'policyEvolver/runStatus': { runId: string; status: RunStatus; reason?: string; message?: string; file: string };
+  'policyEvolver/runStatus': { runId: string; status: RunStatus; reason?: string; message?: string; failure?: RunFailure; file: string };
 }
 
 export type ServerRequestMethod = keyof ServerRequests;
@@ -270,8 +338,15 @@ export const LENS_COMMANDS = {
   evaluate: 'policyEvolver.evaluate',
   history: 'policyEvolver.showHistory',
   restricted: 'policyEvolver.explainRestricted',
+  counterexample: 'policyEvolver.showCounterexample',
 } as const;
 
+/** Argument of the "Show Counterexample" command: the violation and its evidence as text. */
+export interface CounterexampleArgs {
+  title: string;
+  text: string;
+}
+
 export function isRunStatus(value: unknown): value is RunStatus {
-  return value === 'running' || value === 'stopped' || value === 'ended' || value === 'failed';
+  return value === 'running' || value === 'stopped' || value === 'cancelled' || value === 'ended' || value === 'failed';
 }

@@ -30,7 +30,13 @@ export type HostMessage =
   | { type: 'detail'; detail: CandidateDetail }
   | { type: 'detail-error'; candidateId: string; message: string }
   | { type: 'busy'; candidateId: string; busy: boolean }
-  | { type: 'notice'; level: 'info' | 'error'; message: string };
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  /** A counterexample to show (from a diagnostic's "Show Counterexample"). */
+  | { type: 'counterexample'; title: string; text: string };
+
+/** Actions a failure banner offers; the host maps each to a command. */
+export type FailureAction = 'set-api-key' | 'open-settings' | 'show-log';
+const FAILURE_ACTIONS = new Set<string>(['set-api-key', 'open-settings', 'show-log']);
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -38,7 +44,8 @@ export type WebviewMessage =
   | { type: 'select'; candidateId: string }
   | { type: 'open-diff'; candidateId: string }
   | { type: 'accept'; candidateId: string }
-  | { type: 'reject'; candidateId: string; note: string };
+  | { type: 'reject'; candidateId: string; note: string }
+  | { type: 'action'; action: FailureAction };
 
 /** What the webview persists with vscode.setState (restored after a reload). */
 export interface PersistedViewState {
@@ -47,7 +54,7 @@ export interface PersistedViewState {
   drafts: Record<string, string>;
 }
 
-const HOST_TYPES = new Set(['snapshot', 'detail', 'detail-error', 'busy', 'notice']);
+const HOST_TYPES = new Set(['snapshot', 'detail', 'detail-error', 'busy', 'notice', 'counterexample']);
 
 /** Narrows untrusted message data before the webview acts on it. */
 export function isHostMessage(value: unknown): value is HostMessage {
@@ -76,6 +83,10 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
       const candidateId = str('candidateId');
       const note = str('note') ?? '';
       return candidateId ? { type: 'reject', candidateId, note: note.slice(0, 2000) } : undefined;
+    }
+    case 'action': {
+      const action = str('action');
+      return action && FAILURE_ACTIONS.has(action) ? { type: 'action', action: action as FailureAction } : undefined;
     }
     default:
       return undefined;

@@ -2,11 +2,12 @@
 // "Evolve" and "History". Pure, so the latency benchmark and the tests call it directly.
 import type { CodeLens } from 'vscode-languageserver';
 import type { EvalSummary } from '../core/journal-events';
+import type { EvalCheck } from '../core/types';
 import { LENS_COMMANDS } from '../messages/lsp';
 import type { Analysis } from './analysis';
 
 export type ScoreState =
-  | { kind: 'scored'; result: EvalSummary; keyMetric?: string; baseline?: EvalSummary; source: string }
+  | { kind: 'scored'; result: EvalSummary; keyMetric?: string; relativeTo?: string; baseline?: EvalSummary; source: string }
   | { kind: 'evaluating' }
   | { kind: 'unscored'; reason?: string }
   | { kind: 'restricted' }
@@ -19,6 +20,25 @@ export function formatScore(n: number): string {
 
 function signed(n: number): string {
   return `${n >= 0 ? '+' : '−'}${formatScore(Math.abs(n))}`;
+}
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * The verdict a person must read before any score: a violated property or broken guardrail, else an
+ * inconclusive check (with why), else what was verified (with the settings covered).
+ */
+export function verdictTitle(checks: readonly EvalCheck[] | undefined): string | undefined {
+  if (!checks?.length) return undefined;
+  const violated = checks.filter((c) => c.status === 'violated');
+  const property = violated.find((c) => c.kind !== 'guardrail');
+  if (property) return `$(error) VIOLATED ${property.name} at ${property.scope}${violated.length > 1 ? ` (+${violated.length - 1} more)` : ''}`;
+  const guardrail = violated[0];
+  if (guardrail) return `$(error) GUARDRAIL BROKEN: ${guardrail.name} on ${guardrail.scope}${violated.length > 1 ? ` (+${violated.length - 1} more)` : ''}`;
+  const unknown = checks.find((c) => c.status === 'unknown');
+  if (unknown) return `$(question) UNKNOWN at ${unknown.scope}: ${clip(unknown.detail ?? 'inconclusive', 60)}`;
+  const scopes = checks.filter((c) => c.status === 'verified').map((c) => c.scope);
+  return `$(pass) VERIFIED (${clip(scopes.join(', '), 60)})`;
 }
 
 export function scoreTitle(state: ScoreState): string {
@@ -34,7 +54,8 @@ export function scoreTitle(state: ScoreState): string {
     case 'scored': {
       const r = state.result;
       if (!r.ok || r.score === null) return `$(error) Evaluation failed: ${(r.error ?? 'no score').split('\n')[0]?.slice(0, 80)}`;
-      let title = `Score ${formatScore(r.score)}`;
+      const verdict = verdictTitle(r.checks);
+      let title = `${verdict ? `${verdict} · ` : ''}Score ${formatScore(r.score)}${state.relativeTo ? ` (0 = ${state.relativeTo})` : ''}`;
       const base = state.baseline;
       if (base?.ok && base.score !== null && base.score !== r.score) title += ` (${signed(r.score - base.score)} vs baseline)`;
       const key = state.keyMetric ?? Object.keys(r.metrics)[0];

@@ -3,21 +3,24 @@
 // messages typed in src/messages/lsp.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { randomInt } from 'node:crypto';
+import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, ErrorCodes, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import type { CodeAction } from 'vscode-languageserver/node';
 import type { InitializeParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { contentHash, DocumentAnalyzer } from './analysis';
 import { findGrammarsDir, GrammarSet } from './grammars';
 import { buildLenses, ScoreState } from './lenses';
-import { diagnosticsFor, filePathOf } from './documents';
+import { diagnosticsFor, filePathOf, type ViolationData } from './documents';
 import { EvaluationCache, toEvaluateResult } from '../app/evaluate-once';
 import { planAccept } from '../app/accept-plan';
 import { RunManager } from './runs';
-import { DEFAULT_SETTINGS, EvolverSettings, parseSettings, runConfigFor } from './settings';
+import { configFileFor, DEFAULT_SETTINGS, EvolverSettings, matchRule, parseSettings, runConfigFor } from './settings';
 import { applySecrets, testConnection } from './secrets';
 import { describeDomains } from './domains';
 import type { RunConfig } from '../core/journal-events';
-import type { ClientNotificationMethod, ClientNotifications, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
+import { LENS_COMMANDS } from '../messages/lsp';
+import type { ClientNotificationMethod, ClientNotifications, CounterexampleArgs, RunOverrides, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -55,7 +58,7 @@ const runs = new RunManager(() => roots, {
     if (event.kind === 'new-best') refreshLenses();
   },
   status(runId, status, file, detail) {
-    notify('policyEvolver/runStatus', { runId, status, file, ...(detail?.reason ? { reason: detail.reason } : {}), ...(detail?.message ? { message: detail.message } : {}) });
+    notify('policyEvolver/runStatus', { runId, status, file, ...(detail?.reason ? { reason: detail.reason } : {}), ...(detail?.message ? { message: detail.message } : {}), ...(detail?.failure ? { failure: detail.failure } : {}) });
     refreshLenses();
   },
   log,
@@ -82,6 +85,24 @@ async function settingsFor(uri: string): Promise<EvolverSettings> {
   return s;
 }
 
+/**
+ * Each run gets a fresh seed unless the user asked for one (a run's "Evolve Again With This Seed") or
+ * the run config file fixes it, so a second Evolve explores instead of repeating the first run.
+ */
+function withSeed(overrides: RunOverrides, settings: EvolverSettings, file: string): RunOverrides {
+  if (overrides.seed !== undefined) return overrides;
+  const configFile = configFileFor(matchRule(settings, file, rootOf(file)), file, rootOf(file));
+  if (configFile) {
+    try {
+      const parsed = JSON.parse(readFileSync(configFile, 'utf8')) as { seed?: unknown };
+      if (parsed.seed !== undefined) return overrides;
+    } catch {
+      // An unreadable config file is reported by the run config builder.
+    }
+  }
+  return { ...overrides, seed: randomInt(1, 2 ** 31 - 1) };
+}
+
 function requireTrust(what: string): void {
   if (!trusted) throw new Error(`${what} is disabled in an untrusted workspace: it would run evaluator commands or candidate code. Trust the workspace to enable it; run history, diffs and the review panel still work.`);
 }
@@ -103,7 +124,7 @@ async function scoreState(uri: string, file: string, text: string): Promise<Scor
   const live = runs.liveRuns().map((id) => runs.snapshot(id)).find((s) => s.file === file);
   if (live) return { kind: 'running', runId: live.runId, best: live.bestScore };
   const hit = runs.scoreOf(file, contentHash(text));
-  if (hit) return { kind: 'scored', result: hit.result, ...(hit.baseline ? { baseline: hit.baseline } : {}), source: `run ${hit.runId}` };
+  if (hit) return { kind: 'scored', result: hit.result, ...(hit.keyMetric ? { keyMetric: hit.keyMetric } : {}), ...(hit.relativeTo ? { relativeTo: hit.relativeTo } : {}), ...(hit.baseline ? { baseline: hit.baseline } : {}), source: `run ${hit.runId}` };
   if (!trusted) return { kind: 'restricted' };
   let config: RunConfig;
   try {
@@ -114,7 +135,7 @@ async function scoreState(uri: string, file: string, text: string): Promise<Scor
   const key = EvaluationCache.key(contentHash(text), config);
   const cached = evaluations.get(key);
   const baseline = runs.baselineOf(file);
-  if (cached) return { kind: 'scored', result: cached.result, ...(cached.keyMetric ? { keyMetric: cached.keyMetric } : {}), ...(baseline ? { baseline } : {}), source: 'cache' };
+  if (cached) return { kind: 'scored', result: cached.result, ...(cached.keyMetric ? { keyMetric: cached.keyMetric } : {}), ...(cached.relativeTo ? { relativeTo: cached.relativeTo } : {}), ...(baseline ? { baseline } : {}), source: 'cache' };
   if (evaluations.isRunning(key)) return { kind: 'evaluating' };
   return { kind: 'unscored' };
 }
@@ -181,7 +202,7 @@ connection.onInitialize((params: InitializeParams) => {
   lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const dirs = [options.grammarsDir, join(__dirname, 'grammars')].filter((d): d is string => typeof d === 'string');
   analyzer = new DocumentAnalyzer(new GrammarSet(findGrammarsDir(dirs)));
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, codeLensProvider: { resolveProvider: false } } };
+  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, codeLensProvider: { resolveProvider: false }, codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] } } };
 });
 
 connection.onDidChangeConfiguration(() => {
@@ -198,6 +219,18 @@ connection.onCodeLens(async (params) => {
   const state = await scoreState(doc.uri, file, text);
   const reason = configErrors.get(doc.uri);
   return buildLenses(doc.uri, analysis, state.kind === 'unscored' && reason ? { kind: 'unscored', reason: reason.slice(0, 80) } : state);
+});
+
+connection.onCodeAction((params) => {
+  const actions: CodeAction[] = [];
+  for (const d of params.context.diagnostics) {
+    if (d.source !== 'policy-evolver' || (d.code !== 'violation' && d.code !== 'guardrail')) continue;
+    const data = d.data as ViolationData | undefined;
+    if (!data?.evidence) continue;
+    const args: CounterexampleArgs = { title: `${data.name} at ${data.scope}`, text: data.evidence };
+    actions.push({ title: 'Show Counterexample', kind: CodeActionKind.QuickFix, diagnostics: [d], command: { title: 'Show Counterexample', command: LENS_COMMANDS.counterexample, arguments: [args] } });
+  }
+  return actions;
 });
 
 documents.onDidOpen((e) => {
@@ -241,13 +274,18 @@ handle('policyEvolver/evolve', async ({ uri, overrides }) => {
   requireTrust('Evolving a policy');
   const { file, text } = documentOf(uri);
   const settings = await settingsFor(uri);
-  const config = runConfigFor(file, text, settings, rootOf(file), overrides ?? {});
+  const config = runConfigFor(file, text, settings, rootOf(file), withSeed(overrides ?? {}, settings, file));
   const started = await runs.start(rootOf(file), text, config);
   refreshLenses();
   return started;
 });
 
 handle('policyEvolver/stop', ({ runId }) => runs.stop(runId));
+handle('policyEvolver/deleteRun', ({ runId }) => {
+  const deleted = runs.delete(runId);
+  refreshLenses();
+  return deleted;
+});
 
 handle('policyEvolver/resume', async ({ runId, overrides }) => {
   requireTrust('Resuming a run');
@@ -265,7 +303,11 @@ handle('policyEvolver/candidateSource', ({ runId, candidateId }) => runs.candida
 
 handle('policyEvolver/planAccept', ({ runId, candidateId, current }) => {
   const source = runs.candidateSource(runId, candidateId);
-  return planAccept(source.base, source.code, current);
+  const plan = planAccept(source.base, source.code, current);
+  if (plan.kind !== 'apply') return plan;
+  // Accepting a candidate that is wrong or worse where it counts needs the person to confirm it.
+  const concerns = runs.snapshot(runId).candidates.find((c) => c.id === candidateId)?.concerns ?? [];
+  return concerns.length ? { ...plan, concerns } : plan;
 });
 
 handle('policyEvolver/decision', ({ runId, candidateId, decision, note }) => {

@@ -1,7 +1,7 @@
 // Run control inside the language server: starts, stops and resumes engine runs, and answers
 // questions about past runs by replaying their journals (cached by journal size, so listing runs
 // stays cheap while nothing changes).
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '../core/engine';
 import type { JournalEvent, RunConfig } from '../core/journal-events';
@@ -10,11 +10,12 @@ import { ActiveRun, loadRun, newRunId, resumeRun, startRun } from '../core/run-s
 import type { RunState } from '../core/run-state';
 import type { EvalSummary } from '../core/journal-events';
 import type { EngineEvent } from '../messages/progress';
-import type { CandidateSource, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
+import type { CandidateSource, RunFailure, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
 import { compose, Composed } from '../app/compose';
 import { secretLookup, withStoredKeys } from './secrets';
 import { latestLeaderboard } from './selfplay-reports';
 import { runListEntry, runSnapshot, statusOf } from './snapshot';
+import { failureOfError, failureOfState } from './run-failure';
 
 export const runsDirOf = (workspaceRoot: string): string => join(workspaceRoot, '.policy-evolver', 'runs');
 
@@ -34,7 +35,7 @@ interface Loaded {
 
 export interface RunListener {
   event(runId: string, event: EngineEvent): void;
-  status(runId: string, status: RunStatus, file: string, detail?: { reason?: string; message?: string }): void;
+  status(runId: string, status: RunStatus, file: string, detail?: { reason?: string; message?: string; failure?: RunFailure }): void;
   log(message: string): void;
 }
 
@@ -43,6 +44,7 @@ export interface ScoreHit {
   candidateId: string;
   result: EvalSummary;
   keyMetric?: string;
+  relativeTo?: string;
   baseline?: EvalSummary;
 }
 
@@ -50,6 +52,8 @@ export class RunManager {
   private readonly live = new Map<string, LiveRun>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly dirs = new Map<string, string>();
+  /** Failures of runs this server ran, classified from the error itself. */
+  private readonly failures = new Map<string, RunFailure>();
 
   constructor(
     private readonly roots: () => string[],
@@ -106,9 +110,11 @@ export class RunManager {
     const { state, startedAt, live, dir } = this.stateOf(runId);
     const workers = live?.composed.handles.pool.workers?.();
     const leaderboard = state.domain === 'cluster' ? latestLeaderboard(state.config.file) : undefined;
+    const known = live ? undefined : this.failures.get(runId);
     return runSnapshot(state, {
       dir,
-      status: statusOf(state, live !== undefined),
+      status: statusOf(state, live !== undefined, known),
+      ...(known ? { failure: known } : {}),
       startedAt,
       ...(live?.keyMetric ? { keyMetric: live.keyMetric } : {}),
       ...(workers ? { workers } : {}),
@@ -145,7 +151,7 @@ export class RunManager {
       const baseline = state.initial()?.result;
       for (const entry of state.candidates.values()) {
         if (entry.sourceHash === sourceHash && entry.result && !entry.duplicateOf) {
-          return { runId, candidateId: entry.id, result: entry.result, ...(baseline ? { baseline } : {}) };
+          return { runId, candidateId: entry.id, result: entry.result, ...(state.relativeTo ? { relativeTo: state.relativeTo } : {}), ...(baseline ? { baseline } : {}) };
         }
       }
     }
@@ -236,21 +242,60 @@ export class RunManager {
       this.live.delete(runId);
       this.loaded.delete(active.store.dir);
     };
+    this.failures.delete(runId);
     active.done
       .then(
         (summary: RunSummary) => {
           settle();
-          this.listener.status(runId, summary.reason === 'cancelled' ? 'stopped' : 'ended', file, { reason: summary.reason });
+          if (summary.reason === 'cancelled') return this.listener.status(runId, 'cancelled', file, { reason: summary.reason });
+          // A run that ended without one proposal reaching evaluation did nothing: it failed.
+          const failure = failureOfState(active.state);
+          if (failure) return this.fail(runId, file, failure);
+          this.listener.status(runId, 'ended', file, { reason: summary.reason });
         },
         (err: unknown) => {
           settle();
-          this.listener.log(`run ${runId} failed: ${(err as Error).message ?? String(err)}`);
-          this.listener.status(runId, 'failed', file, { reason: 'error', message: (err as Error).message ?? String(err) });
+          this.fail(runId, file, failureOfError(err), active.store.dir);
         },
       )
       .finally(async () => {
         await composed.close().catch((err: unknown) => this.listener.log(`closing run ${runId}: ${(err as Error).message}`));
       });
+  }
+
+  private fail(runId: string, file: string, failure: RunFailure, dir?: string): void {
+    this.failures.set(runId, failure);
+    if (dir) this.recordFailure(runId, dir, failure);
+    this.listener.log(`run ${runId} failed: ${failure.message}`);
+    this.listener.status(runId, 'failed', file, { reason: 'error', message: failure.message, failure });
+  }
+
+  /** Ends the journal of a run whose engine threw, so it reads as failed (with why) after a restart too. */
+  private recordFailure(runId: string, dir: string, failure: RunFailure): void {
+    try {
+      const { state } = this.load(dir);
+      if (state.ended !== undefined) return;
+      const store = RunStore.open(dir, true);
+      try {
+        store.append({ type: 'run-ended', time: new Date().toISOString(), reason: 'error', bestId: state.championId || 'c0', error: failure.message });
+      } finally {
+        store.close();
+      }
+      this.loaded.delete(dir);
+    } catch (err) {
+      this.listener.log(`run ${runId}: could not record its failure in the journal: ${(err as Error).message}`);
+    }
+  }
+
+  /** Removes a run's folder (journal, sources); a live run must be stopped first. */
+  delete(runId: string): boolean {
+    if (this.live.has(runId)) throw new Error(`run ${runId} is still running: stop it first`);
+    const dir = this.dirOf(runId);
+    rmSync(dir, { recursive: true, force: true });
+    this.dirs.delete(runId);
+    this.loaded.delete(dir);
+    this.failures.delete(runId);
+    return true;
   }
 
   stop(runId: string): boolean {

@@ -119,6 +119,7 @@ export function runRequestFor(file: string, code: string, settings: EvolverSetti
     ...(generator ? { generator } : {}),
     ...(settings.models.length && generator !== 'mutate' ? { models: settings.models } : {}),
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    ...(overrides.seed !== undefined ? { seed: overrides.seed } : {}),
     ...(evaluationConcurrency !== undefined ? { evaluationConcurrency } : {}),
     ...(generationConcurrency !== undefined ? { generationConcurrency } : {}),
   };

@@ -1,6 +1,9 @@
 // Turns a replayed run into the plain snapshots the tree view and review panel show.
+import { aggregateScores } from '../core/aggregate';
 import type { RunState, CandidateEntry } from '../core/run-state';
-import type { CandidateSummary, HistoryPoint, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
+import type { WorkloadResult } from '../core/types';
+import type { CandidateSummary, CheckView, HistoryPoint, RunFailure, RunListEntry, RunSnapshot, RunStatus, WorkloadRow } from '../messages/lsp';
+import { failureOfState } from './run-failure';
 
 export interface SnapshotContext {
   dir: string;
@@ -12,6 +15,8 @@ export interface SnapshotContext {
   workers?: { evaluators: number; samplers: number };
   /** ELO leaderboard of the latest self-play report for the run's file. */
   leaderboard?: RunSnapshot['leaderboard'];
+  /** A failure known from the error itself (this session), which says more than the journal. */
+  failure?: RunFailure;
 }
 
 /** The candidates that no other candidate beats on every objective (ties kept once, earliest first). */
@@ -37,10 +42,57 @@ function deltas(metrics: Record<string, number>, baseline: Record<string, number
   return out;
 }
 
-function summarize(entry: CandidateEntry, state: RunState, baseline: Record<string, number> | undefined): CandidateSummary {
+const fmt = (n: number): string => Number(n.toPrecision(4)).toString();
+
+/** The starting program's score on exactly the workloads `results` covers, by the run's rule. */
+function baselineOn(results: readonly WorkloadResult[], state: RunState): number | null {
+  const base = state.initial()?.result;
+  if (!base?.ok) return null;
+  const ids = new Set(results.map((r) => r.workloadId));
+  const same = base.perWorkload.filter((r) => ids.has(r.workloadId));
+  if (same.length === 0 || same.length !== ids.size) return base.score;
+  const score = aggregateScores(same, state.config.aggregation);
+  return Number.isFinite(score) ? score : null;
+}
+
+function workloadRows(entry: CandidateEntry, state: RunState): WorkloadRow[] {
+  const base = new Map((state.initial()?.result?.perWorkload ?? []).map((r) => [r.workloadId, r]));
+  return (entry.result?.perWorkload ?? []).map((r) => {
+    const b = base.get(r.workloadId);
+    return { id: r.workloadId, split: 'search', ok: r.ok, score: Number.isFinite(r.score) ? r.score : null, baseline: b?.ok && Number.isFinite(b.score) ? b.score : null, ...(r.error ? { error: r.error.split('\n')[0]?.slice(0, 300) } : {}) };
+  });
+}
+
+/** Why accepting this candidate needs an explicit confirmation, one sentence each. */
+export function concernsOf(checks: CheckView[], holdout: { candidate: number | null; initial: number | null } | undefined): string[] {
+  const out: string[] = [];
+  for (const c of checks) {
+    if (c.status !== 'violated') continue;
+    out.push(c.kind === 'guardrail' ? `it breaks the guardrail "${c.name}" on ${c.scope}` : `it violates ${c.name} at ${c.scope}`);
+  }
+  if (holdout && holdout.candidate !== null && holdout.initial !== null && holdout.candidate < holdout.initial) {
+    out.push(`it is worse than the starting program on the holdout workloads (${fmt(holdout.candidate)} vs ${fmt(holdout.initial)})`);
+  }
+  if (holdout && holdout.candidate === null && holdout.initial !== null) out.push('it failed on the holdout workloads, where the starting program scored');
+  return out;
+}
+
+function holdoutOf(entry: CandidateEntry, state: RunState): number | null | undefined {
+  const h = state.holdout;
+  if (!h) return undefined;
+  if (entry.index === 0) return h.initial;
+  return entry.id === state.championId ? h.best : undefined;
+}
+
+function summarize(entry: CandidateEntry, state: RunState, baseline: Record<string, number> | undefined, searchCount: number): CandidateSummary {
   const r = entry.result;
   const metrics = r?.metrics ?? {};
   const validation = state.validation.get(entry.id);
+  const checks: CheckView[] = r?.checks ?? [];
+  const holdout = holdoutOf(entry, state);
+  const scored = r?.perWorkload.length ?? 0;
+  // Metrics of a candidate scored on fewer workloads than the baseline are not comparable with its totals.
+  const comparable = entry.index > 0 && !entry.cascadeStopped && (scored === 0 || scored >= searchCount);
   return {
     id: entry.id,
     index: entry.index,
@@ -51,7 +103,13 @@ function summarize(entry: CandidateEntry, state: RunState, baseline: Record<stri
     score: r?.score ?? null,
     ...(validation !== undefined ? { validation } : {}),
     metrics,
-    deltas: entry.index === 0 ? {} : deltas(metrics, baseline),
+    deltas: comparable ? deltas(metrics, baseline) : {},
+    baselineScore: r && r.perWorkload.length ? baselineOn(r.perWorkload, state) : (state.initial()?.result?.score ?? null),
+    workloadsScored: scored,
+    ...(holdout !== undefined ? { holdout } : {}),
+    workloads: workloadRows(entry, state),
+    checks,
+    concerns: entry.index === 0 ? [] : concernsOf(checks, holdout !== undefined ? { candidate: holdout, initial: state.holdout?.initial ?? null } : undefined),
     improvement: entry.improvement ?? false,
     admitted: entry.admitted ?? false,
     ...(entry.duplicateOf ? { duplicateOf: entry.duplicateOf } : {}),
@@ -64,21 +122,40 @@ function summarize(entry: CandidateEntry, state: RunState, baseline: Record<stri
   };
 }
 
-/** Best first: ok candidates by score, then pending, then failed ones by index. */
-export function rankCandidates(list: CandidateSummary[]): CandidateSummary[] {
-  const rank = (c: CandidateSummary): number => (c.ok && c.score !== null && !c.duplicateOf ? 0 : c.pending ? 1 : c.duplicateOf ? 2 : 3);
-  return [...list].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? (b.score as number) - (a.score as number) : 0) || a.index - b.index);
+/**
+ * Best first, agreeing with the header's "best": the run's best candidate (the champion, which also
+ * had to beat its parent on validation), then candidates scored on every search workload by score,
+ * then those the cascade stopped early (scored on a subset, so not comparable), then the ones still
+ * evaluating, duplicates, and failures by index.
+ */
+export function rankCandidates(list: CandidateSummary[], bestId?: string): CandidateSummary[] {
+  const rank = (c: CandidateSummary): number => {
+    if (c.id === bestId && c.ok) return 0;
+    if (c.ok && c.score !== null && !c.duplicateOf) return c.cascadeStopped ? 2 : 1;
+    return c.pending ? 3 : c.duplicateOf ? 4 : 5;
+  };
+  return [...list].sort((a, b) => rank(a) - rank(b) || (rank(a) <= 2 ? (b.score as number) - (a.score as number) : 0) || a.index - b.index);
 }
 
 export function runSnapshot(state: RunState, ctx: SnapshotContext): RunSnapshot {
   const initial = state.initial();
   const baseline = initial?.result?.ok ? initial.result.metrics : undefined;
   const entries = [...state.candidates.values()];
-  const candidates = rankCandidates(entries.map((e) => summarize(e, state, baseline)));
+  const searchCount = initial?.result?.perWorkload.length ?? 0;
+  const candidates = rankCandidates(
+    entries.map((e) => summarize(e, state, baseline, searchCount)),
+    state.championId,
+  );
+  const failure = ctx.status === 'failed' ? (ctx.failure ?? failureOfState(state)) : undefined;
+  const rejected = state.failures
+    .filter((f) => f.id === undefined)
+    .slice(-50)
+    .reverse()
+    .map((f) => ({ index: f.index, error: f.error.split('\n')[0]?.slice(0, 500) ?? f.error }));
   const history: HistoryPoint[] = entries
     .filter((e) => e.result)
     .sort((a, b) => a.index - b.index)
-    .map((e) => ({ index: e.index, id: e.id, island: e.island, score: e.result?.score ?? null, validation: state.validation.get(e.id) ?? null, ok: e.result?.ok ?? false }));
+    .map((e) => ({ index: e.index, id: e.id, island: e.island, score: e.result?.score ?? null, validation: state.validation.get(e.id) ?? null, ok: e.result?.ok ?? false, ...(e.decision ? { decision: e.decision.decision } : {}) }));
   const champion = state.champion();
   const pareto = paretoFront(state);
   return {
@@ -93,6 +170,13 @@ export function runSnapshot(state: RunState, ctx: SnapshotContext): RunSnapshot 
     status: ctx.status,
     ...(state.ended ? { endReason: state.ended } : {}),
     startedAt: ctx.startedAt,
+    seed: state.config.seed,
+    ...(state.relativeTo ? { relativeTo: state.relativeTo } : {}),
+    lowerIsBetter: state.lowerIsBetter,
+    ...(failure ? { failure } : {}),
+    rejected,
+    ...(state.holdout ? { holdout: { bestId: state.championId, ...state.holdout } } : {}),
+    searchWorkloads: searchCount,
     proposed: Math.max(0, state.nextIndex - 1),
     evaluated: Math.max(0, state.evaluated - (initial?.result ? 1 : 0)),
     failed: state.failed,
@@ -122,15 +206,21 @@ export function runListEntry(snapshot: RunSnapshot): RunListEntry {
     status: snapshot.status,
     ...(snapshot.endReason ? { endReason: snapshot.endReason } : {}),
     startedAt: snapshot.startedAt,
+    seed: snapshot.seed,
+    ...(snapshot.failure ? { failure: snapshot.failure } : {}),
     evaluated: snapshot.evaluated,
     bestScore: snapshot.bestScore,
     initialScore: snapshot.initialScore,
   };
 }
 
-/** A run with no run-ended event and no live engine was interrupted (crash, reload, kill). */
-export function statusOf(state: RunState, live: boolean): RunStatus {
+/**
+ * A run with no run-ended event and no live engine was interrupted (crash, reload, kill) unless its
+ * starting program failed; a run that ended without doing its job failed (see run-failure.ts).
+ */
+export function statusOf(state: RunState, live: boolean, knownFailure?: RunFailure): RunStatus {
   if (live) return 'running';
-  if (state.ended === 'error') return 'failed';
+  if (state.ended === 'cancelled') return 'cancelled';
+  if (knownFailure || failureOfState(state)) return 'failed';
   return state.ended ? 'ended' : 'stopped';
 }

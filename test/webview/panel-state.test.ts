@@ -4,11 +4,11 @@ import { initialState, moveSelection, persisted, reduce, select, setDraft, visib
 import type { CandidateSummary, RunSnapshot } from '../../src/messages/lsp';
 
 function cand(id: string, index: number, score: number | null, extra: Partial<CandidateSummary> = {}): CandidateSummary {
-  return { id, index, island: index % 2, parentIds: ['c0'], generator: 'mutate', ok: score !== null, score, metrics: {}, deltas: {}, improvement: false, admitted: true, sourceHash: 'h' + id, pending: false, ...extra };
+  return { id, index, island: index % 2, parentIds: ['c0'], generator: 'mutate', ok: score !== null, score, metrics: {}, deltas: {}, baselineScore: 1, workloadsScored: 1, workloads: [], checks: [], concerns: [], improvement: false, admitted: true, sourceHash: 'h' + id, pending: false, ...extra };
 }
 
 function snap(runId: string, candidates: CandidateSummary[]): RunSnapshot {
-  return { runId, dir: '/r', file: '/w/p.js', fileName: 'p.js', evaluator: 'command', generator: 'mutate', domain: 'generic', status: 'running', startedAt: '2026-01-01T00:00:00Z', proposed: candidates.length, evaluated: candidates.length, failed: 0, duplicates: 0, spendUsd: 0, bestId: 'c2', bestScore: 3, initialScore: 1, islands: 2, candidates, history: [], bestHistory: [], notes: [] };
+  return { runId, dir: '/r', file: '/w/p.js', fileName: 'p.js', evaluator: 'command', generator: 'mutate', domain: 'generic', status: 'running', startedAt: '2026-01-01T00:00:00Z', seed: 7, lowerIsBetter: [], rejected: [], searchWorkloads: 1, proposed: candidates.length, evaluated: candidates.length, failed: 0, duplicates: 0, spendUsd: 0, bestId: 'c2', bestScore: 3, initialScore: 1, islands: 2, candidates, history: [], bestHistory: [], notes: [] };
 }
 
 const list = [cand('c0', 0, 1), cand('c2', 2, 3), cand('c1', 1, 2), cand('c3', 3, null, { error: 'boom' })];

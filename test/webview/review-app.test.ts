@@ -22,13 +22,13 @@ after(async () => {
 });
 
 function cand(id: string, index: number, score: number | null, extra: Partial<CandidateSummary> = {}): CandidateSummary {
-  return { id, index, island: index % 2, parentIds: ['c0'], generator: 'mutate', ok: score !== null, score, metrics: score === null ? {} : { waste: 10 - score }, deltas: score === null ? {} : { waste: 1 - score }, improvement: false, admitted: true, sourceHash: `h${id}`, pending: false, ...extra };
+  return { id, index, island: index % 2, parentIds: ['c0'], generator: 'mutate', ok: score !== null, score, metrics: score === null ? {} : { waste: 10 - score }, deltas: score === null ? {} : { waste: 1 - score }, baselineScore: 1, workloadsScored: 1, workloads: [], checks: [], concerns: [], improvement: false, admitted: true, sourceHash: `h${id}`, pending: false, ...extra };
 }
 
 function snapshot(candidates: CandidateSummary[], status: RunSnapshot['status'] = 'running'): RunSnapshot {
   return {
     runId: 'r1', dir: '/runs/r1', file: '/w/policy.js', fileName: 'policy.js', evaluator: 'command', generator: 'mutate', domain: 'generic', status,
-    startedAt: '2026-01-01T10:00:00.000Z', proposed: 3, evaluated: 3, failed: 1, duplicates: 0, spendUsd: 0, target: 10, bestId: 'c2', bestScore: 3, initialScore: 1, islands: 2,
+    startedAt: '2026-01-01T10:00:00.000Z', seed: 7, lowerIsBetter: ['waste'], rejected: [], searchWorkloads: 1, proposed: 3, evaluated: 3, failed: 1, duplicates: 0, spendUsd: 0, target: 10, bestId: 'c2', bestScore: 3, initialScore: 1, islands: 2,
     candidates, history: candidates.filter((c) => !c.pending).map((c) => ({ index: c.index, id: c.id, island: c.island, score: c.score, validation: c.index === 2 ? 2.5 : null, ok: c.ok })),
     bestHistory: [], notes: [],
   };
@@ -59,7 +59,7 @@ test('announces itself, renders the ranked candidates and asks for the best one'
   assert.deepEqual((await posted(page)).at(-1), { type: 'select', candidateId: 'c2' });
   assert.equal(await page.textContent('#cand-c3 .cand-score'), 'failed');
   // Candidate text is text, never markup.
-  assert.match((await page.textContent('blockquote.explanation')) ?? '', /<img src=x/);
+  assert.match((await page.textContent('#explanation')) ?? '', /<img src=x/);
   assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
   assert.equal(await page.locator('svg.chart circle.point').count(), 3);
   assert.equal(await page.locator('svg.chart circle.validation').count(), 1);
@@ -119,7 +119,7 @@ test('view state survives a reload: the host re-sends the snapshot and the selec
   await send(second, { type: 'snapshot', snapshot: snapshot(ranked, 'ended'), runs: [], trusted: false });
   await second.waitForSelector('#cand-c1[aria-selected="true"]');
   assert.equal(await second.inputValue('#note-c1'), 'half-written reason');
-  assert.equal(await second.textContent('#run-status'), 'ended');
+  assert.equal(await second.textContent('#run-status'), 'finished');
   assert.match((await second.textContent('#app')) ?? '', /Restricted mode/);
   await second.close();
 });

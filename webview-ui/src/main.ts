@@ -2,7 +2,7 @@
 // snapshot), and re-renders on every host message.
 import { isHostMessage, PersistedViewState, WebviewMessage } from '../../src/messages/webview';
 import { render } from './render';
-import { initialState, moveSelection, persisted, reduce, select, setDraft, ViewState } from './state';
+import { initialState, moveSelection, persisted, reduce, select, setDraft, showCounterexample, ViewState } from './state';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -30,6 +30,11 @@ const actions = {
     update(select(state, candidateId));
     document.getElementById('candidates')?.focus();
   },
+  counterexample: (value: { title: string; text: string } | undefined) => {
+    state = showCounterexample(state, value);
+    render(root, state, actions);
+    if (value) document.getElementById('counterexample')?.scrollIntoView({ block: 'start' });
+  },
   draft: (candidateId: string, text: string) => {
     state = setDraft(state, candidateId, text);
     vscode.setState(persisted(state));
@@ -49,6 +54,14 @@ const actions = {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostMessage(event.data)) update(reduce(state, event.data));
 });
+
+// The chart is drawn at the panel's width; redraw when the panel is resized.
+let lastWidth = root.clientWidth;
+new ResizeObserver(() => {
+  if (Math.abs(root.clientWidth - lastWidth) < 8) return;
+  lastWidth = root.clientWidth;
+  render(root, state, actions);
+}).observe(root);
 
 render(root, state, actions);
 vscode.postMessage({ type: 'ready' });

@@ -13,6 +13,8 @@ export interface ViewState {
   busy: string[];
   notice: { level: 'info' | 'error'; message: string } | undefined;
   drafts: Record<string, string>;
+  /** A counterexample the user asked to see (from a diagnostic or a verdict in the panel). */
+  counterexample: { title: string; text: string } | undefined;
 }
 
 export function initialState(persisted?: PersistedViewState): ViewState {
@@ -26,6 +28,7 @@ export function initialState(persisted?: PersistedViewState): ViewState {
     busy: [],
     notice: undefined,
     drafts: { ...(persisted?.drafts ?? {}) },
+    counterexample: undefined,
   };
 }
 
@@ -34,8 +37,9 @@ export function visibleCandidates(state: ViewState): CandidateSummary[] {
   return state.snapshot?.candidates.filter((c) => c.index > 0) ?? [];
 }
 
-function defaultSelection(list: CandidateSummary[]): string | undefined {
-  return (list.find((c) => c.ok && !c.duplicateOf) ?? list[0])?.id;
+/** The run's best (as the header names it) when it is a candidate, else the first scored one. */
+function defaultSelection(list: CandidateSummary[], bestId: string | undefined): string | undefined {
+  return (list.find((c) => c.id === bestId) ?? list.find((c) => c.ok && !c.duplicateOf) ?? list[0])?.id;
 }
 
 export function reduce(state: ViewState, message: HostMessage): ViewState {
@@ -45,7 +49,7 @@ export function reduce(state: ViewState, message: HostMessage): ViewState {
       const next: ViewState = { ...state, snapshot: message.snapshot, runs: message.runs, trusted: message.trusted };
       const list = visibleCandidates(next);
       const keep = !runChanged && state.selectedId !== undefined && list.some((c) => c.id === state.selectedId);
-      next.selectedId = keep ? state.selectedId : defaultSelection(list);
+      next.selectedId = keep ? state.selectedId : defaultSelection(list, message.snapshot?.bestId);
       if (!keep || runChanged) {
         next.detail = undefined;
         next.detailError = undefined;
@@ -61,7 +65,13 @@ export function reduce(state: ViewState, message: HostMessage): ViewState {
       return { ...state, busy: message.busy ? [...new Set([...state.busy, message.candidateId])] : state.busy.filter((id) => id !== message.candidateId) };
     case 'notice':
       return { ...state, notice: { level: message.level, message: message.message } };
+    case 'counterexample':
+      return { ...state, counterexample: { title: message.title, text: message.text } };
   }
+}
+
+export function showCounterexample(state: ViewState, counterexample: { title: string; text: string } | undefined): ViewState {
+  return { ...state, counterexample };
 }
 
 export function select(state: ViewState, candidateId: string): ViewState {

@@ -32,6 +32,7 @@ export const CLUSTER_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   id: 'cluster',
   domain: 'cluster',
   keyMetric: 'mean_latency_seconds',
+  lowerIsBetter: ['*latency*', '*_seconds', '*cost_usd', '*energy_kwh', '*violation_rate', '*failure_rate', '*fairness_gini', '*preemptions', '*invalid_decisions', '*nodes_used', '*decision_ms_per_task', 'failed_workloads'],
   // Each objective's goodness in [0, 1], averaged over the scenarios: the axes of the Pareto front.
   objectives: OBJECTIVE_NAMES.map((n) => ({ metric: `mean_goodness_${n}`, label: n })),
   features: [

@@ -32,6 +32,7 @@ export const FAAS_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   domain: 'faas',
   keyMetric: 'adjusted_latency_seconds',
   relativeTo: "Eudoxia's priority policy",
+  lowerIsBetter: ['*latency*', '*_seconds', '*oom_failures', '*invalid_decisions', 'failed_workloads', '*simulation_ms'],
   features: [
     { name: 'completionRate', min: 0, max: 1, bins: 10 },
     { name: 'oomShare', min: 0, max: 1, bins: 8 },

@@ -91,6 +91,7 @@ class ProtocolEvaluator implements Evaluator {
       { name: 'steps', min: 0, max: 6, bins: 6 },
     ],
     keyMetric: 'messagesWorst',
+    lowerIsBetter: ['messages*', 'receipts*', 'lockstepMessages', 'steps', 'violatedSettings', 'unknownSettings', 'spinStates', 'spinRuns', 'rules', 'messageTypes'],
   };
   private readonly verifier: ProtocolVerifier;
   private readonly builder: ModelBuilder;

@@ -12,6 +12,14 @@ export async function acceptCandidate(client: ServerClient, runId: string, candi
   const plan = await client.request('policyEvolver/planAccept', { runId, candidateId, current: doc.getText() });
   if (plan.kind === 'refused') return { ok: false, message: `Cannot accept ${candidateId}: ${plan.reason}` };
   if (plan.kind === 'unchanged') return { ok: false, message: `${candidateId} is already what the file contains.` };
+  if (plan.concerns?.length) {
+    const choice = await vscode.window.showWarningMessage(
+      `Accept ${candidateId} anyway?`,
+      { modal: true, detail: `${plan.concerns.map((c) => `• ${c[0]?.toUpperCase()}${c.slice(1)}.`).join('\n')}\n\nAccepting writes it into ${file.split(/[\\/]/).pop()}.` },
+      'Accept Anyway',
+    );
+    if (choice !== 'Accept Anyway') return { ok: false, message: `Did not accept ${candidateId}: ${plan.concerns.join('; ')}.` };
+  }
   const edit = new vscode.WorkspaceEdit();
   for (const e of plan.edits) edit.replace(uri, new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end)), e.newText);
   const version = doc.version;

@@ -18,6 +18,8 @@ export class ReviewPanel implements vscode.Disposable {
   private snapshot: RunSnapshot | null = null;
   private selected: string | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Re-sent after the webview (re)announces itself, so a counterexample shown on open is not lost. */
+  private pendingCounterexample: { title: string; text: string } | undefined;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -70,6 +72,23 @@ export class ReviewPanel implements vscode.Disposable {
     }
   }
 
+  /** A deleted run disappears from the panel; it shows the newest remaining run. */
+  static notifyRunDeleted(runId: string): void {
+    const p = ReviewPanel.current;
+    if (!p) return;
+    if (p.runId === runId) {
+      p.runId = undefined;
+      p.selected = undefined;
+    }
+    void p.refresh();
+  }
+
+  showCounterexample(ce: { title: string; text: string }): void {
+    this.panel.reveal(undefined, false);
+    this.pendingCounterexample = ce;
+    this.post({ type: 'counterexample', ...ce });
+  }
+
   static get active(): ReviewPanel | undefined {
     return ReviewPanel.current;
   }
@@ -107,7 +126,9 @@ export class ReviewPanel implements vscode.Disposable {
     try {
       const source = await this.client.request('policyEvolver/candidateSource', { runId: snap.runId, candidateId });
       const current = this.currentText(snap.file);
-      this.post({ type: 'detail', detail: { runId: snap.runId, candidateId, hunks: diffHunks(current, source.code), fileChanged: current !== source.base } });
+      // After Accept the file holds the candidate itself: that is not a change to warn about.
+      const fileChanged = current !== source.base && current !== source.code;
+      this.post({ type: 'detail', detail: { runId: snap.runId, candidateId, hunks: diffHunks(current, source.code), fileChanged } });
     } catch (err) {
       this.post({ type: 'detail-error', candidateId, message: (err as Error).message });
     }
@@ -117,7 +138,13 @@ export class ReviewPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         await this.refresh();
+        if (this.pendingCounterexample) this.post({ type: 'counterexample', ...this.pendingCounterexample });
         return;
+      case 'action': {
+        const command = message.action === 'set-api-key' ? 'policyEvolver.setApiKey' : message.action === 'open-settings' ? 'workbench.action.openSettings' : 'policyEvolver.showLog';
+        await vscode.commands.executeCommand(command, ...(message.action === 'open-settings' ? ['policyEvolver'] : []));
+        return;
+      }
       case 'select-run':
         this.runId = message.runId;
         this.selected = undefined;
