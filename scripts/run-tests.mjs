@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { isFast } from './test-tiers.mjs';
+import { isFast, SLOW_TESTS } from './test-tiers.mjs';
 
 const args = process.argv.slice(2);
 const filter = args.filter((a) => !a.startsWith('--'));
@@ -21,6 +21,8 @@ function walk(dir) {
   });
 }
 let files = walk('test').map((f) => relative('.', f)).sort();
+// A renamed slow file would silently join the fast tier: say so.
+for (const slow of Object.keys(SLOW_TESTS)) if (!files.includes(slow)) console.error(`scripts/test-tiers.mjs lists ${slow}, which does not exist`);
 if (skipE2e || fastOnly) files = files.filter((f) => !f.startsWith('test/e2e/'));
 if (fastOnly) files = files.filter(isFast);
 if (filter.length) files = files.filter((f) => filter.some((s) => f.includes(s)));
