@@ -29,6 +29,7 @@ interface RunFlags {
   trace?: string;
   params?: string;
   json?: boolean;
+  physics?: string;
 }
 
 interface GentraceFlags {
@@ -59,6 +60,7 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
     .option('--trace <file>', "workload trace CSV in Eudoxia's format (default: generate one from the parameters)")
     .option('--params <file>', "parameters in Eudoxia's TOML (or JSON) keys (default: Eudoxia's defaults)")
     .option('--json', "print one JSON object: Eudoxia's stats fields (null where Eudoxia writes NaN) plus `extra`")
+    .option('--physics <mode>', "'eudoxia' (default: exactly Eudoxia, quirks included) or 'corrected' (exact memory sums, sub-tick suspension writes finish)")
     .action(async (policy: string, flags: RunFlags) => {
       const workload = loadInputs(flags);
       const outcome = isBuiltin(policy) ? runBuiltinChecked(policy, workload, io) : await runFile(policy, workload);
@@ -113,6 +115,10 @@ function readParams(file: string): SimParams {
 
 function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
   const params = flags.params ? readParams(flags.params) : defaultParams();
+  if (flags.physics !== undefined) {
+    if (flags.physics !== 'eudoxia' && flags.physics !== 'corrected') throw new UserError(`--physics must be 'eudoxia' or 'corrected', got '${flags.physics}'`, ExitCode.usage);
+    params.physics = flags.physics;
+  }
   if (!flags.trace) {
     const trace = generateTrace(params, 'eudoxia');
     return { trace, params, label: `eudoxia trace generated with seed ${params.random_seed}` };
@@ -189,10 +195,18 @@ function report(outcome: SimulationOutcome, json: boolean, io: FaasCliOutput): v
     ] as const) {
       lines.push(`  Pipelines (${name}): ${c.arrival_count} arrived, ${c.completion_count} completed, ${c.timeout_count} timed out, mean latency ${f(c.mean_latency_seconds)}s, p99 ${f(c.p99_latency_seconds)}s`);
     }
+    const pct = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
+    const maxJob = extra.max_job_seconds;
     lines.push(
-      `  Adjusted latency: ${f(extra.adjusted_latency_seconds)}s (weights query 10, interactive 5, batch 1; divided by completion rate ${extra.completion_rate === null ? 'n/a' : extra.completion_rate.toFixed(3)})`,
+      `  Mean memory allocated: ${pct(extra.mean_memory_allocated_percent)}`,
+      `  Mean memory consumed: ${pct(extra.mean_memory_consumed_percent)}`,
+      // Eudoxia's CLI: with a job time limit, unfinished pipelines count at 2 x max_job_seconds.
+      maxJob > 0
+        ? `  Adjusted latency: ${f(extra.adjusted_latency_penalized_seconds)}s (weights query 10, interactive 5, batch 1; unfinished penalty: ${2 * maxJob}s = 2 * max_job_seconds)`
+        : `  Adjusted latency: ${f(extra.adjusted_latency_seconds)}s (weights query 10, interactive 5, batch 1; divided by completion rate ${extra.completion_rate === null ? 'n/a' : extra.completion_rate.toFixed(3)})`,
       `  Mean queueing delay: ${f(extra.per_category.all.mean_queueing_delay_seconds)}s; never started: ${extra.per_category.all.never_started}; longest wait ${f(extra.max_wait_seconds)}s`,
       `  Utilisation: CPU allocated ${(extra.cpu_allocation * 100).toFixed(1)}%, RAM allocated ${(extra.ram_allocation * 100).toFixed(1)}%, RAM used ${(extra.ram_consumption * 100).toFixed(1)}%`,
+      `  Physics: ${extra.physics === 'eudoxia' ? "eudoxia (exact parity with Eudoxia, its quirks included)" : 'corrected (exact memory sums, sub-tick suspension writes finish; results differ from Eudoxia)'}`,
       `  Simulation time: ${extra.simulation_ms.toFixed(1)} ms (${extra.events} events, ${extra.policy_calls} policy calls)`,
     );
     io.out(`${lines.join('\n')}\n`);

@@ -110,3 +110,33 @@ test('faas gentrace writes a trace in Eudoxia CSV and will not overwrite without
   assert.equal(stdout.stdout, first, 'same seed and profile, same trace');
   assert.match((await cli('faas', 'gentrace', file, '--profile', 'weekly', '--force')).error?.message ?? '', /unknown profile 'weekly'/);
 });
+
+test('faas run --physics: exact Eudoxia parity by default, corrected on request, named in the output', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faas-physics-'));
+  // One 1 GB container at 10 ticks/s suspends for a query: its write truncates to 0 ticks, which
+  // Eudoxia never finishes (its CPU stays held, so the query waits longer); corrected physics
+  // finishes it in the tick it starts.
+  writeFileSync(join(dir, 'params.toml'), 'duration = 60\nticks_per_second = 10\nnum_pools = 1\ncpus_per_pool = 10\nram_gb_per_pool = 10\nscheduler_algo = "priority"\n');
+  writeFileSync(
+    join(dir, 'trace.csv'),
+    'pipeline_id,arrival_seconds,priority,operator_id,parents,baseline_cpu_seconds,cpu_scaling,memory_gb,storage_read_gb\n' +
+      'b1,0.0,BATCH_PIPELINE,op1,,2,const,0.5,0\nb1,,,op2,op1,2,const,0.5,0\n' +
+      'b2,0.0,BATCH_PIPELINE,op1,,2,const,0.5,0\nb2,,,op2,op1,2,const,0.5,0\n' +
+      Array.from({ length: 9 }, (_, i) => `f${i},0.0,BATCH_PIPELINE,op1,,30,const,0.5,0\n`).join('') +
+      'q1,1.0,QUERY,op1,,1,const,0.5,0\n',
+  );
+  const args = ['faas', 'run', 'priority', '--trace', join(dir, 'trace.csv'), '--params', join(dir, 'params.toml')];
+  const exact = await cli(...args);
+  assert.equal(exact.error, undefined);
+  assert.match(exact.stdout, /Physics: eudoxia \(exact parity/);
+  const corrected = await cli(...args, '--physics', 'corrected', '--json');
+  const json = JSON.parse(corrected.stdout) as { suspensions: number; pipelines_query: { mean_latency_seconds: number }; extra: { physics: string } };
+  assert.equal(json.extra.physics, 'corrected');
+  const exactJson = JSON.parse((await cli(...args, '--json')).stdout) as typeof json;
+  assert.ok(exactJson.suspensions > 0, 'the case suspends');
+  assert.equal(exactJson.pipelines_query.mean_latency_seconds, 3.9);
+  assert.equal(json.pipelines_query.mean_latency_seconds, 2);
+  const bad = await cli(...args, '--physics', 'ideal');
+  assert.equal(bad.exitCode, 2);
+  assert.match(bad.error?.message ?? '', /--physics must be 'eudoxia' or 'corrected'/);
+});

@@ -72,8 +72,20 @@ test('malformed traces are reported with file:line', () => {
 
 test('header problems are reported on the header line', () => {
   assert.throws(() => parseTraceCsv('pipeline_id,arrival_seconds\np1,0\n', 'h.csv'), /^InputError: h\.csv:1: header lacks columns priority, operator_id/);
-  assert.throws(() => parseTraceCsv(`${HEADER},colour\n`, 'h.csv'), /h\.csv:1: unknown column 'colour'/);
+  const misspelt = HEADER.replace('memory_gb', 'memroy_gb');
+  assert.throws(() => parseTraceCsv(`${misspelt}\np1,0,QUERY,op1,,1,const,5,5\n`, 'h.csv'), /h\.csv:1: unknown column 'memroy_gb' \(did you mean 'memory_gb'\?\)/);
   assert.throws(() => parseTraceCsv('', 'h.csv'), /h\.csv:1: empty trace/);
+});
+
+test("traces Eudoxia reads: extra columns ignored, no memory_gb or parents column", () => {
+  const extra = parseTraceCsv(`${HEADER},colour,owner\np1,0,QUERY,op1,,1,const,7,5,red,ann\n`);
+  assert.equal(extra.pipelines[0]?.operators[0]?.memoryGb, 7);
+  const lean = parseTraceCsv('pipeline_id,arrival_seconds,priority,operator_id,baseline_cpu_seconds,cpu_scaling,storage_read_gb\np1,0,QUERY,op1,1,const,5\np1,,,op2,2,log,3\n');
+  const ops = lean.pipelines[0]?.operators ?? [];
+  assert.deepEqual(ops.map((o) => [o.id, o.parents.length, o.memoryGb, o.storageReadGb]), [
+    ['op1', 0, null, 5],
+    ['op2', 0, null, 3],
+  ]);
 });
 
 test('blank lines and CRLF line ends are accepted; later rows may repeat the arrival', () => {

@@ -40,6 +40,8 @@ export interface ExtraStats {
   mean_memory_consumed_percent: number | null;
   /** 'eudoxia' (exact parity) or 'corrected' physics. */
   physics: 'eudoxia' | 'corrected';
+  /** The run's job time limit (0 = none); the penalized latency charges 2 x this per unfinished pipeline. */
+  max_job_seconds: number;
   /** Eudoxia's objective: weighted mean latency / completion rate (Infinity-free: null when nothing completed). */
   adjusted_latency_seconds: number | null;
   /** Adjusted latency where each unfinished pipeline counts as finishing at the end of the run. */

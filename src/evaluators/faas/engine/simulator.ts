@@ -1006,6 +1006,7 @@ class Simulation implements ViewHost {
       mean_memory_allocated_percent: memory.allocated,
       mean_memory_consumed_percent: memory.consumed,
       physics: this.params.physics,
+      max_job_seconds: this.params.max_job_seconds,
       adjusted_latency_seconds: adjustedLatency(cats),
       // Eudoxia's CLI penalizes each unfinished pipeline with 2 x max_job_seconds; without a job
       // limit, the whole simulated duration stands in for it.

@@ -2,6 +2,7 @@
 // row carries arrival_seconds and priority. Every problem is reported with its file and line.
 import { readFileSync } from 'node:fs';
 import { isPriority, isScaling, SCALINGS, type OperatorSpec, type PipelineSpec, type Trace } from '../model/types';
+import { editDistance } from '../model/params';
 import { InputError } from './input-error';
 
 export const TRACE_COLUMNS = [
@@ -17,6 +18,9 @@ export const TRACE_COLUMNS = [
 ] as const;
 
 type Column = (typeof TRACE_COLUMNS)[number];
+
+/** Columns Eudoxia's reader does without: no parents means a root, no memory_gb means memory grows with reads. */
+const OPTIONAL_COLUMNS: readonly Column[] = ['parents', 'memory_gb'];
 
 export function readTraceFile(path: string): Trace {
   let text: string;
@@ -44,10 +48,16 @@ export function parseTraceCsv(text: string, file = '<trace>'): Trace {
     if (index.has(name)) throw new InputError(file, headerLine + 1, `column '${name}' appears twice in the header`);
     index.set(name, i);
   });
-  const missing = TRACE_COLUMNS.filter((c) => !index.has(c));
+  const absent = TRACE_COLUMNS.filter((c) => !index.has(c));
+  // Eudoxia ignores columns it does not know; one that looks like a misspelt absent column is
+  // almost certainly a mistake, so it is reported instead of silently dropping the data.
+  for (const name of header) {
+    if ((TRACE_COLUMNS as readonly string[]).includes(name)) continue;
+    const meant = absent.find((c) => editDistance(name, c) <= Math.max(2, c.length / 4));
+    if (meant) throw new InputError(file, headerLine + 1, `unknown column '${name}' (did you mean '${meant}'?)`);
+  }
+  const missing = absent.filter((c) => !OPTIONAL_COLUMNS.includes(c));
   if (missing.length) throw new InputError(file, headerLine + 1, `header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected ${TRACE_COLUMNS.join(',')})`);
-  const unknown = header.filter((h) => !(TRACE_COLUMNS as readonly string[]).includes(h));
-  if (unknown.length) throw new InputError(file, headerLine + 1, `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} (expected ${TRACE_COLUMNS.join(',')})`);
 
   const pipelines: PipelineSpec[] = [];
   const seenPipelines = new Map<string, number>();
@@ -59,7 +69,10 @@ export function parseTraceCsv(text: string, file = '<trace>'): Trace {
     const lineNo = i + 1;
     const cells = splitCsvLine(raw, file, lineNo);
     if (cells.length !== header.length) throw new InputError(file, lineNo, `expected ${header.length} fields, found ${cells.length}`);
-    const get = (c: Column): string => (cells[index.get(c) as number] as string).trim();
+    const get = (c: Column): string => {
+      const at = index.get(c);
+      return at === undefined ? '' : (cells[at] as string).trim();
+    };
     const pipelineId = get('pipeline_id');
     if (pipelineId === '') throw new InputError(file, lineNo, 'pipeline_id is empty');
     if (pipelineId.includes('/')) throw new InputError(file, lineNo, `pipeline_id '${pipelineId}' must not contain '/'`);

@@ -212,7 +212,7 @@ function closest(key: string): string {
   return best !== undefined && bestDistance <= Math.max(2, key.length / 4) ? ` (did you mean '${best}'?)` : '';
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0] as number;
