@@ -297,13 +297,18 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
   const generatorSpec = specFromConfig(fromFile.generator, 'generator');
   const evaluatorId = request.evaluator ?? (request.command ? 'command' : undefined) ?? evaluatorSpec.id ?? domains.infer(file, code).id;
   const domain = domains.require(evaluatorId);
-  const evaluatorOptions: JsonObject = { ...evaluatorSpec.options, ...request.evaluatorOptions };
+  const evaluatorOptions: JsonObject = { ...domain.evaluatorDefaults?.(file, code), ...evaluatorSpec.options, ...request.evaluatorOptions };
   if (request.command) evaluatorOptions.command = request.command;
   if (request.unsandboxedCommands) {
     if (evaluatorId !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', 2);
     evaluatorOptions.unsandboxed = true;
   }
   const generatorId = request.generator ?? generatorSpec.id ?? (request.cassette ? 'replay' : request.models?.length ? 'llm' : domain.defaultGenerator(file));
+  // A generator that cannot work on this file would fail every proposal: refuse it up front.
+  const usable = domains.generatorsFor(evaluatorId, file);
+  if (domains.generators().some((g) => g.id === generatorId) && !usable.includes(generatorId)) {
+    throw new UserError(`the ${generatorId} generator cannot work on ${basename(file)}; generators that can: ${usable.join(', ')}`, 3);
+  }
   const generatorOptions: JsonObject = { ...generatorSpec.options, ...request.generatorOptions };
   const models = modelSpecs(request.models, request.baseUrl);
   if (models) generatorOptions.models = models;

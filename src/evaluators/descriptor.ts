@@ -3,6 +3,7 @@
 // evaluator registry, evaluator inference, the sandbox harness build, the editor's file types and
 // pickers, comment syntax for deduplication) reads the list instead.
 import type { CommentSyntax } from '../core/language';
+import type { JsonValue } from '../core/types';
 import type { GeneratorFactory } from '../generators/types';
 import type { SandboxHarness } from '../sandbox/types';
 import type { EvaluatorFactory } from './types';
@@ -56,6 +57,12 @@ export interface DomainDescriptor {
   generators?: DomainGenerator[];
   /** The generator a run uses when neither flags nor settings name one. */
   defaultGenerator(fileName: string): string;
+  /**
+   * Evaluator options the file itself implies (the protocol domain: the fault model and
+   * resilience a `.rbp` declares), so a run checks what the file says it is; options from flags
+   * or a config file win.
+   */
+  evaluatorDefaults?(fileName: string, code: string): { [key: string]: JsonValue };
   /** Folder under prompts/ with this domain's prompt templates. */
   prompts: string;
   editor: EditorCapabilities;

@@ -67,7 +67,8 @@ test('a domain registered with one line is seen everywhere', async () => {
   const config = buildRunConfig('/w/policy.toy', 'x = 1', {});
   assert.equal(config.evaluator.id, 'toy');
   assert.equal(config.generator.id, 'replay');
-  assert.equal(buildRunConfig('/w/policy.toy', 'x = 1', { evaluator: 'toy', generator: 'mutate' }).generator.id, 'mutate');
+  // A generator that cannot work on its files is refused up front (mutate only parses JS/TS).
+  assert.throws(() => buildRunConfig('/w/policy.toy', 'x = 1', { evaluator: 'toy', generator: 'mutate' }), /the mutate generator cannot work on policy\.toy; generators that can: llm/);
 
   // Its comment syntax reaches deduplication.
   assert.equal(normalizeCode('x = 1 % a note\n', 'p.toy'), normalizeCode('x = 1\n', 'p.toy'));

@@ -1,6 +1,9 @@
 // The distributed-protocol domain as the rest of the program sees it: `.rbp` rule tables and
 // `.pml` PROMELA models checked with Spin, plus the Q-learning synthesizer for rule tables.
+import type { JsonValue } from '../../core/types';
 import { extensionOf, type DomainDescriptor } from '../descriptor';
+import { resilienceOf } from './language/ast';
+import { parseProtocol } from './language/parser';
 
 export const protocolDomain: DomainDescriptor = {
   id: 'protocol',
@@ -25,6 +28,12 @@ export const protocolDomain: DomainDescriptor = {
   ],
   // The program mutator only knows JS/TS; the synthesizer needs no key for rule tables.
   defaultGenerator: (fileName) => (extensionOf(fileName) === 'rbp' ? 'qlearning' : 'llm'),
+  // A crash-tolerant file is checked in crash settings, at the sizes its resilience implies.
+  evaluatorDefaults: (fileName, code): { [key: string]: JsonValue } => {
+    if (extensionOf(fileName) !== 'rbp') return {};
+    const r = parseProtocol(code);
+    return r.ok ? { fault: r.protocol.fault, resilience: resilienceOf(r.protocol) } : {};
+  },
   prompts: 'protocol',
   editor: { languageIds: ['rbp', 'promela'] },
 };

@@ -7,7 +7,7 @@ import type { EvaluatorFactory } from '../types';
 import type { Coverage } from './coverage';
 import { describeCheck, reportFeedback } from './feedback';
 import { parseProtocol } from './language/parser';
-import type { Protocol } from './language/ast';
+import { resilienceOf, type Protocol } from './language/ast';
 import { parseSettingId, resolvedKey, resolveSetting, settingCost, settingId, type SettingSpec } from './model/settings';
 import { parseOptions, type ProtocolEvaluatorOptions } from './options';
 import { checkPromela, type PmlResult } from './pml';
@@ -115,6 +115,7 @@ class ProtocolEvaluator implements Evaluator {
 
   private faultMismatch(p: Protocol): string | undefined {
     if (this.opts.fault && p.fault !== this.opts.fault) return `this run checks ${this.opts.fault} protocols, but the candidate declares 'fault ${p.fault}'`;
+    if (this.opts.resilience !== undefined && p.fault !== 'none' && resilienceOf(p) !== this.opts.resilience) return `this run checks protocols for N > ${this.opts.resilience}f, but the candidate declares N > ${resilienceOf(p)}f`;
     return undefined;
   }
 

@@ -8,6 +8,8 @@ import type { CheckLimits } from './verdict';
 export interface ProtocolEvaluatorOptions {
   /** Fault model every candidate must declare; selects the default settings. */
   fault?: FaultModel;
+  /** k of N > kf the default settings are sized for (default: the fault model's). */
+  resilience?: number;
   /** Setting ids, e.g. ["none:3", "byz-sender:4"]; default from the fault model. */
   settings: SettingSpec[];
   limits: CheckLimits;
@@ -38,16 +40,18 @@ function num(v: JsonValue | undefined, name: string, min: number): number | unde
 }
 
 export function parseOptions(o: { [key: string]: JsonValue }, baseDir: string): ProtocolEvaluatorOptions {
-  const known = new Set(['fault', 'settings', 'timeLimitMs', 'memoryLimitMb', 'maxStates', 'certify', 'charts', 'cacheDir', 'scoreVariable', 'objective', 'fairness']);
+  const known = new Set(['fault', 'resilience', 'settings', 'timeLimitMs', 'memoryLimitMb', 'maxStates', 'certify', 'charts', 'cacheDir', 'scoreVariable', 'objective', 'fairness']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new Error(`unknown protocol evaluator option '${k}' (known: ${[...known].join(', ')})`);
   const fault = str(o.fault, 'fault');
   if (fault !== undefined && fault !== 'none' && fault !== 'crash' && fault !== 'byzantine') throw new Error("protocol evaluator option 'fault' must be none, crash or byzantine");
+  const resilience = num(o.resilience, 'resilience', 1);
+  if (resilience !== undefined && !Number.isInteger(resilience)) throw new Error("protocol evaluator option 'resilience' must be a whole number (k of N > kf)");
   let settings: SettingSpec[];
   if (o.settings !== undefined && o.settings !== null) {
     const list = typeof o.settings === 'string' ? o.settings.split(',') : o.settings;
     if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) throw new Error("protocol evaluator option 'settings' must be a list of setting ids like \"byz-sender:4\"");
     settings = (list as string[]).map((s) => parseSettingId(s));
-  } else if (fault) settings = defaultSettings({ fault });
+  } else if (fault) settings = defaultSettings({ fault: fault as FaultModel, ...(resilience !== undefined ? { resilience } : {}) });
   else settings = ALL_SETTINGS.map(parseSettingId);
   settings = [...settings].sort((a, b) => settingCost(a) - settingCost(b));
   const objective = str(o.objective, 'objective') ?? 'minimize';
@@ -57,6 +61,7 @@ export function parseOptions(o: { [key: string]: JsonValue }, baseDir: string): 
   const cacheDir = str(o.cacheDir, 'cacheDir');
   return {
     ...(fault ? { fault: fault as FaultModel } : {}),
+    ...(resilience !== undefined ? { resilience } : {}),
     settings,
     limits: { timeMs: num(o.timeLimitMs, 'timeLimitMs', 100) ?? 120_000, memoryMb: num(o.memoryLimitMb, 'memoryLimitMb', 64) ?? 4096, ...(o.maxStates !== undefined && o.maxStates !== null ? { maxStates: num(o.maxStates, 'maxStates', 1) as number } : {}) },
     certify: o.certify === undefined ? true : o.certify === true,

@@ -20,22 +20,23 @@ test('eager reliable broadcast verifies failure-free and with crashes, up to N =
 
 test('Bracha verifies with a Byzantine sender and non-sender at N = 4, interpreter and compiled alike', async () => {
   for (const engine of ['interpreter', 'compiled'] as const) {
-    const r = await verifier.verify(example('bracha.rbp'), { engine, exactReceipts: engine === 'compiled', limits: TEST_LIMITS });
+    const r = await verifier.verify(example('bracha.rbp'), { settings: settings('none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4'), engine, exactReceipts: engine === 'compiled', limits: TEST_LIMITS });
     assert.deepEqual(r.settings.map((s) => `${s.setting}=${s.verdict}`), ['none:3=VERIFIED', 'none:4=VERIFIED', 'byz-nonsender:4=VERIFIED', 'byz-sender:4=VERIFIED'], engine);
     assert.equal(r.settings[1]?.metrics?.messagesWorst, 36);
     if (engine === 'compiled') assert.deepEqual([r.settings[1]?.metrics?.receiptsBest, r.settings[1]?.metrics?.receiptsWorst], [3, 7]);
   }
 });
 
-test('Imbs-Raynal verifies with a Byzantine non-sender at N = 6; with a Byzantine sender it ends UNKNOWN within small limits and says so', async () => {
+test('Imbs-Raynal verifies with a Byzantine non-sender at N = 6; with a Byzantine sender it ends UNKNOWN within a small state budget and says so', async () => {
   const ir = example('imbs-raynal.rbp');
   const ok = await verifier.verify(ir, { settings: settings('none:4', 'byz-nonsender:6'), limits: TEST_LIMITS });
   assert.deepEqual(ok.settings.map((s) => s.verdict), ['VERIFIED', 'VERIFIED']);
-  const limited = await verifier.verify(ir, { settings: settings('byz-sender:6'), limits: { timeMs: 6000, memoryMb: 1024 } });
+  const limited = await verifier.verify(ir, { settings: settings('byz-sender:6'), limits: { timeMs: 600_000, memoryMb: 2048, maxStates: 100_000 } });
   const s = limited.settings[0];
   assert.equal(s?.verdict, 'UNKNOWN');
-  assert.match(s?.reason ?? '', /(time|memory) limit .* reached before the search finished/);
+  assert.match(s?.reason ?? '', /state budget of 100,000 states reached before the search finished/);
   assert.equal(limited.verified, false);
+  assert.match(limited.coverage.summary, /^UNKNOWN: N = 6 with f = 1 not completed \(state budget\)/);
 });
 
 test('Imbs-Raynal needs N > 5f: forced to f = 1 at N = 4 it is violated', async () => {

@@ -28,7 +28,7 @@ test('delivering after one ECHO instead of 2f+1 READYs: a faulty process makes a
 
 test('eager broadcast without relays: a sender crashing mid-broadcast leaves a correct process behind', async () => {
   const r = await verifier.verify(fixture('eager-no-relay.rbp'), { limits: TEST_LIMITS, chart: true, engine: 'compiled' });
-  assert.equal(r.settings.find((s) => s.setting === 'none:4')?.verdict, 'VERIFIED');
+  assert.equal(r.settings.find((s) => s.setting === 'none:3')?.verdict, 'VERIFIED');
   const v = violated(r, 'crash:3');
   assert.equal(v.property, 'RB-Agreement');
   const chart = v.chart;
