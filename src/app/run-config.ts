@@ -12,6 +12,7 @@ import type { JsonValue } from '../core/types';
 import { resolveBrokerAddress } from '../transport/broker-url';
 import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '../transport/topology';
 import { UserError } from '../core/user-error';
+import { checkRunConfig, validateConfigFile } from './config-schema';
 import { domains } from './domains';
 import { parseModelShorthand } from '../generators/llm/options';
 
@@ -101,8 +102,7 @@ function readConfigFile(path: string): JsonObject {
     throw new UserError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
   if (!isObject(parsed)) throw new UserError(`config file ${path} must hold a JSON object`);
-  const known = new Set(['evaluator', 'generator', 'seed', 'islands', 'concurrency', 'generationConcurrency', 'budget', 'cascade', 'aggregation', 'searchReplaceRatio', 'migrationInterval', 'eliteSize', 'exploitation', 'inspirations']);
-  for (const key of Object.keys(parsed)) if (!known.has(key)) throw new UserError(`config file ${path}: unknown key '${key}' (known: ${[...known].join(', ')})`);
+  validateConfigFile(parsed, path);
   return parsed;
 }
 
@@ -328,7 +328,7 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
   }
   const margin = request.cascadeMargin;
   if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0)) throw new UserError(`the cascade margin must be a non-negative number, got ${margin}`);
-  return {
+  return checkRunConfig({
     file: resolve(file),
     fileName: basename(file),
     evaluator: { id: evaluatorId, options: evaluatorOptions },
@@ -346,5 +346,5 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
     exploitation: numberIn(fromFile, 'exploitation', DEFAULTS.exploitation, 0, 1),
     inspirations: numberIn(fromFile, 'inspirations', DEFAULTS.inspirations, 0, 16),
     ...(request.broker ? { broker: request.broker } : {}),
-  };
+  });
 }

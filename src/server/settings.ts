@@ -8,6 +8,8 @@ import type { JsonValue } from '../core/types';
 import { resolveRunConfig, type RunRequest } from '../app/run-config';
 import type { RunOverrides } from '../messages/lsp';
 import { globMatches } from './glob';
+import { settingsProblem } from '../app/settings-schema';
+import { UserError } from '../core/user-error';
 
 export interface FileRule {
   pattern: string;
@@ -29,6 +31,8 @@ export interface EvolverSettings {
   generationConcurrency: number;
   files: FileRule[];
   evaluateOnOpen: boolean;
+  /** What is wrong with the settings as written (a wrong type, a range, a typo): runs refuse to start with it. */
+  problem?: string;
 }
 
 export const DEFAULT_SETTINGS: EvolverSettings = {
@@ -51,9 +55,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads the `policyEvolver` section leniently: a wrong type falls back to the default. */
+/** Reads the `policyEvolver` section: a wrong type falls back to the default, and what is wrong is kept in `problem` so a run refuses to start on it. */
 export function parseSettings(raw: unknown): EvolverSettings {
-  if (!isObject(raw)) return { ...DEFAULT_SETTINGS };
+  const problem = settingsProblem(raw);
+  if (!isObject(raw)) return { ...DEFAULT_SETTINGS, ...(problem ? { problem } : {}) };
   const budget = isObject(raw.budget) ? raw.budget : {};
   const files: FileRule[] = Array.isArray(raw.files)
     ? raw.files.filter(isObject).flatMap((r) =>
@@ -73,6 +78,7 @@ export function parseSettings(raw: unknown): EvolverSettings {
     generationConcurrency: num(raw.generationConcurrency, 0),
     files,
     evaluateOnOpen: isObject(raw.codeLens) && typeof raw.codeLens.evaluateOnOpen === 'boolean' ? raw.codeLens.evaluateOnOpen : true,
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -95,6 +101,7 @@ const positive = (n: number | undefined): number | undefined => (n !== undefined
 
 /** Editor settings and the user's picks for one run -> a run request, field by field (no flag strings). */
 export function runRequestFor(file: string, code: string, settings: EvolverSettings, workspaceRoot: string | undefined, overrides: RunOverrides = {}): RunRequest {
+  if (settings.problem) throw new UserError(settings.problem);
   const rule = matchRule(settings, file, workspaceRoot);
   const configFile = configFileFor(rule, file, workspaceRoot);
   const generator = overrides.generator ?? (settings.generator || undefined);
