@@ -13,6 +13,35 @@ function freeze<T extends object>(value: T): T {
   return typeof h === 'function' ? h(value) : Object.freeze(value);
 }
 
+/**
+ * Makes host values that every candidate of a worker can reach (the simulator's view classes, their
+ * prototypes, getters and methods) immutable all the way down, so one candidate cannot leave a
+ * property on a shared function for the next one to read. SES's harden() inside a worker; a deep
+ * freeze elsewhere (in-process runs of trusted code).
+ */
+export function hardenShared(...values: object[]): void {
+  const h = (globalThis as { harden?: <U>(v: U) => U }).harden;
+  if (typeof h === 'function') {
+    for (const v of values) h(v);
+    return;
+  }
+  const seen = new Set<unknown>([Object.prototype, Function.prototype, Array.prototype]);
+  const visit = (v: unknown): void => {
+    if ((typeof v !== 'object' && typeof v !== 'function') || v === null || seen.has(v)) return;
+    seen.add(v);
+    Object.freeze(v);
+    visit(Object.getPrototypeOf(v));
+    for (const key of Reflect.ownKeys(v)) {
+      const d = Object.getOwnPropertyDescriptor(v, key);
+      if (!d) continue;
+      visit(d.value);
+      visit(d.get);
+      visit(d.set);
+    }
+  };
+  for (const v of values) visit(v);
+}
+
 function formatArg(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
@@ -99,6 +128,9 @@ export function describePolicyFailure(kind: string, message: string, timeoutMs: 
       return `the policy did not finish ${count} ${unit}${count > 1 ? 's' : ''} within ${Math.round(timeoutMs / 1000)} s: it probably loops forever or does far too much work per ${call} (${message})`;
     case 'memory':
       return `the policy used too much memory: ${message}`;
+    case 'overloaded':
+      // Not the policy's fault, and the model should not be told it loops.
+      return `the evaluation could not be judged: ${message}`;
     case 'compile':
       return `the policy does not compile: ${message}`;
     default:

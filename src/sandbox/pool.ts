@@ -11,6 +11,8 @@ import { resolveSandboxEntry, type SandboxEntry } from './entries';
 import type { BlobRef, JobMessage, WorkerMessage } from './ipc';
 import type { SandboxFailureKind, SandboxHarness, SandboxJob, SandboxLimits, SandboxOutcome, SandboxPool } from './types';
 import { SandboxWorker, type WorkerExit } from './worker-process';
+import { hostIdleSeconds, processCpuSeconds } from './cpu-probe';
+import { judgeTimeLimit } from './time-verdict';
 
 export interface SandboxPoolOptions {
   /** Number of child processes; defaults to the number of available cores. */
@@ -22,6 +24,11 @@ export interface SandboxPoolOptions {
    * src/sandbox/entries.json (mainly for tests; the worker must be able to load the file).
    */
   harnesses?: Record<string, string>;
+  /**
+   * How CPU time is measured when a job reaches its time limit (defaults read /proc); tests
+   * inject a host that looks fully busy or idle.
+   */
+  cpu?: { worker(pid: number | undefined): number | undefined; hostIdle(): number | undefined };
 }
 
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
@@ -29,6 +36,13 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   memoryMb: 512,
   maxResultBytes: 16 * 1024 * 1024,
 });
+
+/**
+ * A worker whose resident memory went past this share of its limit during a job is replaced after
+ * it: memory the job left behind (garbage not yet collected, heap not given back) must not count
+ * against the next candidate.
+ */
+const RECYCLE_MEMORY_SHARE = 0.6;
 
 /** Below this a worker cannot even finish starting (node + SES + loader). */
 const MIN_MEMORY_MB = 64;
@@ -58,6 +72,9 @@ interface QueuedJob {
   /** Already moved to a fresh worker once because its first worker was unresponsive. */
   retried: boolean;
   timer?: NodeJS.Timeout;
+  /** Worker CPU seconds and host idle seconds when the job was dispatched. */
+  cpuAtStart?: number;
+  idleAtStart?: number;
 }
 
 class Pool implements SandboxPool {
@@ -69,6 +86,7 @@ class Pool implements SandboxPool {
   private readonly workers = new Set<SandboxWorker>();
   private readonly running = new Map<SandboxWorker, QueuedJob>();
   private readonly startTimers = new Map<SandboxWorker, NodeJS.Timeout>();
+  private readonly cpu: NonNullable<SandboxPoolOptions['cpu']>;
   private queue: QueuedJob[] = [];
   private nextId = 1;
   private closed = false;
@@ -81,6 +99,7 @@ class Pool implements SandboxPool {
     this.limits = mergeLimits(DEFAULT_SANDBOX_LIMITS, options.limits, 'pool limits');
     this.workerEntry = resolveSandboxEntry('worker');
     this.extraHarnesses = new Map(Object.entries(options.harnesses ?? {}));
+    this.cpu = options.cpu ?? { worker: processCpuSeconds, hostIdle: hostIdleSeconds };
     for (const [name, path] of this.extraHarnesses) {
       if (!isAbsolute(path) || !existsSync(path)) throw new Error(`sandbox harness '${name}' must be an absolute path to an existing file, got ${path}`);
     }
@@ -221,6 +240,9 @@ class Pool implements SandboxPool {
     job.worker = worker;
     job.dispatchedAt = performance.now();
     job.acknowledged = false;
+    job.cpuAtStart = this.cpu.worker(worker.pid);
+    job.idleAtStart = this.cpu.hostIdle();
+    worker.resetPeakMemory();
     job.timer = setTimeout(() => this.onTimeout(job), job.limits.timeoutMs);
     const message: JobMessage = {
       type: 'job',
@@ -262,7 +284,11 @@ class Pool implements SandboxPool {
       });
       worker.send({ type: 'blobs', id: job.id, blobs });
     } else {
-      this.release(worker);
+      // Judged on what this job itself left: a worker that ends a job near its memory limit is
+      // replaced, so the next candidate starts clean.
+      const heavy = worker.peakMemoryBytes() > RECYCLE_MEMORY_SHARE * job.limits.memoryMb * 1024 * 1024;
+      if (heavy) this.retire(worker);
+      else this.release(worker);
       if (message.ok) {
         this.settle(job, parseResult(message.json, job.dispatchedAt));
       } else {
@@ -281,8 +307,19 @@ class Pool implements SandboxPool {
       this.requeueOnFreshWorker(job, worker);
       return;
     }
+    const since = (start: number | undefined, now: number | undefined): number | undefined => (start === undefined || now === undefined ? undefined : now - start);
+    const verdict = judgeTimeLimit({
+      limitMs: job.limits.timeoutMs,
+      wallMs: performance.now() - job.dispatchedAt,
+      workerCpuSeconds: since(job.cpuAtStart, this.cpu.worker(worker.pid)),
+      hostIdleSeconds: since(job.idleAtStart, this.cpu.hostIdle()),
+    });
+    if (verdict.kind === 'extend') {
+      job.timer = setTimeout(() => this.onTimeout(job), verdict.ms);
+      return;
+    }
     this.retire(worker);
-    this.settle(job, failed('timeout', `exceeded the ${job.limits.timeoutMs} ms time limit`, job.dispatchedAt));
+    this.settle(job, failed(verdict.kind, verdict.message, job.dispatchedAt));
   }
 
   private onMemoryExceeded(worker: SandboxWorker, rssBytes: number): void {

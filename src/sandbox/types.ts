@@ -36,7 +36,8 @@ export interface SandboxJob {
 export type SandboxFailureKind =
   | 'compile' // candidate did not parse or transpile
   | 'error' // candidate or harness threw
-  | 'timeout' // wall-time limit exceeded; the worker was killed
+  | 'timeout' // wall-time limit exceeded while the worker computed (or sat blocked on an idle host); the worker was killed
+  | 'overloaded' // the host gave the worker too little CPU to judge the time limit; not the candidate's fault
   | 'memory' // memory limit exceeded; the worker was killed
   | 'crash' // the worker died for another reason
   | 'result' // result too large or not JSON-serialisable

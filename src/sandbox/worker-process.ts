@@ -75,6 +75,8 @@ export class SandboxWorker {
   private memoryTimer: NodeJS.Timeout | undefined;
   private sampling = false;
   private active = true;
+  /** Highest resident memory seen since the last resetPeakMemory(). */
+  private peakRss = 0;
 
   constructor(
     entry: SandboxEntry,
@@ -186,6 +188,22 @@ export class SandboxWorker {
     });
   }
 
+  resetPeakMemory(): void {
+    this.peakRss = 0;
+  }
+
+  /** Peak resident memory since the last reset, including a sample taken now (where sampling is synchronous). */
+  peakMemoryBytes(): number {
+    const pid = this.child.pid;
+    const probe = memoryProbe();
+    if (probe && pid !== undefined && this.state !== 'dead') {
+      probe.sample(pid, (rss) => {
+        if (rss !== undefined && rss > this.peakRss) this.peakRss = rss;
+      });
+    }
+    return this.peakRss;
+  }
+
   private startMemoryWatch(): void {
     const probe = memoryProbe();
     if (!probe) return;
@@ -196,6 +214,7 @@ export class SandboxWorker {
       this.sampling = true;
       probe.sample(pid, (rss) => {
         this.sampling = false;
+        if (rss !== undefined && rss > this.peakRss) this.peakRss = rss;
         if (rss !== undefined && rss > limitBytes && this.state !== 'dead') this.events.memoryExceeded(this, rss);
       });
     }, probe.intervalMs);

@@ -81,3 +81,40 @@ export function decide(view) {
   assert.ok(growing.ok !== undefined);
   assert.deepEqual(growing.invalid, [], 'nothing beyond the length first reported was read');
 });
+
+test('a candidate cannot leave a message on the view classes for the next candidate in the worker', { timeout: 120_000 }, async () => {
+  // Every function reachable from a view's prototype chain: getters, setters, methods, constructors.
+  const reachable = `
+function reachable(view) {
+  const out = [];
+  for (let proto = Object.getPrototypeOf(view); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    out.push(proto);
+    for (const key of Reflect.ownKeys(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, key);
+      for (const f of [d.value, d.get, d.set]) if (typeof f === 'function' || (typeof f === 'object' && f)) out.push(f);
+    }
+  }
+  return out;
+}
+function views(results, arrivals) {
+  return [...arrivals, ...arrivals.flatMap((p) => p.operators), ...results];
+}`;
+  const writer = await simulate(`${reachable}
+let written = 0;
+export function step(ctx, results, arrivals) {
+  for (const v of views(results, arrivals)) for (const target of reachable(v)) {
+    try { target.leftBehind = 'hello from the previous candidate'; if (target.leftBehind) written++; } catch {}
+  }
+  if (arrivals.length && written) console.log('wrote', written);
+  return {};
+}`);
+  const reader = await simulate(`${reachable}
+let found = 0;
+export function step(ctx, results, arrivals) {
+  for (const v of views(results, arrivals)) for (const target of reachable(v)) if (target.leftBehind !== undefined) found++;
+  if (found) console.log('found', found);
+  return {};
+}`);
+  assert.deepEqual(writer.logs, [], 'no write succeeded');
+  assert.deepEqual(reader.logs, [], 'nothing was left behind');
+});

@@ -1,13 +1,16 @@
 // Running one policy on one workload, and turning candidate module exports into a policy. Shared by
 // the sandbox harness (candidates), the evaluator (baselines) and the CLI (built-ins), so every
 // path uses the same simulator code.
-import { BadPolicyModule, policyFunctions } from '../policy-kit';
+import { BadPolicyModule, hardenShared, policyFunctions } from '../policy-kit';
 import type { JsonValue } from '../../core/types';
 import { simulate, type PolicyModule, type SimulationOptions } from './engine/simulator';
 import type { SimulationOutcome } from './engine/results';
 import { builtinPolicy } from './policies';
 import type { LoadedWorkload } from './workload/workloads';
 import { ContainerViewImpl, OperatorViewImpl, PipelineViewImpl, PoolViewImpl } from './engine/views';
+
+// Every candidate of a worker reaches these classes through its views: nothing on them may change.
+hardenShared(OperatorViewImpl, PipelineViewImpl, ContainerViewImpl, PoolViewImpl);
 
 const isSimulatorView = (value: object): boolean => value instanceof OperatorViewImpl || value instanceof PipelineViewImpl || value instanceof ContainerViewImpl || value instanceof PoolViewImpl;
 
