@@ -59,6 +59,13 @@ module.exports = {
   forbidden: [
     ...layerRules,
     {
+      name: 'llm-through-its-facade',
+      comment: 'other layers use models through generators/llm/index (generators, createTextModel, errors), never its internals',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/generators/' },
+      to: { path: '^src/generators/llm/', pathNot: '^src/generators/llm/index\\.ts$' },
+    },
+    {
       name: 'vscode-only-in-extension',
       comment: 'the engine, the composition root and the processes never import vscode',
       severity: 'error',

@@ -14,7 +14,7 @@ import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '..
 import { UserError } from '../core/user-error';
 import { checkRunConfig, validateConfigFile } from './config-schema';
 import { domains } from './domains';
-import { parseModelShorthand } from '../generators/llm/options';
+import { parseModelShorthand } from '../generators/llm';
 
 export interface EvolveFlags {
   evaluator?: string;

@@ -5,7 +5,7 @@
 import { StartingProgramFailed } from '../core/engine';
 import type { RunState } from '../core/run-state';
 import { UserError } from '../core/user-error';
-import { LlmCallError } from '../generators/llm/errors';
+import { LlmCallError } from '../generators/llm';
 import type { FailureKind, RunFailure } from '../messages/lsp';
 
 const firstLine = (text: string): string => (text.split('\n').find((l) => l.trim() !== '') ?? text).trim().slice(0, 500);

@@ -1,6 +1,6 @@
 // API keys arrive from the extension's SecretStorage and stay in this module's memory; generators
 // reach them through `secretLookup` (falling back to the environment). Never logged or journaled.
-import { checkEndpoint } from '../generators/llm/connectivity';
+import { checkEndpoint } from '../generators/llm';
 import type { RunConfig } from '../core/journal-events';
 import type { JsonValue } from '../core/types';
 import type { TestConnectionParams, TestConnectionResult } from '../messages/lsp';

@@ -76,6 +76,20 @@ test('process entries never import each other; cli may import app', () => {
   assert.doesNotMatch(output, /app\/compose/);
 });
 
+test('other layers reach models only through the public facade of generators/llm', () => {
+  const dir = writeTree({
+    'src/evaluators/cluster/attacker.ts': "import { value } from '../../generators/llm/call';\nimport { value as v } from '../../generators/llm';\nexport const x = value + v;\n",
+    'src/generators/llm/call.ts': leaf,
+    'src/generators/llm/index.ts': leaf,
+    'src/generators/replay/index.ts': "import { value } from '../llm/call';\nexport const x = value;\n",
+  });
+  const { status, output } = cruise(dir);
+  assert.notEqual(status, 0);
+  assert.match(output, /llm-through-its-facade: src\/evaluators\/cluster\/attacker\.ts → src\/generators\/llm\/call\.ts/);
+  assert.doesNotMatch(output, /→ src\/generators\/llm\/index\.ts/);
+  assert.doesNotMatch(output, /replay/);
+});
+
 test('vscode is imported only by the extension', () => {
   const dir = writeTree({
     'src/app/editor.ts': "import * as vscode from 'vscode';\nexport const x = vscode;\n",

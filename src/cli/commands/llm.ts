@@ -2,9 +2,7 @@
 // environment, and prints the resolved endpoint and the models it offers.
 
 import type { Command } from 'commander';
-import { checkEndpoint, type EndpointReport } from '../../generators/llm/connectivity';
-import { LlmCallError, LlmConfigError } from '../../generators/llm/errors';
-import { PROVIDERS, type ProviderKind } from '../../generators/llm/options';
+import { checkEndpoint, LlmCallError, LlmConfigError, PROVIDERS, type EndpointReport, type ProviderKind } from '../../generators/llm';
 import { ExitCode, UserError } from '../errors';
 
 interface TestFlags {

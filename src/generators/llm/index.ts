@@ -17,12 +17,15 @@ export const createAnthropicGenerator: GeneratorFactory = async (options, ctx) =
 export const createLlmGenerator: GeneratorFactory = async (options, ctx) => buildLlmGenerator('llm', parseLlmOptions(options), ctx);
 
 export { GenerationError } from './generation';
+export { createTextModel, type TextModel, type TextModelContext } from './text-model';
+export { checkEndpoint, type EndpointReport } from './connectivity';
 export { LlmCallError, LlmConfigError, type CallErrorKind } from './errors';
 export { CassetteError, CASSETTE_VERSION, readCassette, type CassetteEntry } from './cassette';
 export { DEFAULT_PRICES, findPrice, costUsd, type Price, type PriceTable } from './prices';
 export { resolveKey, type LlmGenerator } from './llm-generator';
 export {
   parseLlmOptions,
+  parseModelShorthand,
   parseSingleModelOptions,
   PROVIDERS,
   type LlmOptions,

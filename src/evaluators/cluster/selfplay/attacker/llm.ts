@@ -5,17 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTemplate, renderTemplate } from '../../../../core/prompt';
-import type { JsonValue, TokenUsage } from '../../../../core/types';
+import type { TokenUsage } from '../../../../core/types';
 import { generateScenarioJson, LEVELS, PARAM_RANGES, parseParams, TRACE_PROFILE_NAMES, TRACE_PROFILES } from '../..';
-import { callModel, type Arm, type CallSettings } from '../../../../generators/llm/call';
-import { createAnthropicClient } from '../../../../generators/llm/anthropic-client';
-import { LlmConfigError } from '../../../../generators/llm/errors';
-import { EndpointLimiter } from '../../../../generators/llm/limiter';
-import { resolveKey } from '../../../../generators/llm/llm-generator';
-import { createOpenAiClient } from '../../../../generators/llm/openai-client';
-import { parseSingleModelOptions, type ProviderKind } from '../../../../generators/llm/options';
-import { DEFAULT_PRICES } from '../../../../generators/llm/prices';
-import { Redactor } from '../../../../generators/llm/redact';
+import { createTextModel, LlmConfigError } from '../../../../generators/llm';
 import { ATTACKER_DIRECTIVES, PromptVariantPool } from '../meta-prompts';
 import { DEFAULT_VALIDATOR_CONFIG, type ValidatorConfig } from '../validators';
 import { learnability, type Attacker, type Proposal, type ProposalContext, type ProposalOutcome } from './types';
@@ -56,37 +48,7 @@ export function createScenarioModel(
   spec: string,
   ctx: { secret(name: string): string | undefined; onUsage?(u: TokenUsage): void; log?(m: string): void; baseUrl?: string; maxTokens?: number },
 ): ScenarioModel {
-  const colon = spec.indexOf(':');
-  if (colon <= 0) throw new LlmConfigError(`attacker model must be 'provider:model', e.g. openai:gpt-4.1-mini, got '${spec}'`);
-  const provider = spec.slice(0, colon) as ProviderKind;
-  if (!['openai', 'anthropic', 'openai-compatible'].includes(provider)) throw new LlmConfigError(`unknown attacker provider '${provider}' (openai, anthropic, openai-compatible)`);
-  const options: { [key: string]: JsonValue } = { provider, model: spec.slice(colon + 1), maxTokens: ctx.maxTokens ?? 8000 };
-  if (ctx.baseUrl) options['baseUrl'] = ctx.baseUrl;
-  const resolved = parseSingleModelOptions(options, provider === 'anthropic' ? 'anthropic' : 'openai', 'cluster attacker');
-  const model = resolved.models[0];
-  if (!model) throw new LlmConfigError('cluster attacker: no model');
-  const key = resolveKey(model, ctx.secret);
-  if (key.missing) throw new LlmConfigError(key.missing);
-  const redactor = new Redactor();
-  redactor.add(key.key);
-  const config = { baseUrl: model.baseUrl, keyHint: key.hint, timeoutMs: resolved.timeoutMs, ...(key.key ? { apiKey: key.key } : {}) };
-  const client = model.provider === 'anthropic' ? createAnthropicClient(config) : createOpenAiClient(model.provider, config);
-  const limits = resolved.limits[model.provider];
-  const arm: Arm = { spec: model, client, limiter: new EndpointLimiter(limits.concurrency, limits.rateLimitPerMinute) };
-  const settings: CallSettings = {
-    retry: { retries: resolved.retries, baseDelayMs: resolved.retryBaseDelayMs, maxDelayMs: resolved.retryMaxDelayMs, maxRetryAfterMs: resolved.maxRetryAfterMs },
-    timeoutMs: resolved.timeoutMs,
-    stallTimeoutMs: resolved.stallTimeoutMs,
-    promptCache: resolved.promptCache,
-    prices: { ...DEFAULT_PRICES, ...resolved.prices },
-  };
-  return {
-    id: model.source,
-    async complete(system, user, signal) {
-      const { completion } = await callModel(arm, system, user, settings, { redactor, log: (m) => ctx.log?.(redactor.redact(m)), onUsage: (u) => ctx.onUsage?.(u) }, signal);
-      return completion.text;
-    },
-  };
+  return createTextModel(spec, ctx, 'cluster attacker model');
 }
 
 /** The first JSON object in a reply (inside a code fence or not). */
