@@ -1,17 +1,21 @@
 // Cluster domain figures: simulator speed on the 50 seed scenarios (in-process, first-fit), one
 // sandboxed evaluation of the example policy on all seeds (cold and warm), the genetic baseline's
-// cost, decision time per task from 10 to 1,000 tasks, and a short self-play run (built-in
-// attacker, mutate defender) with its held-out gain over first-fit.
+// cost, decision time per task from 10 to 1,000 tasks, and self-play (built-in attacker, mutate
+// defender, no LLM) on the hard and expert levels, whose best policy is tested against the best
+// non-oracle heuristic on fresh held-out scenarios of each level with paired, Holm-corrected tests.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClusterEvaluator, geneticBaseline, heuristic, seedScenarios, simulate, type Scenario } from '../src/evaluators/cluster';
 import { createSandboxPool } from '../src/sandbox/pool';
 import { compose } from '../src/app/compose';
-import { BuiltinAttacker, runSelfPlay, scalability } from '../src/evaluators/cluster/selfplay';
+import { BuiltinAttacker, compareWithHeuristicsByLevel, runSelfPlay, scalability } from '../src/evaluators/cluster/selfplay';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'cluster', 'first-fit.ts');
+const SELFPLAY_ROUNDS = 4;
+const SELFPLAY_CANDIDATES = 120;
+const HELD_OUT_PER_LEVEL = 24;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,23 +71,32 @@ export async function run(): Promise<void> {
           fileName: 'first-fit.ts',
           code,
           workDir,
-          rounds: 3,
+          rounds: SELFPLAY_ROUNDS,
           proposalsPerRound: 3,
           attackIterations: 1,
-          trainScenarios: 6,
-          levels: ['medium', 'hard'],
-          holdoutLevels: ['medium', 'hard', 'expert'],
+          trainScenarios: 8,
+          levels: ['hard', 'expert'],
+          holdoutLevels: ['hard', 'expert'],
           threshold: 0.7,
           attacker: new BuiltinAttacker({ seed: 1 }),
-          defender: { generator: { id: 'mutate', options: {} }, candidates: 40, concurrency: 1, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
+          defender: { generator: { id: 'mutate', options: {} }, candidates: SELFPLAY_CANDIDATES, concurrency: 2, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
           stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
           ablation: {},
         },
         pool,
         new AbortController().signal,
       );
-      const h = report.holdout;
-      console.log(`self-play: ${report.rounds.length} rounds x 40 candidates in ${((performance.now() - t) / 1000).toFixed(1)} s, stopped (${report.reason}) at ${report.levelReached}; held-out (${h.scenarios.length} medium/hard/expert seeds): best ${h.best.toFixed(4)} vs first-fit ${h.firstFit.toFixed(4)} (${h.best >= h.firstFit ? '+' : ''}${(h.best - h.firstFit).toFixed(4)}); attacker rejections ${JSON.stringify(report.attackerRejections)}`);
+      const selfPlaySeconds = (performance.now() - t) / 1000;
+      console.log(`self-play: ${report.rounds.length} rounds x ${SELFPLAY_CANDIDATES} candidates (built-in attacker, mutate defender) in ${selfPlaySeconds.toFixed(0)} s, stopped (${report.reason}); best ${report.best.id} chosen by validation reward ${report.best.validationReward.toFixed(4)} (ELO ${report.best.elo.toFixed(0)}); attacker rejections ${JSON.stringify(report.attackerRejections)}`);
+      for (const r of report.rounds) console.log(`  round ${r.round} (${r.level}): defender reward ${r.meanReward.toFixed(4)} on the level's scenarios, success rate ${(r.successRate * 100).toFixed(0)}%, ${r.accepted} attacker scenarios accepted`);
+      const rows = await compareWithHeuristicsByLevel({ code: readFileSync(report.best.file, 'utf8'), fileName: 'first-fit.ts' }, ['medium', 'hard', 'expert'], HELD_OUT_PER_LEVEL, 'bench-heldout', pool, new AbortController().signal);
+      console.log(`self-play policy vs the best non-oracle heuristic on ${HELD_OUT_PER_LEVEL} fresh held-out scenarios per level (paired by scenario; p Holm-corrected across levels):`);
+      console.log(`  ${'level'.padEnd(7)}${'self-play'.padStart(10)}${'best heuristic'.padStart(30)}${'diff [95% CI]'.padStart(28)}${'dz'.padStart(7)}${'p (t)'.padStart(10)}${'p (W)'.padStart(10)}`);
+      for (const r of rows) {
+        const ci = `${r.paired.meanDiff >= 0 ? '+' : ''}${r.paired.meanDiff.toFixed(4)} [${r.paired.diffCi95[0].toFixed(4)}, ${r.paired.diffCi95[1].toFixed(4)}]`;
+        const goal = r.level === 'medium' ? '' : r.holmPairedTP < 0.05 && r.paired.meanDiff > 0 ? '  goal met' : '  GOAL NOT MET';
+        console.log(`  ${r.level.padEnd(7)}${r.policy.mean.toFixed(4).padStart(10)}${`${r.bestHeuristic.name} ${r.bestHeuristic.summary.mean.toFixed(4)}`.padStart(30)}${ci.padStart(28)}${r.paired.dz.toFixed(2).padStart(7)}${r.holmPairedTP.toExponential(1).padStart(10)}${r.holmWilcoxonP.toExponential(1).padStart(10)}${goal}`);
+      }
     } finally {
       rmSync(workDir, { recursive: true, force: true });
     }

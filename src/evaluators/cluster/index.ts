@@ -11,7 +11,7 @@ export { SCENARIO_SCHEMA } from './model/schema';
 export { checkSchema, type FieldError } from './model/schema-check';
 export { parseScenario, parseScenarioText, readScenarioFile, ScenarioError } from './model/parse';
 export { generateScenario, generateScenarioJson, defaultParams, parseParams, peakDemand, PARAM_RANGES, INTEGER_PARAMS, LEVEL_SIZES, TASK_CPU_BOUNDS, type GeneratorParams, type NumericParam } from './workload/generator';
-export { seedScenarios, seedScenarioParams, seedSplit, SEED_COUNTS } from './workload/seeds';
+export { familyScenarios, seedScenarios, seedScenarioParams, seedSplit, SEED_COUNTS } from './workload/seeds';
 export { TRACE_PROFILES, TRACE_PROFILE_NAMES, NODE_TYPES, isTraceProfile, logNormalCdf, normalCdf, type TraceProfile, type TraceProfileName, type NodeType, type LogNormal } from './workload/trace-stats';
 export { importGoogleTaskEvents, type GoogleImportOptions } from './io/google';
 export { importAzureVmTable } from './io/azure';

@@ -102,6 +102,9 @@ function nameOf(a: Analysis, node: ts.Node, depth = 0): string | undefined {
 
 // ---------- operators ----------
 
+/** Share of float tunings that also cross zero. */
+const SIGN_FLIP_CHANCE = 0.15;
+
 const numbers: Operator = ({ a, rng }) => {
   const lit = rng.pick(a.numbers);
   const start = lit.getStart(a.sf);
@@ -112,8 +115,17 @@ const numbers: Operator = ({ a, rng }) => {
   const negative = ts.isPrefixUnaryExpression(outer) && outer.operator === ts.SyntaxKind.MinusToken;
   const sign = negative ? '-' : '';
   const oldValue = Number(old.replace(/_/g, ''));
-  const raised = negative ? tuned.value < oldValue : tuned.value > oldValue;
   const name = nameOf(a, lit);
+  // Weights of a scoring function often need the other sign (prefer the costly node, the low
+  // priority): a float knob sometimes crosses zero. Integers keep their sign: they are counts and
+  // indices far more often than weights.
+  if (/[.eE]/.test(old) && !/^0[xob]/i.test(old) && rng.chance(SIGN_FLIP_CHANCE)) {
+    const from = negative ? (outer as ts.PrefixUnaryExpression).getStart(a.sf) : start;
+    const flipped = negative ? tuned.text : `-${tuned.text}`;
+    const label = name ?? `\`${snippet(a, unwrap(lit).parent, 40)}\``;
+    return { edits: [{ start: from, end: lit.end, text: flipped }], description: `flipped the sign of ${label} from ${sign}${old} to ${flipped} (${where(a, start)})`, at: from };
+  }
+  const raised = negative ? tuned.value < oldValue : tuned.value > oldValue;
   const verb = raised ? 'raised' : 'lowered';
   const what = name
     ? `${verb} ${name} from ${sign}${old} to ${sign}${tuned.text}`

@@ -159,6 +159,7 @@ async function exercise(op: OperatorName, seeds = 30): Promise<{ code: string; e
 test('numbers: only numeric tokens change, integers stay integral, floats stay floats', async () => {
   const before = tokens(POLICY);
   for (const { code, explanation } of await exercise('numbers', 60)) {
+    if (/^Flipped the sign of /.test(explanation)) continue; // checked by the next test
     assert.match(explanation, /^(Raised|Lowered) /);
     const after = tokens(code);
     assert.equal(after.length, before.length);
@@ -169,6 +170,26 @@ test('numbers: only numeric tokens change, integers stay integral, floats stay f
     if (/^[\d_]+$/.test(old)) assert.match(next, /^[\d_]+$/, `${old} -> ${next} lost integrality`);
     else assert.match(next, /[.e]/, `${old} -> ${next} lost its fraction`);
   }
+});
+
+test('numbers: float knobs sometimes cross zero, integers never change sign', async () => {
+  const weights = Object.fromEntries(OPERATOR_NAMES.map((name) => [name, name === 'numbers' ? 1 : 0]));
+  const g = createMutateGenerator({ weights, maxMutations: 1 }, ctx);
+  const code = '// EVOLVE-BLOCK-START\nconst A = 0.5;\nconst B = -1.25;\nconst C = 3;\n// EVOLVE-BLOCK-END\nexport const x = A + B + C;\n';
+  const view = (id: string, c: string) => ({ id, code: c, score: 0, metrics: {}, feedback: '', blocks: [] });
+  const flips: string[] = [];
+  for (let seed = 0; seed < 80; seed++) {
+    const r = await (await g).generate({ ...request(seed, []), parent: view('parent', code) }, never);
+    const out = codeOf(r);
+    assert.deepEqual(parseErrors(out), [], out);
+    const values = [...out.matchAll(/const ([ABC]) = (-?[\d.]+);/g)].map((m) => [m[1], Number(m[2])] as const);
+    assert.equal(values.length, 3, out);
+    const c = values.find(([n]) => n === 'C')?.[1] as number;
+    assert.ok(Number.isInteger(c) && c >= 0, `the integer stays a non-negative integer: ${c}`);
+    if (/^Flipped the sign of /.test(r.explanation ?? '')) flips.push(`${r.explanation}`);
+  }
+  assert.ok(flips.some((f) => /`A` from 0\.5 to -/.test(f)), `a positive float became negative: ${flips.join(' | ')}`);
+  assert.ok(flips.some((f) => /`B` from -1\.25 to \d/.test(f)), `a negative float became positive: ${flips.join(' | ')}`);
 });
 
 test('tuneNumber keeps literal shapes and makes both small steps and large jumps', () => {

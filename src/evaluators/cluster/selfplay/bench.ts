@@ -7,6 +7,7 @@ import {
   baselinesFor,
   createClusterEvaluator,
   defaultParams,
+  familyScenarios,
   generateScenario,
   geneticBaseline,
   HEURISTIC_NAMES,
@@ -329,4 +330,57 @@ export async function transfer(file: string, fileName: string, code: string, def
     kept: Math.abs(cloudGain) > 1e-9 ? (after.edge - before.edge) / cloudGain : Number.NaN,
     explanation: outcome.explanation,
   };
+}
+
+/** A policy against the strongest non-oracle heuristic on one level's held-out scenarios. */
+export interface LevelComparison {
+  level: Level;
+  scenarios: string[];
+  policy: Summary;
+  failures: number;
+  /** The heuristic with the highest mean reward on this very set (the hardest rival, chosen after the fact). */
+  bestHeuristic: { name: string; summary: Summary };
+  paired: PairedComparison;
+  /** Holm-adjusted over the levels of the comparison. */
+  holmPairedTP: number;
+  holmWilcoxonP: number;
+}
+
+/**
+ * Scores a policy file and every heuristic on fresh scenarios of each level (drawn like that
+ * level's seeds from a stream nothing trained on), and tests the policy against the best
+ * heuristic of each level, paired by scenario, Holm-corrected across levels.
+ */
+export async function compareWithHeuristicsByLevel(
+  policy: { code: string; fileName: string },
+  levels: readonly Level[],
+  count: number,
+  family: string,
+  sandbox: SandboxPool,
+  signal: AbortSignal,
+  weights?: JsonValue,
+  seed = 1,
+): Promise<LevelComparison[]> {
+  const parsed = parseWeights(weights);
+  const raw: Omit<LevelComparison, 'holmPairedTP' | 'holmWilcoxonP'>[] = [];
+  for (const level of levels) {
+    const scenarios = familyScenarios(level, count, family);
+    const runs = await runPolicyFile(policy.code, policy.fileName, scenarios, sandbox, signal, weights);
+    const mine = runs.map((r) => r.report?.reward ?? REWARD_FLOOR);
+    const failures = runs.filter((r) => !r.report).length;
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    let best: { name: string; rewards: number[] } | undefined;
+    for (const name of HEURISTIC_NAMES) {
+      const rewards = scenarios.map((s) => {
+        const o = runHeuristic(name, s, { weights: parsed });
+        return o.ok ? o.reward : REWARD_FLOOR;
+      });
+      if (!best || mean(rewards) > mean(best.rewards)) best = { name, rewards };
+    }
+    const rival = best as { name: string; rewards: number[] };
+    raw.push({ level, scenarios: scenarios.map((s) => s.id), policy: summarize(mine), failures, bestHeuristic: { name: rival.name, summary: summarize(rival.rewards) }, paired: pairedComparison(mine, rival.rewards, seed) });
+  }
+  const t = holm(raw.map((r) => r.paired.pairedTP));
+  const w = holm(raw.map((r) => r.paired.wilcoxonP));
+  return raw.map((r, i) => ({ ...r, holmPairedTP: t[i] as number, holmWilcoxonP: w[i] as number }));
 }

@@ -2,13 +2,14 @@
 // the five validators filter them, the defender (the engine) evolves the policy on the level's
 // scenarios plus the accepted ones, the new champion plays every scenario of the level (ELO
 // matches), the curriculum moves up when it succeeds on 70% of them, and stopping rules are
-// checked. At the end the initial and the best policy are compared with first-fit on held-out
-// seed scenarios no round ever trained on.
+// checked. At the end the stored policy with the best reward on validation scenarios is the best
+// one, and it and the initial policy are compared with the heuristics on held-out seed scenarios
+// no round ever trained on.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonValue } from '../../../core/types';
 import type { RunProgress } from '../../../messages/progress';
-import { builtinEntries, LEVELS, scenarioToJson, type Level, type Scenario } from '..';
+import { builtinEntries, familyScenarios, LEVELS, scenarioToJson, type Level, type Scenario } from '..';
 import type { SandboxPool } from '../../../sandbox/types';
 import type { Attacker, ProposalOutcome } from './attacker/types';
 import { Curriculum, type CurriculumStep } from './curriculum';
@@ -18,7 +19,7 @@ import { EloTable, matchScore, type EloEntry } from './elo';
 import { scenarioFeatures } from './features';
 import { DEFENDER_DIRECTIVES, PromptVariantPool, type PromptVariant } from './meta-prompts';
 import { PolicyDatabase, type PolicyEntry } from './policy-db';
-import { scorePolicy, type MatchOutcome } from './score';
+import { scorePolicy, type MatchOutcome, type PolicyScore } from './score';
 import { DEFAULT_VALIDATOR_CONFIG, validateScenario, type Layer, type Validation, type ValidatorConfig } from './validators';
 
 export type StopReason = 'plateau' | 'top-level' | 'threshold' | 'rounds' | 'cancelled';
@@ -85,7 +86,10 @@ export interface SelfPlayReport {
   rounds: RoundRecord[];
   levelReached: Level;
   curriculum: CurriculumStep[];
-  best: { id: string; explanation: string; elo: number; file: string };
+  /** Chosen by validation reward; its ELO is the second ranking. */
+  best: { id: string; explanation: string; elo: number; file: string; validationReward: number };
+  /** Every stored policy on the validation scenarios, best first, with its ELO. */
+  validation: { scenarios: string[]; ranking: { id: string; reward: number; elo: number }[] };
   /** ELO leaderboard at the last level played. */
   leaderboard: ReturnType<PolicyDatabase['leaderboard']>;
   /** The scenarios that beat policies most often (highest ELO). */
@@ -93,11 +97,13 @@ export interface SelfPlayReport {
   diversity: DiversityStats;
   attackerRejections: Partial<Record<Layer | 'schema', number>>;
   promptVariants: PromptVariant[];
-  holdout: { scenarios: string[]; initial: number; best: number; firstFit: number; perScenario: { id: string; initial: number; best: number; firstFit: number }[] };
+  holdout: { scenarios: string[]; initial: number; best: number; firstFit: number; bestHeuristic: number; perScenario: { id: string; initial: number; best: number; firstFit: number; bestHeuristic: number }[] };
   spendUsd: number;
 }
 
 const GENERATED_PER_LEVEL = 24;
+/** Fresh scenarios per held-out level that choose the best policy. */
+const VALIDATION_PER_LEVEL = 6;
 
 /** Scenarios enter the ratings by level, so beating an easy one is worth less than a hard one. */
 export const LEVEL_RATING: Record<Level, number> = { easy: 1300, medium: 1450, hard: 1600, expert: 1750 };
@@ -275,15 +281,29 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
 
   // The level of the last round played: the curriculum may already point at the next one.
   const lastLevel = records[records.length - 1]?.level ?? curriculum.level;
-  const best = options.ablation.noPolicyDb ? current : (db.best(lastLevel) ?? current);
   const reachedIndex = levels.indexOf(lastLevel);
   const holdoutLevels = options.holdoutLevels ?? (options.ablation.noCurriculum ? [lastLevel] : levels.slice(0, Math.max(0, reachedIndex) + 1));
+  // The best policy is the one with the highest reward on validation scenarios no round trained
+  // on (the validation seeds of the held-out levels and fresh scenarios drawn like them); ELO,
+  // earned on training scenarios, is the second ranking shown beside it.
+  const validationSet = [
+    ...holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'validation').map((e) => e.scenario)),
+    ...holdoutLevels.flatMap((l) => familyScenarios(l, VALIDATION_PER_LEVEL, 'selfplay-validation')),
+  ];
+  const contenders = options.ablation.noPolicyDb ? uniqueEntries([initial, current]) : uniqueEntries([initial, current, ...db.all()]);
+  const validationScores = await Promise.all(contenders.map((p) => scorePolicy(p.code, options.fileName, validationSet, sandbox, signal, options.weights)));
+  let bestIndex = 0;
+  validationScores.forEach((v, i) => {
+    if (v.meanReward > (validationScores[bestIndex] as PolicyScore).meanReward + 1e-12) bestIndex = i;
+  });
+  const best = contenders[bestIndex] as PolicyEntry;
   const holdoutSet = holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'holdout').map((e) => e.scenario));
   const [before, after] = await Promise.all([
     scorePolicy(options.code, options.fileName, holdoutSet, sandbox, signal, options.weights),
     scorePolicy(best.code, options.fileName, holdoutSet, sandbox, signal, options.weights),
   ]);
   const firstFit = before.matches.reduce((s, m) => s + m.firstFit, 0) / Math.max(1, before.matches.length);
+  const bestHeuristic = before.matches.reduce((s, m) => s + m.bestBaseline, 0) / Math.max(1, before.matches.length);
   emit({ kind: 'holdout', initial: before.meanReward, best: after.meanReward, firstFit });
   emit({ kind: 'stopped', reason });
 
@@ -295,7 +315,8 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
     rounds: records,
     levelReached: curriculum.level,
     curriculum: curriculum.history,
-    best: { id: best.id, explanation: best.explanation, elo: elo.rating(PolicyDatabase.eloId(best, lastLevel)), file: bestFile },
+    best: { id: best.id, explanation: best.explanation, elo: elo.rating(PolicyDatabase.eloId(best, lastLevel)), file: bestFile, validationReward: (validationScores[bestIndex] as PolicyScore).meanReward },
+    validation: { scenarios: validationSet.map((v) => v.id), ranking: contenders.map((p, i) => ({ id: p.id, reward: (validationScores[i] as PolicyScore).meanReward, elo: elo.rating(PolicyDatabase.eloId(p, lastLevel)) })).sort((a, b) => b.reward - a.reward) },
     leaderboard: db.leaderboard(lastLevel),
     hardestScenarios: elo.leaderboard('scenario:').slice(0, 10),
     diversity: diversity.stats(),
@@ -306,7 +327,8 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
       initial: before.meanReward,
       best: after.meanReward,
       firstFit,
-      perScenario: holdoutSet.map((s, i) => ({ id: s.id, initial: before.matches[i]?.reward ?? 0, best: after.matches[i]?.reward ?? 0, firstFit: before.matches[i]?.firstFit ?? 0 })),
+      bestHeuristic,
+      perScenario: holdoutSet.map((s, i) => ({ id: s.id, initial: before.matches[i]?.reward ?? 0, best: after.matches[i]?.reward ?? 0, firstFit: before.matches[i]?.firstFit ?? 0, bestHeuristic: before.matches[i]?.bestBaseline ?? 0 })),
     },
     spendUsd: spend,
   };

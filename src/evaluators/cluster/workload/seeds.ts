@@ -12,11 +12,15 @@ export const SEED_COUNTS: Record<Level, number> = { easy: 10, medium: 15, hard: 
 
 const LOAD_RANGE: Record<Level, [number, number]> = { easy: [0.5, 0.9], medium: [0.6, 1.1], hard: [0.7, 1.25], expert: [0.8, 1.35] };
 
-function seedParams(level: Level, i: number): GeneratorParams {
-  const rng = rngFor(20240611, 'cluster-seed', level, i);
+/** The family of the shipped seeds; other families draw from the same distribution with other random streams. */
+const SEED_FAMILY = 'cluster-seed';
+
+function seedParams(level: Level, i: number, family = SEED_FAMILY): GeneratorParams {
+  const rng = rngFor(20240611, family, level, i);
   const profile = TRACE_PROFILE_NAMES[i % TRACE_PROFILE_NAMES.length] as (typeof TRACE_PROFILE_NAMES)[number];
   const stats = TRACE_PROFILES[profile];
-  const p = defaultParams(level, `${level}-${String(i + 1).padStart(2, '0')}`, deriveSeed(7, level, i));
+  const own = family === SEED_FAMILY;
+  const p = defaultParams(level, own ? `${level}-${String(i + 1).padStart(2, '0')}` : `${family}-${level}-${i + 1}`, own ? deriveSeed(7, level, i) : deriveSeed(7, family, level, i));
   p.profile = profile;
   if (level === 'hard') {
     p.tasks = 50 + rng.int(31);
@@ -45,6 +49,16 @@ function seedParams(level: Level, i: number): GeneratorParams {
 /** Parameters of every seed scenario, level by level. */
 export function seedScenarioParams(levels: readonly Level[] = LEVELS): GeneratorParams[] {
   return levels.flatMap((level) => Array.from({ length: SEED_COUNTS[level] }, (_, i) => seedParams(level, i)));
+}
+
+/**
+ * Scenarios drawn like the seeds of a level (same parameter ranges, profiles and edge/preemption
+ * mix) from another random stream: held-out sets that no seed, attacker or training run has seen,
+ * as large as a statistical comparison needs.
+ */
+export function familyScenarios(level: Level, count: number, family: string): Scenario[] {
+  if (family === SEED_FAMILY) throw new Error(`family '${family}' is the seed set itself`);
+  return Array.from({ length: count }, (_, i) => generateScenario(seedParams(level, i, family)));
 }
 
 export function seedScenarios(levels: readonly Level[] = LEVELS): Scenario[] {

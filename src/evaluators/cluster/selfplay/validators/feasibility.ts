@@ -65,7 +65,9 @@ export const checkFeasibility: LayerCheck = (s: Scenario, { config }) => {
       details.push(`task ${t.id} cannot meet its deadline ${t.deadline}: it arrives at ${t.arrival} and needs ${t.duration / fastest} s even on the fastest node it fits`);
     }
   }
-  const fastestHome = (t: TaskOf): number => Math.max(1e-9, ...(homesOf.get(t.id) ?? []).map((n) => n.speed));
+  // Tasks that fit no node are reported above; the queues measure the demand that can be served.
+  const placeable = s.tasks.filter((t) => (homesOf.get(t.id) ?? []).length > 0);
+  const fastestHome = (t: TaskOf): number => Math.max(...(homesOf.get(t.id) ?? []).map((n) => n.speed));
   const wholeNodeHosts = s.nodes.filter((n) => s.tasks.some((t) => needsWholeNode(t, homesOf.get(t.id) ?? []) && fitsNode(t, n)));
   const queues = ([
     { name: 'CPU', unit: 'core-speed units', capacity: s.nodes.reduce((sum, n) => sum + n.cpu * n.speed, 0), work: (t) => t.cpu * t.duration },
@@ -80,7 +82,7 @@ export const checkFeasibility: LayerCheck = (s: Scenario, { config }) => {
   const limit = config.drainShare * s.constraints.horizonSeconds;
   const doomed = new Set<string>();
   for (const q of queues) {
-    const r = serve(q, s.tasks, s.constraints.maxWaitSeconds);
+    const r = serve(q, placeable, s.constraints.maxWaitSeconds);
     if (r.drainedAt > limit) details.push(`${q.name} demand exceeds capacity over time: at full use of all ${round(q.capacity)} ${q.unit} the work drains at ${Math.round(r.drainedAt)} s, after ${Math.round(limit)} s (${config.drainShare * 100}% of the horizon)`);
     if (r.tooLate.length) {
       for (const id of r.tooLate) doomed.add(id);
