@@ -56,7 +56,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   await runCommand(page, 'Policy Evolver: Evolve This Policy');
   const panel = await reviewFrame(page);
   await expect(panel.locator('li.candidate').first()).toBeVisible({ timeout: 90_000 });
-  await expect(panel.locator('#run-status')).toHaveText(/ended|stopped/, { timeout: 120_000 });
+  await expect(panel.locator('#run-status')).toHaveText(/finished|interrupted/, { timeout: 120_000 });
 
   // Pick the best candidate that is a real change, and look at its diff.
   const accept = panel.locator('#accept');
@@ -82,7 +82,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
 
   // The run is in the Runs tree.
   await runCommand(page, 'View: Show Policy Evolver');
-  const tree = page.locator('.monaco-list-row', { hasText: /ended|stopped/ });
+  const tree = page.locator('.monaco-list-row', { hasText: /finished|interrupted/ });
   await expect(tree.first()).toBeVisible();
 });
 
