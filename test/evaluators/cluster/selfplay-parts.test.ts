@@ -194,13 +194,16 @@ test('the LLM attacker builds its prompt from the templates, parses JSON replies
   attacker.observe([
     { proposal: proposals[0]!, accepted: true, defender: { reward: 0.7, bestBaseline: 0.75, success: false, successShare: 0.5, summary: '20 tasks on 10 nodes' } },
     { proposal: proposals[2]!, accepted: false, rejection: { layer: 'schema', reason: proposals[2]!.problem!, details: [] } },
+    { proposal: proposals[1]!, accepted: false, rejection: { layer: 'bounds', reason: '1 value is outside realistic bounds', details: ['task t3 cpu: 48 cores is outside 0.1-32'] } },
   ]);
   const second = await attacker.propose({ level: 'medium', round: 2, count: 2, signal });
   assert.match(prompts[1]?.user ?? '', /reward 0.700 vs best 0.750; solved by 50%/);
   assert.match(prompts[1]?.user ?? '', /rejected[\s\S]*schema: params.load must be/);
+  // A rejection names the field and the limit, not just the layer.
+  assert.match(prompts[1]?.user ?? '', /bounds: 1 value is outside realistic bounds\n\s+- task t3 cpu: 48 cores is outside 0\.1-32/);
   assert.equal(second.length, 1);
   assert.match(second[0]?.problem ?? '', /unusable reply: the reply contains no JSON object/);
   const variants = attacker.variants.snapshot();
-  assert.equal(variants.reduce((n, v) => n + v.uses, 0), 2, 'each outcome was credited to its prompt variant');
+  assert.equal(variants.reduce((n, v) => n + v.uses, 0), 3, 'each outcome was credited to its prompt variant');
   assert.deepEqual(extractJsonObject('x {"a": "}{", "b": [1]} y'), { a: '}{', b: [1] });
 });

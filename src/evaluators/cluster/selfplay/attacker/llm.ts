@@ -25,6 +25,8 @@ export interface AttackerTemplates {
 
 const SYSTEM_VARS = ['levels', 'profiles', 'profileNames', 'paramRanges'];
 const USER_VARS = ['round', 'count', 'level', 'sizes', 'recentResults', 'rejections'];
+/** Problems listed per rejected proposal in the next prompt. */
+const MAX_DETAILS = 5;
 
 export function loadAttackerTemplates(promptsDir: string): AttackerTemplates {
   const read = (name: string, known: string[]): string => {
@@ -129,7 +131,8 @@ export class LlmAttacker implements Attacker {
         .join('\n'),
       rejections: recent
         .filter((o) => o.rejection)
-        .map((o) => `- ${o.proposal.id}: ${o.rejection?.layer}: ${o.rejection?.reason}`)
+        // The details name the field and the limit it broke: the model can fix what it is shown.
+        .map((o) => [`- ${o.proposal.id}: ${o.rejection?.layer}: ${o.rejection?.reason}`, ...(o.rejection?.details ?? []).slice(0, MAX_DETAILS).map((d) => `    - ${d}`)].join('\n'))
         .join('\n'),
     });
     return { system: variant ? PromptVariantPool.apply(system, variant) : system, user };
