@@ -13,13 +13,16 @@ import type { DecisionError } from './engine/decisions';
 import type { SimulationOutcome, SimulationReport } from './engine/results';
 import { buildFeedback, pct, type TraceFeedback } from './feedback';
 import { readParamsFile } from './io/params-file';
-import { objectiveLabel, parseObjective, SCORE_FLOOR, scoreAgainst, type Objective } from './objectives';
+import { checkGuardrails, guardrailChecks, infeasibleScore, parseGuardrails, type GuardrailBreach, type Guardrails } from './guardrails';
+import { objectiveLabel, parseObjective, SCORE_FLOOR, scoreAgainst, SEED_OBJECTIVE_WARNING, usesSeedObjective, type Objective } from './objectives';
 import { runBuiltin } from './run';
 import { defaultWorkloads, loadWorkload, parseWorkloadData, traceWorkloads, type LoadedWorkload } from './workload/workloads';
 import { FAAS_HARNESS } from './sandbox-harness';
 
 export interface FaasEvaluatorOptions {
   objective: Objective;
+  /** Per-class limits versus the baseline; null = none. */
+  guardrails: Guardrails | null;
   workloads: Workload[];
   /** Sandbox wall-clock limit for one candidate on all the workloads of a call. */
   timeoutMs?: number;
@@ -30,19 +33,28 @@ export interface FaasEvaluatorOptions {
 export const FAAS_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   id: 'faas',
   domain: 'faas',
-  keyMetric: 'adjusted_latency_seconds',
+  keyMetric: 'adjusted_latency_penalized_seconds',
   relativeTo: "Eudoxia's priority policy",
-  lowerIsBetter: ['*latency*', '*_seconds', '*oom_failures', '*invalid_decisions', 'failed_workloads', '*simulation_ms'],
+  lowerIsBetter: ['*latency*', '*_seconds', '*oom_failures', '*invalid_decisions', 'failed_workloads', '*simulation_ms', 'guardrail_violations'],
   features: [
     { name: 'completionRate', min: 0, max: 1, bins: 10 },
     { name: 'oomShare', min: 0, max: 1, bins: 8 },
   ],
 });
 
-export const createFaasEvaluator: EvaluatorFactory = async (options, ctx) => new FaasEvaluator(parseOptions(options, ctx.baseDir), ctx);
+let warnedSeedObjective = false;
+
+export const createFaasEvaluator: EvaluatorFactory = async (options, ctx) => {
+  const parsed = parseOptions(options, ctx.baseDir);
+  if (usesSeedObjective(parsed.objective) && !warnedSeedObjective) {
+    warnedSeedObjective = true;
+    process.stderr.write(`policy-evolver: warning: ${SEED_OBJECTIVE_WARNING}\n`);
+  }
+  return new FaasEvaluator(parsed, ctx);
+};
 
 export function parseOptions(options: { [key: string]: JsonValue }, baseDir: string): FaasEvaluatorOptions {
-  const known = new Set(['traces', 'params', 'objective', 'timeoutMs', 'memoryMb', 'keepInvalid']);
+  const known = new Set(['traces', 'params', 'objective', 'guardrails', 'timeoutMs', 'memoryMb', 'keepInvalid']);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new Error(`unknown faas evaluator option '${key}' (known: ${[...known].join(', ')})`);
   }
@@ -78,7 +90,7 @@ export function parseOptions(options: { [key: string]: JsonValue }, baseDir: str
     if (typeof v !== 'number' || !(v > 0)) throw new Error(`faas option ${key} must be a positive number`);
     return v;
   };
-  const out: FaasEvaluatorOptions = { objective: parseObjective(options['objective']), workloads, keepInvalid: number('keepInvalid') ?? 20 };
+  const out: FaasEvaluatorOptions = { objective: parseObjective(options['objective']), guardrails: parseGuardrails(options['guardrails']), workloads, keepInvalid: number('keepInvalid') ?? 20 };
   const timeoutMs = number('timeoutMs');
   const memoryMb = number('memoryMb');
   if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
@@ -158,6 +170,7 @@ class FaasEvaluator implements Evaluator {
     const perWorkload: WorkloadResult[] = [];
     const traces: TraceFeedback[] = [];
     const fingerprintParts: unknown[] = [];
+    const breaches: GuardrailBreach[] = [];
     let firstError: string | undefined;
     let completion = 0;
     let ooms = 0;
@@ -183,6 +196,8 @@ class FaasEvaluator implements Evaluator {
       if (report) {
         score = scoreAgainst(objective, report, base);
         metrics['relative_score'] = score;
+        if (this.options.guardrails) breaches.push(...checkGuardrails(this.options.guardrails, workload.id, report, base));
+        setIf(metrics, 'adjusted_latency_penalized_seconds', report.extra.adjusted_latency_penalized_seconds);
         setIf(metrics, 'adjusted_latency_seconds', report.extra.adjusted_latency_seconds);
         setIf(metrics, 'baseline_adjusted_latency_seconds', base.extra.adjusted_latency_seconds);
         setIf(metrics, 'completion_rate', report.extra.completion_rate);
@@ -211,17 +226,29 @@ class FaasEvaluator implements Evaluator {
     });
 
     const ok = perWorkload.every((r) => r.ok);
+    // A broken guardrail anywhere makes the candidate infeasible: every workload scores below any
+    // feasible score, so no aggregation rule can rank it above a feasible candidate.
+    const infeasible = ok && breaches.length > 0;
+    if (infeasible) for (const r of perWorkload) r.score = infeasibleScore(r.metrics?.['relative_score'] ?? null);
     const scores = perWorkload.map((r) => r.score);
     const metrics: Record<string, number> = {};
     for (const [k, v] of Object.entries(metricsSum)) metrics[`mean_${k}`] = v / (metricsCount[k] as number);
     metrics['workloads'] = workloads.length;
     metrics['failed_workloads'] = perWorkload.filter((r) => !r.ok).length;
+    if (this.options.guardrails) metrics['guardrail_violations'] = breaches.length;
     const scoredCount = traces.filter((t) => t.candidate).length;
     const features: Record<string, number> = {
       completionRate: scoredCount ? completion / scoredCount : 0,
       oomShare: assignmentsTotal ? Math.min(1, ooms / assignmentsTotal) : 0,
     };
-    const feedback = buildFeedback(objective, traces);
+    const guardrailText = infeasible
+      ? `INFEASIBLE: the candidate breaks ${breaches.length} guardrail${breaches.length > 1 ? 's' : ''} (it ranks below every candidate that keeps them):\n${breaches
+          .slice(0, 8)
+          .map((b) => `  - ${b.guardrail} on ${b.workload}: ${b.detail}`)
+          .join('\n')}\n`
+      : '';
+    const seedWarning = usesSeedObjective(objective) ? `Warning: ${SEED_OBJECTIVE_WARNING}.\n` : '';
+    const feedback = seedWarning + guardrailText + buildFeedback(objective, traces);
     const score = scores.reduce((a, b) => a + b, 0) / scores.length;
     const result: EvalResult = {
       ok,
@@ -233,7 +260,9 @@ class FaasEvaluator implements Evaluator {
       fingerprint: createHash('sha256').update(JSON.stringify(fingerprintParts)).digest('hex').slice(0, 32),
     };
     if (!ok && firstError) result.error = firstError;
-    if (ok) result.feedback += `\nSummary: ${pct(score)} mean relative ${objectiveLabel(objective)} versus priority.`;
+    if (this.options.guardrails && ok) result.checks = guardrailChecks(workloads.map((w) => w.id), breaches);
+    if (ok && !infeasible) result.feedback += `\nSummary: ${pct(score)} mean relative ${objectiveLabel(objective)} versus priority.`;
+    if (infeasible) result.feedback += `\nSummary: infeasible (${breaches.map((b) => `${b.guardrail} on ${b.workload}`).slice(0, 4).join('; ')}).`;
     return result;
   }
 

@@ -19,11 +19,25 @@ export type ObjectiveName = (typeof OBJECTIVES)[number];
 /** One objective, or a weighted mix of relative scores. */
 export type Objective = { kind: 'single'; name: ObjectiveName } | { kind: 'weighted'; weights: [ObjectiveName, number][] };
 
-export const DEFAULT_OBJECTIVE: Objective = { kind: 'single', name: 'adjusted-latency' };
+/**
+ * The default counts unfinished pipelines: under the seed paper's adjusted latency a class with no
+ * completions drops out of the weighted mean, so starving a whole class scores "better".
+ */
+export const DEFAULT_OBJECTIVE: Objective = { kind: 'single', name: 'adjusted-latency-penalized' };
+
+/** The one-line warning shown when a run selects the seed paper's objective. */
+export const SEED_OBJECTIVE_WARNING =
+  "objective 'adjusted-latency' (the seed paper's) rewards starving a priority class: pipelines that never finish drop out of its weighted mean; the default 'adjusted-latency-penalized' counts them";
+
+/** Whether an objective includes the seed paper's adjusted latency (it deserves the warning). */
+export function usesSeedObjective(o: Objective): boolean {
+  return o.kind === 'single' ? o.name === 'adjusted-latency' : o.weights.some(([n]) => n === 'adjusted-latency');
+}
 
 export const OBJECTIVE_DESCRIPTIONS: Readonly<Record<ObjectiveName, string>> = {
-  'adjusted-latency': "Eudoxia's objective (seed paper default): mean pipeline latency weighted QUERY 10, INTERACTIVE 5, BATCH 1, divided by the completion rate; lower is better",
-  'adjusted-latency-penalized': 'the weighted mean latency where every unfinished pipeline counts as taking the whole run; lower is better',
+  'adjusted-latency': "the seed paper's objective: mean pipeline latency weighted QUERY 10, INTERACTIVE 5, BATCH 1, divided by the completion rate (rewards starving a class); lower is better",
+  'adjusted-latency-penalized':
+    "default: mean pipeline latency weighted QUERY 10, INTERACTIVE 5, BATCH 1, where every unfinished pipeline counts with a penalty latency (2 x max_job_seconds as Eudoxia's CLI, or the whole run without a job limit); lower is better",
   throughput: 'completed pipelines per simulated second; higher is better',
   'completion-rate': 'share of arrived pipelines that completed; higher is better',
   'queueing-delay': 'mean seconds from arrival to first container; lower is better',

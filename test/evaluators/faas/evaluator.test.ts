@@ -110,7 +110,7 @@ test('user traces and parameters become workloads carrying everything a remote w
 });
 
 test('objectives: names, weighted mixes and relative scores', () => {
-  assert.deepEqual(parseObjective(undefined), { kind: 'single', name: 'adjusted-latency' });
+  assert.deepEqual(parseObjective(undefined), { kind: 'single', name: 'adjusted-latency-penalized' });
   assert.deepEqual(parseObjective('adjusted-latency=0.7,throughput=0.3'), { kind: 'weighted', weights: [['adjusted-latency', 0.7], ['throughput', 0.3]] });
   assert.deepEqual(parseObjective({ 'p99-query': 1 }), { kind: 'single', name: 'p99-query' });
   assert.throws(() => parseObjective({ throughput: -1 }), /must be a number >= 0/);
@@ -119,4 +119,37 @@ test('objectives: names, weighted mixes and relative scores', () => {
   assert.equal(relativeScore('adjusted-latency', null, 10), -10, 'nothing completed is the worst outcome');
   assert.equal(relativeScore('adjusted-latency', 5, null), 1);
   assert.equal(relativeScore('adjusted-latency', 1000, 10), -10, 'clamped');
+});
+
+test('under the default objective a copy of priority that never serves INTERACTIVE loses to priority, as infeasible, on search, validation and holdout', async () => {
+  const { ev } = await evaluator({});
+  const starving = PRIORITY.replace("const SERVE_ORDER: Priority[] = ['QUERY', 'INTERACTIVE', 'BATCH_PIPELINE'];", "const SERVE_ORDER: Priority[] = ['QUERY', 'BATCH_PIPELINE'];");
+  assert.notEqual(starving, PRIORITY);
+  const workloads = await ev.workloads();
+  const result = await ev.evaluate(candidate(starving, 'starving.ts'), workloads, signal);
+  assert.ok(result.ok, result.error);
+  for (const split of ['search', 'validation', 'holdout']) {
+    const ids = new Set(workloads.filter((w) => w.split === split).map((w) => w.id));
+    const scores = result.perWorkload.filter((r) => ids.has(r.workloadId)).map((r) => r.score);
+    assert.ok(scores.length > 0 && scores.every((s) => s < -10), `${split}: ${scores.join(', ')} (priority scores 0)`);
+  }
+  assert.ok(result.score < 0);
+  assert.match(result.feedback, /INFEASIBLE: .*guardrail/);
+  assert.match(result.feedback, /completion rate INTERACTIVE on \S+: 0\/\d+ INTERACTIVE pipelines completed/);
+  const check = result.checks?.find((c) => c.name === 'completion rate INTERACTIVE');
+  assert.equal(check?.status, 'violated');
+  assert.equal(result.checks?.find((c) => c.name === 'completion rate QUERY')?.status, 'verified');
+  // Without guardrails the penalized default still ranks it below priority; the seed paper's
+  // objective is the one that rewards starvation (which is why it is no longer the default).
+  const plain = await evaluator({ guardrails: false });
+  const penalized = await plain.ev.evaluate(candidate(starving, 'starving.ts'), workloads, signal);
+  assert.ok(penalized.score < 0, `penalized objective without guardrails: ${penalized.score}`);
+  assert.equal(penalized.checks, undefined);
+});
+
+test("the seed paper's objective stays selectable, with a warning in the feedback", async () => {
+  const { ev } = await evaluator({ ...SHORT, objective: 'adjusted-latency' });
+  const result = await ev.evaluate(candidate(PRIORITY, 'priority.ts'), (await ev.workloads()).slice(0, 1), signal);
+  assert.match(result.feedback, /^Warning: objective 'adjusted-latency' \(the seed paper's\) rewards starving a priority class/);
+  assert.throws(() => parseObjective('adjusted-latency-penalised'), /unknown objective/);
 });
