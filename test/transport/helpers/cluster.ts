@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { build } from 'esbuild';
 import { loadRun } from '../../../src/core/run-session';
 import type { RunState } from '../../../src/core/run-state';
@@ -29,12 +30,23 @@ export interface Proc {
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const p of running) p.kill('SIGKILL');
-});
+/** Ends every process a test started and did not stop (a failed test), with all it started in turn. */
+function killLeftovers(): void {
+  for (const p of running) {
+    try {
+      if (p.pid) process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+// The test runner may end this file's process without an 'exit' event, so also after its tests.
+after(killLeftovers);
+process.on('exit', killLeftovers);
 
 export function spawnCli(cli: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Proc {
-  const proc = spawn(process.execPath, [cli, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that what it starts (worker processes, evaluator commands) can be ended with it.
+  const proc = spawn(process.execPath, [cli, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(proc);
   let out = '';
   const listeners = new Set<() => void>();
