@@ -56,9 +56,9 @@ test('protocol export-ta writes a ByMC threshold automaton', () => {
   assert.match(ta, /skel Proc \{/);
   assert.match(ta, /parameters N, T, F;/);
   assert.match(ta, /N > 3 \* T;/);
-  // ECHO from > (N+f)/2 becomes 2(nsnt + F) > N + T.
-  assert.match(ta, /when \(2 \* \(nsnt0 \+ F\) > N \+ T\)/);
-  assert.match(ta, /when \(nsnt1 \+ F >= 2 \* T \+ 1\)/);
+  // ECHO from > (N+f)/2 becomes 2(nsnt + F) > N + T, with the counter alone on the left.
+  assert.match(ta, /when \(2 \* nsnt0 > N \+ T - 2 \* F\)/);
+  assert.match(ta, /when \(nsnt1 >= 2 \* T \+ 1 - F\)/);
   assert.match(ta, /specifications \(3\)/);
   const crash = run('protocol', 'export-ta', join(EXAMPLES_DIR, 'eager-reliable-broadcast.rbp'));
   assert.match(crash.stdout, /-> locCR/);
