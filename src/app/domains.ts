@@ -92,16 +92,16 @@ export class DomainRegistry {
   describe(): DomainInfo[] {
     const info = (g: GeneratorEntry | DomainGenerator): GeneratorInfo => ({ id: g.id, label: g.label, description: g.description, extensions: [...g.extensions] });
     return this.list.map((d) => {
-      const generators = [...GENERIC_GENERATORS, ...(d.generators ?? [])].filter((g) => d.extensions.length === 0 || g.extensions.length === 0 || g.extensions.some((e) => d.extensions.includes(e)));
+      const generators = [...GENERIC_GENERATORS, ...(d.generators ?? [])].filter((g) => g.extensions.length === 0 || g.extensions.some((e) => d.extensions.includes(e)));
       const defaults: { [extension: string]: string } = {};
       for (const ext of d.extensions) defaults[ext] = d.defaultGenerator(`file.${ext}`);
-      if (d.extensions.length === 0) defaults['*'] = d.defaultGenerator('file');
       return {
         id: d.id,
         label: d.label,
         description: d.description,
         extensions: [...d.extensions],
         languageIds: [...d.editor.languageIds],
+        ...(d.editor.contentPattern ? { contentPattern: d.editor.contentPattern.source } : {}),
         generators: generators.map(info),
         defaultGenerators: defaults,
         needsCommand: d.editor.needsCommand === true,

@@ -33,6 +33,11 @@ export interface EditorCapabilities {
   needsCommand?: boolean;
   /** `cluster selfplay` can harden policies of this domain. */
   selfPlay?: boolean;
+  /**
+   * Content that makes a file with one of the domain's extensions worth starting the language
+   * server for when it has no EVOLVE-BLOCK markers; absent: every such file is.
+   */
+  contentPattern?: RegExp;
 }
 
 export interface DomainDescriptor {
@@ -41,7 +46,7 @@ export interface DomainDescriptor {
   label: string;
   /** One line for pickers and `--help`. */
   description: string;
-  /** Lower-case extensions (no dot) of files this domain can score; empty: any file. */
+  /** Lower-case extensions (no dot) of files this domain can score. */
   extensions: string[];
   /**
    * Whether a file is clearly this domain's without being told (`evolve policy.ts` with no
@@ -76,3 +81,6 @@ export const extensionOf = (fileName: string): string => {
 
 export const JS_EXTENSIONS = ['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx'];
 export const JS_LANGUAGE_IDS = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+/** Markers that make any file of a domain's extensions evolvable. */
+export const EVOLVE_MARKER = /EVOLVE-BLOCK-START/;

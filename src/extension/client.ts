@@ -22,6 +22,8 @@ export class ServerClient implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
+    /** Languages of the files the domains score (from the domain descriptors). */
+    private readonly languageIds: string[],
   ) {}
 
   get started(): boolean {
@@ -56,15 +58,7 @@ export class ServerClient implements vscode.Disposable {
     };
     const init: ServerInitOptions = { trusted: vscode.workspace.isTrusted, grammarsDir: this.context.asAbsolutePath('dist/grammars') };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [
-        { scheme: 'file', language: 'javascript' },
-        { scheme: 'file', language: 'typescript' },
-        { scheme: 'file', language: 'javascriptreact' },
-        { scheme: 'file', language: 'typescriptreact' },
-        { scheme: 'file', language: 'python' },
-        { scheme: 'file', language: 'rbp' },
-        { scheme: 'file', language: 'promela' },
-      ],
+      documentSelector: this.languageIds.map((language) => ({ scheme: 'file', language })),
       synchronize: { configurationSection: 'policyEvolver' },
       outputChannel: this.output,
       initializationOptions: init,

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ServerClient } from './client';
+import type { DomainCatalog } from './domains';
 import type { RunTracker } from './run-tracker';
 import type { RunsTree, RunsNode } from './tree';
 import { ReviewPanel } from './review/panel';
@@ -17,6 +18,7 @@ export interface CommandDeps {
   client: ServerClient;
   tracker: RunTracker;
   tree: RunsTree;
+  catalog: DomainCatalog;
 }
 
 function targetUri(arg: unknown): vscode.Uri | undefined {
@@ -91,7 +93,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const uri = await fileTarget(arg);
       if (!uri) return;
       const resolved = await client.request('policyEvolver/resolve', { uri: uri.toString() });
-      const picked = await pickRunOptions(!resolved.evolvable, resolved.reason);
+      deps.catalog.update(await client.request('policyEvolver/domains', {}));
+      const picked = await pickRunOptions(deps.catalog, uri.fsPath, !resolved.evolvable, resolved.reason);
       if (!picked) return;
       const overrides: RunOverrides = typeof seedArg === 'number' ? { ...picked, seed: seedArg } : picked;
       tree.setStarting(uri.fsPath, true);

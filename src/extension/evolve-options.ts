@@ -1,22 +1,25 @@
 // Asks for whatever the settings do not say about a run: how to score the file, where candidates
-// come from, and how many to try.
+// come from, and how many to try. The choices come from the domain descriptors (the catalog the
+// server sent): only evaluators that can score this file, only generators that can edit it.
 import * as vscode from 'vscode';
 import type { RunOverrides } from '../messages/lsp';
+import type { DomainCatalog } from './domains';
 
-export async function pickRunOptions(needEvaluator: boolean, reason: string | undefined): Promise<RunOverrides | undefined> {
+export async function pickRunOptions(catalog: DomainCatalog, fileName: string, needEvaluator: boolean, reason: string | undefined): Promise<RunOverrides | undefined> {
   const overrides: RunOverrides = {};
   if (needEvaluator) {
+    const choices = catalog.domainsFor(fileName);
+    if (!choices.length) {
+      void vscode.window.showErrorMessage(`Policy Evolver: no evaluator can score ${fileName.split(/[\\/]/).pop() ?? fileName} (known: ${catalog.all().map((d) => d.id).join(', ')})`);
+      return undefined;
+    }
     const evaluator = await vscode.window.showQuickPick(
-      [
-        { label: 'command', description: 'score with a shell command that prints JSON', id: 'command' },
-        { label: 'faas', description: 'FaaS scheduling simulator (TS/JS policy exporting init/step)', id: 'faas' },
-        { label: 'protocol', description: 'distributed protocol checked with Spin (.rbp)', id: 'protocol' },
-      ],
+      choices.map((d) => ({ label: d.id, description: d.description, id: d.id, needsCommand: d.needsCommand })),
       { title: 'Policy Evolver: how should candidates be scored?', placeHolder: reason ?? 'Pick an evaluator (set policyEvolver.files to skip this)', ignoreFocusOut: true },
     );
     if (!evaluator) return undefined;
     overrides.evaluator = evaluator.id;
-    if (evaluator.id === 'command') {
+    if (evaluator.needsCommand) {
       const command = await vscode.window.showInputBox({ title: 'Evaluator command', prompt: '{file} is replaced by the candidate path; it must print a JSON result', value: 'node evaluate.mjs {file}', ignoreFocusOut: true });
       if (!command) return undefined;
       overrides.command = command;
@@ -24,13 +27,10 @@ export async function pickRunOptions(needEvaluator: boolean, reason: string | un
   }
   const configured = vscode.workspace.getConfiguration('policyEvolver');
   if (!configured.get<string>('generator')) {
+    // Replaying needs a cassette file, which the settings name; it is not a choice to make here.
+    const generators = catalog.generatorsFor(fileName, overrides.evaluator).filter((g) => g.id !== 'replay');
     const generator = await vscode.window.showQuickPick(
-      [
-        { label: 'mutate', description: 'local program mutations; no API key, no cost' },
-        { label: 'llm', description: 'LLM models from policyEvolver.models (needs an API key)' },
-        { label: 'openai', description: 'OpenAI (needs OPENAI_API_KEY)' },
-        { label: 'anthropic', description: 'Anthropic (needs ANTHROPIC_API_KEY)' },
-      ],
+      generators.map((g) => ({ label: g.id, description: g.description })),
       { title: 'Policy Evolver: where do candidates come from?', ignoreFocusOut: true },
     );
     if (!generator) return undefined;

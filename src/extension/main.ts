@@ -8,19 +8,14 @@ import { RunsTree } from './tree';
 import { CandidateDocuments, CANDIDATE_SCHEME } from './review/candidate-documents';
 import { REVIEW_VIEW_TYPE, ReviewPanel } from './review/panel';
 import { pushSecrets } from './secrets';
-
-const EVOLVABLE_EXT = /\.(m?[jt]sx?|cjs|cts|mts|py|rbp|pml)$/i;
-
-/** Cheap check on the host side: a file worth starting the server for. */
-export function looksEvolvable(fileName: string, text: string): boolean {
-  if (/\.(rbp|pml)$/i.test(fileName)) return true;
-  if (!EVOLVABLE_EXT.test(fileName)) return false;
-  return text.includes('EVOLVE-BLOCK-START') || /export\s+(async\s+)?function\s+step\b/.test(text);
-}
+import { DomainCatalog, readBuiltDomains } from './domains';
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('Policy Evolver', { log: true });
-  const client = new ServerClient(context, output);
+  const built = readBuiltDomains(context.asAbsolutePath('dist/domains.json'));
+  if (built.error) output.error(built.error);
+  const catalog = new DomainCatalog(built.domains);
+  const client = new ServerClient(context, output, catalog.languageIds());
   const tracker = new RunTracker(output, (runId) => void client.request('policyEvolver/stop', { runId }).catch(() => undefined));
   const tree = new RunsTree(client);
   const view = vscode.window.createTreeView('policyEvolver.runs', { treeDataProvider: tree, showCollapseAll: true });
@@ -53,17 +48,26 @@ export function activate(context: vscode.ExtensionContext): void {
   let secretsPushed: Promise<void> | undefined;
   const ensureServer = (): void => {
     secretsPushed ??= client.ready().then(
-      () => pushSecrets(client, context.secrets),
+      async () => {
+        catalog.update(await client.request('policyEvolver/domains', {}));
+        await pushSecrets(client, context.secrets);
+      },
       (err: unknown) => output.error(`the Policy Evolver server did not start: ${(err as Error).message}`),
     );
   };
   const consider = (doc: vscode.TextDocument): void => {
-    if (doc.uri.scheme === 'file' && looksEvolvable(doc.fileName, doc.getText())) ensureServer();
+    if (doc.uri.scheme === 'file' && catalog.looksEvolvable(doc.fileName, doc.getText())) ensureServer();
   };
   const updateContext = (editor: vscode.TextEditor | undefined): void => {
     const doc = editor?.document;
-    void vscode.commands.executeCommand('setContext', 'policyEvolver.evolvableFile', doc !== undefined && doc.uri.scheme === 'file' && EVOLVABLE_EXT.test(doc.fileName));
+    void vscode.commands.executeCommand('setContext', 'policyEvolver.evolvableFile', doc !== undefined && doc.uri.scheme === 'file' && catalog.hasEvolvableExtension(doc.fileName));
   };
+  // package.json menus test `resourceExtname in policyEvolver.evolvableExtensions`.
+  const updateExtensions = (): void => void vscode.commands.executeCommand('setContext', 'policyEvolver.evolvableExtensions', catalog.dottedExtensions());
+  catalog.onDidChange(() => {
+    updateExtensions();
+    updateContext(vscode.window.activeTextEditor);
+  });
 
   context.subscriptions.push(
     output,
@@ -78,7 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
         ReviewPanel.revive(panel, state, client, context.extensionUri, () => tree.refresh());
       },
     }),
-    ...registerCommands({ context, client, tracker, tree }),
+    ...registerCommands({ context, client, tracker, tree, catalog }),
     vscode.workspace.onDidOpenTextDocument(consider),
     vscode.window.onDidChangeActiveTextEditor(updateContext),
     view.onDidChangeVisibility((e) => {
@@ -89,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   void vscode.commands.executeCommand('setContext', 'policyEvolver.trusted', vscode.workspace.isTrusted);
+  updateExtensions();
   updateContext(vscode.window.activeTextEditor);
   for (const doc of vscode.workspace.textDocuments) consider(doc);
   if (view.visible) ensureServer();

@@ -283,8 +283,10 @@ export interface DomainInfo {
   id: string;
   label: string;
   description: string;
-  /** Lower-case extensions (no dot) of files it scores; empty: any file (it needs more than the file). */
+  /** Lower-case extensions (no dot) of files it scores. */
   extensions: string[];
+  /** Source of a RegExp: content that makes a file worth evolving without EVOLVE-BLOCK markers; absent: every file. */
+  contentPattern?: string;
   /** VS Code language ids whose documents the server should see. */
   languageIds: string[];
   /** Generators that can work on its files (filter by `extensions` for one file). */

@@ -43,6 +43,14 @@ test('the editor gets every domain with the generators that fit its files', () =
   assert.ok(!byId.get('faas')?.generators.some((g) => g.id === 'qlearning'), 'the synthesizer belongs to the protocol domain');
 });
 
+test('package.json activates on every language a domain scores and its menus read the domains\' file types', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { activationEvents: string[]; contributes: { menus: Record<string, { when?: string }[]> } };
+  for (const d of describeDomains()) for (const id of d.languageIds) assert.ok(pkg.activationEvents.includes(`onLanguage:${id}`), `onLanguage:${id} for ${d.id}`);
+  const clauses = Object.values(pkg.contributes.menus).flat().map((m) => m.when ?? '');
+  assert.ok(!clauses.some((w) => /resourceExtname =~/.test(w)), 'no hard-coded extension lists in menus');
+  assert.ok(clauses.some((w) => w.includes('resourceExtname in policyEvolver.evolvableExtensions')));
+});
+
 test('a domain registered with one line is seen everywhere', async () => {
   const toy: DomainDescriptor = {
     id: 'toy',

@@ -3,17 +3,27 @@
 import './use-vscode-stub';
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { pickRunOptions } from '../../src/extension/evolve-options';
-import { activate, looksEvolvable } from '../../src/extension/main';
+import { activate } from '../../src/extension/main';
+import { DomainCatalog, readBuiltDomains } from '../../src/extension/domains';
+import { describeDomains } from '../../src/server/domains';
+import { tempDir } from '../helpers/tmp';
 import { allowRestart, MAX_RESTARTS, RESTART_WINDOW_MS } from '../../src/extension/restart-policy';
 import { pushSecrets, setApiKey, storedSecrets } from '../../src/extension/secrets';
 import { FakeServer } from './fake-server';
 import { stub, Uri } from './vscode-stub';
 
 beforeEach(() => stub.reset());
+
+// The extension folder as the build leaves it: the domain list next to the bundles.
+const extDir = tempDir('pe-ext-');
+mkdirSync(join(extDir, 'dist'));
+writeFileSync(join(extDir, 'dist', 'domains.json'), JSON.stringify(describeDomains()));
+const asAbsolutePath = (p: string): string => join(extDir, p);
+const catalog = new DomainCatalog(describeDomains());
 
 class MemorySecrets {
   readonly values = new Map<string, string>();
@@ -33,7 +43,7 @@ class MemorySecrets {
 
 test('activation registers the commands, the runs view, the candidate documents and the panel serializer, and starts no server', () => {
   const subscriptions: { dispose(): unknown }[] = [];
-  const context = { subscriptions, extensionUri: Uri.file('/ext'), asAbsolutePath: (p: string) => join('/ext', p), secrets: new MemorySecrets().storage };
+  const context = { subscriptions, extensionUri: Uri.file(extDir), asAbsolutePath, secrets: new MemorySecrets().storage };
   activate(context as unknown as vscode.ExtensionContext);
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> } };
   for (const { command } of pkg.contributes.commands) assert.ok(stub.commands.has(command), `${command} is registered`);
@@ -42,6 +52,8 @@ test('activation registers the commands, the runs view, the candidate documents 
   assert.ok(stub.contentProviders.has('policy-evolver-candidate'));
   assert.ok(stub.serializers.has('policyEvolver.review'));
   assert.equal(stub.context.get('policyEvolver.evolvableFile'), false, 'no editor open: nothing to evolve');
+  assert.deepEqual(stub.context.get('policyEvolver.evolvableExtensions'), catalog.dottedExtensions(), 'menus know the domains\' file types');
+  assert.ok(catalog.dottedExtensions().includes('.rbp') && catalog.dottedExtensions().includes('.ts'));
   assert.ok(subscriptions.length > 0, 'everything is disposed with the extension');
   for (const s of subscriptions) s.dispose();
   assert.equal(stub.commands.size, 0, 'disposing the subscriptions unregisters every command');
@@ -50,19 +62,39 @@ test('activation registers the commands, the runs view, the candidate documents 
 test('activation marks an open policy file as evolvable for menus and key bindings', () => {
   // An empty file does not look worth starting the server for, but its extension can be evolved.
   stub.open('/w/policy.ts');
-  activate({ subscriptions: [], extensionUri: Uri.file('/ext'), asAbsolutePath: (p: string) => join('/ext', p), secrets: new MemorySecrets().storage } as unknown as vscode.ExtensionContext);
+  activate({ subscriptions: [], extensionUri: Uri.file(extDir), asAbsolutePath, secrets: new MemorySecrets().storage } as unknown as vscode.ExtensionContext);
   assert.equal(stub.context.get('policyEvolver.evolvableFile'), true);
   stub.onDidChangeActiveTextEditor.fire({ document: stub.open('/w/notes.txt') });
   assert.equal(stub.context.get('policyEvolver.evolvableFile'), false);
 });
 
-test('looksEvolvable: protocols always; code files only with an evolve block or a step export', () => {
-  assert.equal(looksEvolvable('/w/x.rbp', ''), true);
-  assert.equal(looksEvolvable('/w/x.pml', ''), true);
-  assert.equal(looksEvolvable('/w/p.ts', 'export function step(view) {}'), true);
-  assert.equal(looksEvolvable('/w/p.py', '# EVOLVE-BLOCK-START\nx = 1\n# EVOLVE-BLOCK-END'), true);
-  assert.equal(looksEvolvable('/w/p.ts', 'export const x = 1;'), false);
-  assert.equal(looksEvolvable('/w/README.md', 'EVOLVE-BLOCK-START'), false);
+test('looksEvolvable (from the domain descriptors): protocols always; code files only with an evolve block or a step or decide export', () => {
+  assert.equal(catalog.looksEvolvable('/w/x.rbp', ''), true);
+  assert.equal(catalog.looksEvolvable('/w/x.pml', ''), true);
+  assert.equal(catalog.looksEvolvable('/w/p.ts', 'export function step(view) {}'), true);
+  assert.equal(catalog.looksEvolvable('/w/p.ts', 'export function decide(view) {}'), true);
+  assert.equal(catalog.looksEvolvable('/w/p.py', '# EVOLVE-BLOCK-START\nx = 1\n# EVOLVE-BLOCK-END'), true);
+  assert.equal(catalog.looksEvolvable('/w/p.ts', 'export const x = 1;'), false);
+  assert.equal(catalog.looksEvolvable('/w/README.md', 'EVOLVE-BLOCK-START'), false);
+});
+
+test('the build\'s domain list is read as it is, and a missing one is reported', () => {
+  assert.deepEqual(readBuiltDomains(asAbsolutePath('dist/domains.json')).domains, describeDomains());
+  assert.match(readBuiltDomains('/nowhere/domains.json').error ?? '', /cannot read the domain list/);
+});
+
+test('the pickers offer only what fits the file: no mutate for rule tables, the synthesizer only for them', async () => {
+  stub.config.set('policyEvolver.budget.maxCandidates', 7);
+  stub.quickPicks.push('qlearning');
+  assert.deepEqual(await pickRunOptions(catalog, '/w/x.rbp', false, undefined), { generator: 'qlearning' });
+  stub.quickPicks.push('mutate');
+  await assert.rejects(pickRunOptions(catalog, '/w/x.rbp', false, undefined), /"mutate", which is not among llm, openai, anthropic, qlearning$/);
+  stub.quickPicks.length = 0;
+  stub.quickPicks.push('qlearning');
+  await assert.rejects(pickRunOptions(catalog, '/w/p.ts', false, undefined), /"qlearning", which is not among mutate, llm, openai, anthropic$/);
+  stub.quickPicks.length = 0;
+  stub.quickPicks.push('protocol');
+  await assert.rejects(pickRunOptions(catalog, '/w/p.ts', true, undefined), /not among faas, cluster, command$/);
 });
 
 test('Set API Key stores the key in SecretStorage and hands it to a running server; an empty key removes it', async () => {
@@ -95,15 +127,15 @@ test('stored keys are pushed to a (re)started server; nothing is sent when there
 test('run options: an evaluator is asked for only when the file needs one; a command evaluator asks for its command', async () => {
   stub.config.set('policyEvolver.generator', 'mutate');
   stub.config.set('policyEvolver.budget.maxCandidates', 7);
-  assert.deepEqual(await pickRunOptions(false, undefined), {});
+  assert.deepEqual(await pickRunOptions(catalog, '/w/policy.py', false, undefined), {});
   assert.deepEqual(stub.quickPickTitles, []);
 
   stub.quickPicks.push('command');
   stub.inputs.push('python3 score.py {file}');
-  assert.deepEqual(await pickRunOptions(true, 'no evaluator matches policy.py'), { evaluator: 'command', command: 'python3 score.py {file}' });
+  assert.deepEqual(await pickRunOptions(catalog, '/w/policy.py', true, 'no evaluator matches policy.py'), { evaluator: 'command', command: 'python3 score.py {file}' });
 
   stub.quickPicks.push(undefined);
-  assert.equal(await pickRunOptions(true, undefined), undefined, 'dismissing the evaluator question cancels');
+  assert.equal(await pickRunOptions(catalog, '/w/policy.py', true, undefined), undefined, 'dismissing the evaluator question cancels');
 });
 
 test('the language server is restarted after a crash, but not after too many crashes in a short time', () => {

@@ -7,6 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from '../../src/extension/commands';
+import { DomainCatalog } from '../../src/extension/domains';
+import { describeDomains } from '../../src/server/domains';
 import { ReviewPanel } from '../../src/extension/review/panel';
 import { RunTracker } from '../../src/extension/run-tracker';
 import { RunsTree } from '../../src/extension/tree';
@@ -27,13 +29,13 @@ beforeEach(() => {
   dir = join(root, `t${tests++}`);
   mkdirSync(dir);
   stub.workspaceFolders = [{ uri: Uri.file(dir), name: 'w', index: 0 }];
-  server = new FakeServer();
+  server = new FakeServer().on('policyEvolver/domains', () => describeDomains());
   tracker = new RunTracker(server.output as never, () => undefined);
   tree = new RunsTree(server.client);
   refreshes = 0;
   tree.onDidChangeTreeData(() => refreshes++);
   const context = { subscriptions: [], extensionUri: Uri.file('/ext'), asAbsolutePath: (p: string) => join('/ext', p), secrets: undefined } as unknown as vscode.ExtensionContext;
-  registerCommands({ context, client: server.client, tracker, tree });
+  registerCommands({ context, client: server.client, tracker, tree, catalog: new DomainCatalog([]) });
 });
 
 afterEach(() => {

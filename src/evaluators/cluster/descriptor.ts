@@ -15,5 +15,5 @@ export const clusterDomain: DomainDescriptor = {
   harnesses: [CLUSTER_HARNESS],
   defaultGenerator: () => 'mutate',
   prompts: 'cluster',
-  editor: { languageIds: JS_LANGUAGE_IDS, selfPlay: true },
+  editor: { languageIds: JS_LANGUAGE_IDS, selfPlay: true, contentPattern: DECIDE_EXPORT },
 };

@@ -15,5 +15,5 @@ export const faasDomain: DomainDescriptor = {
   harnesses: [FAAS_HARNESS],
   defaultGenerator: () => 'mutate',
   prompts: 'faas',
-  editor: { languageIds: JS_LANGUAGE_IDS },
+  editor: { languageIds: JS_LANGUAGE_IDS, contentPattern: STEP_EXPORT },
 };
