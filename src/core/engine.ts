@@ -9,7 +9,6 @@ import type { EvalSummary, JournalEvent, StopReason } from './journal-events';
 import type { RunStore } from './journal';
 import { languageOf } from './language';
 import { setLongTimeout } from './long-timer';
-import { setLongTimeout } from './long-timer';
 import { codeHash } from './normalize';
 import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
@@ -129,6 +128,8 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
+  /** The generator state last journaled, as JSON, so an unchanged state is not written again. */
+  private journaledGeneratorState: string | undefined;
     this.store = options.store;
     this.search = options.workloads.filter((w) => w.split === 'search');
     this.validationSet = options.workloads.filter((w) => w.split === 'validation');
@@ -144,6 +145,11 @@ export class Engine {
   }
 
   /** Journals an event and folds it into the state; returns the state's answer (admission). */
+    // A resumed run's generator starts from what it had learnt (bandit statistics, rates), not from scratch.
+    if (this.state.generatorState !== undefined) {
+      options.generator.restoreState?.(this.state.generatorState);
+      this.journaledGeneratorState = JSON.stringify(this.state.generatorState);
+    }
   private record(event: JournalEvent): boolean {
     const admitted = this.state.apply(event);
     if (event.type === 'evaluated') event.admitted = admitted;
@@ -475,6 +481,16 @@ export class Engine {
   private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown, details: Pick<GenerationResult, 'source' | 'exchanges'>): void {
     const error = err instanceof Error ? err.message : String(err);
     const exchanges = this.storeExchanges(details.exchanges);
+  /** Journals what the generator has learnt when it changed, so `resume` restores it. */
+  private journalGeneratorState(): void {
+    const state = this.options.generator.snapshotState?.();
+    if (state === undefined) return;
+    const text = JSON.stringify(state);
+    if (text === this.journaledGeneratorState) return;
+    this.journaledGeneratorState = text;
+    this.record({ type: 'generator-state', state });
+  }
+
     this.record({
       type: 'proposal-failed',
       index,
@@ -491,6 +507,7 @@ export class Engine {
     this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
     this.emit({ kind: 'progress', progress: this.progress() });
     this.consecutiveFailures++;
+    this.journalGeneratorState();
     const limit = this.state.config.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     if (limit > 0 && this.consecutiveFailures >= limit) throw new GenerationFailing(this.consecutiveFailures, `${stage}: ${error}`);
   }
@@ -616,6 +633,7 @@ export class Engine {
     const outcome: CandidateOutcome = {
       runId: s.runId,
       id: entry.id,
+    this.journalGeneratorState();
       index: entry.index,
       parentIds: entry.parentIds,
       ok: summary.ok,

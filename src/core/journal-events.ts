@@ -132,6 +132,8 @@ export type JournalEvent = EventId &
     }
   | { type: 'validated'; id: string; score: number | null; perWorkload: WorkloadResult[] }
   | ({ type: 'llm-call'; index?: number } & TokenUsage)
+  /** The generator's learnt state after a candidate's outcome (see Generator.snapshotState); the last one is restored on resume. */
+  | { type: 'generator-state'; state: JsonValue }
   /** `unrejected` takes back an earlier rejection (and its note). */
   | { type: 'decision'; id: string; decision: 'accepted' | 'rejected' | 'unrejected'; note?: string; time: string }
   | {

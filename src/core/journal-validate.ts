@@ -57,6 +57,7 @@ const EVENTS: Record<JournalEvent['type'], Record<string, Check>> = {
   evaluated: { id: str, index: int, result: evalSummary, admitted: optional(bool), improvement: optional(bool), duplicateOf: optional(str) },
   validated: { id: str, score: nullableNum, perWorkload: arr },
   'llm-call': { costUsd: num, inputTokens: num, outputTokens: num, cachedInputTokens: num },
+  'generator-state': { state: (v) => v !== undefined },
   decision: { id: str, decision: oneOf('accepted', 'rejected', 'unrejected'), note: optional(str) },
   'run-ended': { reason: str, bestId: str, error: optional(str) },
 };

@@ -1,6 +1,6 @@
 // Applying a generator's patch to the parent file. Every result passes `enforceBlocks`, so no
 // patch format can change text outside the EVOLVE-BLOCKs or break a marker.
-import { BlockError, EvolveBlock, blockTexts, enforceBlocks, parseBlocks, spliceBlocks } from './evolve-blocks';
+import { BlockError, blockTexts, enforceBlocks, parseBlocks, spliceBlocks } from './evolve-blocks';
 import type { Patch, SearchReplaceEdit } from './types';
 
 export class PatchError extends Error {
@@ -25,16 +25,22 @@ interface Match {
   replacement: string;
 }
 
-/** Exact match first; otherwise line-by-line ignoring leading/trailing whitespace and blank lines at the edges. */
-function findMatch(haystack: string, edit: SearchReplaceEdit, from: number, to: number): Match | undefined {
-  const exact = haystack.indexOf(edit.search, from);
-  if (exact >= 0 && exact + edit.search.length <= to) {
-    return { start: exact, end: exact + edit.search.length, replacement: edit.replace };
+/** Every exact occurrence of the SEARCH text inside [from, to). */
+function exactMatches(haystack: string, edit: SearchReplaceEdit, from: number, to: number): Match[] {
+  const out: Match[] = [];
+  for (let at = haystack.indexOf(edit.search, from); at >= 0 && at + edit.search.length <= to; at = haystack.indexOf(edit.search, at + 1)) {
+    out.push({ start: at, end: at + edit.search.length, replacement: edit.replace });
   }
+  return out;
+}
+
+/** Line-by-line matches ignoring leading/trailing whitespace and blank lines at the edges. */
+function looseMatches(haystack: string, edit: SearchReplaceEdit, from: number, to: number): Match[] {
+  const out: Match[] = [];
   const searchLines = edit.search.split('\n');
   while (searchLines.length && searchLines[0]?.trim() === '') searchLines.shift();
   while (searchLines.length && searchLines[searchLines.length - 1]?.trim() === '') searchLines.pop();
-  if (searchLines.length === 0) return undefined;
+  if (searchLines.length === 0) return out;
   const wanted = searchLines.map((l) => l.trim());
   // Line starts inside [from, to).
   const starts: number[] = [];
@@ -72,7 +78,23 @@ function findMatch(haystack: string, edit: SearchReplaceEdit, from: number, to: 
       if (givenIndent && line.startsWith(givenIndent)) return actualIndent + line.slice(givenIndent.length);
       return givenIndent === '' ? actualIndent + line : line;
     });
-    return { start, end, replacement: reindented.join('\n') };
+    out.push({ start, end, replacement: reindented.join('\n') });
+  }
+  return out;
+}
+
+/**
+ * The one place an edit applies: exact matches first, then whitespace-insensitive ones, each over
+ * the regions given. Several places is an error naming the count: applying at the first would
+ * silently change code the model may not have meant.
+ */
+function findUnique(haystack: string, edit: SearchReplaceEdit, regions: readonly { start: number; end: number }[], n: number): Match | undefined {
+  for (const find of [exactMatches, looseMatches]) {
+    const all = regions.flatMap((r) => find(haystack, edit, r.start, r.end));
+    if (all.length > 1) {
+      throw new PatchError(`edit ${n}: the SEARCH text matches ${all.length} places in the evolvable code; include more of the surrounding lines so it matches exactly one:\n${excerpt(edit.search)}`);
+    }
+    if (all.length === 1) return all[0];
   }
   return undefined;
 }
@@ -83,17 +105,9 @@ function applySearchReplace(code: string, edits: readonly SearchReplaceEdit[]): 
   edits.forEach((edit, i) => {
     if (edit.search.trim() === '') throw new PatchError(`edit ${i + 1} has an empty SEARCH section`);
     const layout = parseBlocks(current);
-    let match: Match | undefined;
-    let block: EvolveBlock | undefined;
-    for (const b of layout.blocks) {
-      match = findMatch(current, edit, b.start, b.end);
-      if (match) {
-        block = b;
-        break;
-      }
-    }
-    if (!match || !block) {
-      const anywhere = findMatch(current, edit, 0, current.length);
+    const match = findUnique(current, edit, layout.blocks, i + 1);
+    if (!match) {
+      const anywhere = exactMatches(current, edit, 0, current.length).length + looseMatches(current, edit, 0, current.length).length > 0;
       throw new PatchError(
         anywhere
           ? `edit ${i + 1}: the SEARCH text is outside the evolvable blocks:\n${excerpt(edit.search)}`

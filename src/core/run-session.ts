@@ -166,8 +166,6 @@ export function loadRun(dir: string, forAppend = false): LoadedRun {
 
 export async function resumeRun(dir: string, budget: Budget | undefined, handles: RunHandles, signal: AbortSignal): Promise<ActiveRun & { skipped: number }> {
   const { store, state, skipped } = loadRun(dir, true);
-  const resumed = { type: 'run-resumed' as const, time: new Date().toISOString(), budget: budget ?? state.config.budget };
-  try {
   let prepared: PreparedGenerator;
   try {
     prepared = await prepareGenerator(handles, store.readSource(state.initialSourceHash));
@@ -175,6 +173,8 @@ export async function resumeRun(dir: string, budget: Budget | undefined, handles
     store.close();
     throw err;
   }
+  const resumed = { type: 'run-resumed' as const, time: new Date().toISOString(), budget: budget ?? state.config.budget };
+  try {
     store.append(resumed);
   } catch (err) {
     store.close();

@@ -3,7 +3,7 @@
 // starts from exactly the state the interrupted one had.
 import type { EvalSummary, JournalEvent, RunConfig, StopReason } from './journal-events';
 import { CODE_LENGTH_DIMENSION, Population, ProgramRecord } from './population';
-import type { FeatureDimension } from './types';
+import type { FeatureDimension, JsonValue } from './types';
 
 export interface CandidateEntry {
   id: string;
@@ -58,6 +58,8 @@ export class RunState {
   tokens = { input: 0, output: 0, cached: 0 };
   sinceImprovement = 0;
   championId = '';
+  /** The generator's learnt state as last journaled, restored into the generator on resume. */
+  generatorState: JsonValue | undefined;
   ended: StopReason | undefined;
   holdout: { best: number | null; initial: number | null } | undefined;
   /** Why the run failed (run-ended with reason `error`). */
@@ -166,6 +168,9 @@ export class RunState {
         return this.applyEvaluated(e);
       case 'validated':
         this.validation.set(e.id, e.score);
+        return false;
+      case 'generator-state':
+        this.generatorState = e.state;
         return false;
       case 'llm-call':
         this.spendUsd += e.costUsd;

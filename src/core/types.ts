@@ -168,8 +168,6 @@ export interface ProgramView {
   feedback: string;
   /** Per block text, in file order. */
   blocks: string[];
-}
-
   /** Each evaluation stage the program went through (cascade), when there was more than one. */
   stages?: StageResult[];
 }
@@ -205,6 +203,8 @@ export interface FailureRecord {
   code?: string;
   /** The failed candidate's own parent, so a diff shows exactly what was tried. */
   parentCode?: string;
+}
+
 export interface GenerationRequest {
   runId: string;
   /** Index of this candidate in the run; generators derive their randomness from `seed`. */
@@ -252,5 +252,9 @@ export interface Generator {
   generate(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult>;
   /** Feedback after evaluation, for bandits that learn which model pays off. */
   observe?(source: string | undefined, outcome: { improved: boolean; costUsd: number; scoreDelta: number }): void;
+  /** What the generator has learnt (bandit statistics, rates), journaled so a resumed run keeps it. */
+  snapshotState?(): JsonValue;
+  /** Takes back a state `snapshotState` returned in an earlier session of the same run. */
+  restoreState?(state: JsonValue): void;
   dispose?(): Promise<void>;
 }

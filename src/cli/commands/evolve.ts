@@ -50,9 +50,9 @@ export function registerEvolveCommands(program: Command): void {
       .option('--gen-option <key=value>', 'generator option (repeatable)', collect)
       .option('-m, --model <provider:model[@weight]>', 'LLM model (repeatable); implies --generator llm', collect)
       .option('--base-url <url>', 'OpenAI-compatible server for the models (Ollama, vLLM, llama.cpp, Azure...)')
+      .option('--price <model=in,out[,cached]>', 'USD per million input, output (and cached input) tokens for a model missing from the price table (repeatable)', collect)
       .option('--record <cassette>', 'record every prompt and response to a cassette file')
       .option('--cassette <file>', 'replay a recorded cassette (implies --generator replay)')
-      .option('--price <model=in,out[,cached]>', 'USD per million input, output (and cached input) tokens for a model missing from the price table (repeatable)', collect)
       .option('-j, --concurrency <n>', 'candidates in flight; 1 makes a run exactly reproducible (default 2)')
       .option('--gen-concurrency <n>', 'generator calls at the same time (default 2)')
       .option('--seed <n>', 'seed for every random choice (default 1)')
@@ -92,7 +92,8 @@ export function registerEvolveCommands(program: Command): void {
     const budget = buildBudget(flags, state.config.budget);
     warnSkipped(warnings);
     const config = flags.unsandboxedCommands ? withoutCommandSandbox(state.config) : state.config;
-    await execute(flags, config, (handles, signal) => resumeRun(dir, budget, handles, signal));
+    // The resumed budget (a new --max-cost) is what the generator must respect from its first call.
+    await execute(flags, { ...config, budget }, (handles, signal) => resumeRun(dir, budget, handles, signal));
   });
 }
 
@@ -121,13 +122,13 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
     summary = await active.done;
   } catch (err) {
     if (err instanceof StartingProgramFailed) throw new UserError(err.message, ExitCode.evaluation);
+    // A rejected key, an unknown model or URL, an exhausted account: every later call would fail the same way.
+    if (err instanceof Error && (err as { fatal?: unknown }).fatal === true) throw new UserError(err.message, ExitCode.badInput);
     throw err;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     sink.finish();
-    // A rejected key, an unknown model or URL, an exhausted account: every later call would fail the same way.
-    if (err instanceof Error && (err as { fatal?: unknown }).fatal === true) throw new UserError(err.message, ExitCode.badInput);
     await composed.close();
   }
   printSummary(summary, active.store.dir, flags.json === true, composed.evaluator.info.relativeTo);

@@ -3,7 +3,8 @@
 // parser accepts every reasonable shape and rejects the rest with a message a person can act on.
 
 import type { Patch, ProgramView, SearchReplaceEdit } from '../types';
-import { parseBlocks } from '../evolve-blocks';
+import { parseBlocks, spliceBlocks } from '../evolve-blocks';
+import { diffToEdits, jsonObjectOf, looksLikeUnifiedDiff, mapUnmarkedFile, repeatsFixedCode, ShapeError, unwrapJson } from './reply-shapes';
 
 export class ReplyParseError extends Error {
   constructor(message: string) {
@@ -209,8 +210,12 @@ function rewritePatch(codes: { info: string; code: string }[], ctx: ReplyContext
     if (code.length) usable = code;
   }
   if (!usable.length) {
-    if (diffs.length) fail('it contains a unified diff; expected SEARCH/REPLACE edits or a code block with the new code', reply);
+    if (diffs.length) return diffPatch(diffs.map((d) => d.code).join('\n'), reply);
     fail('it contains no SEARCH/REPLACE edit and no code', reply);
+  }
+  if (usable.length === 1 && /^json$/i.test(usable[0]?.info.split(/\s+/)[0] ?? '')) {
+    const obj = jsonObjectOf((usable[0] as { code: string }).code);
+    if (obj) return jsonPatch(obj, ctx, reply);
   }
   const whole = usable.find((c) => isWholeFile(c.code, parent));
   if (whole) return { kind: 'full', code: withFinalNewline(whole.code, parent.code) };
@@ -218,6 +223,21 @@ function rewritePatch(codes: { info: string; code: string }[], ctx: ReplyContext
   const longest = usable.reduce((a, b) => (b.code.length > a.code.length ? b : a));
   const layout = parseBlocks(parent.code);
   if (!layout.marked) return { kind: 'full', code: withFinalNewline(stripEdgeMarkers(longest.code), parent.code) };
+  // A whole file without its markers is mapped onto the blocks only when the fixed code is intact;
+  // pasted into a block it would duplicate everything around it.
+  if (usable.length === 1 && repeatsFixedCode(longest.code, parent.code)) {
+    let contents: string[];
+    try {
+      contents = mapUnmarkedFile(longest.code, parent.code);
+    } catch (err) {
+      if (err instanceof ShapeError) fail(err.message, reply);
+      throw err;
+    }
+    const originals = layout.blocks.map((b) => parent.code.slice(b.start, b.end));
+    const fitted = contents.map((c, i) => fitBlock(originals[i], c));
+    if (fitted.length === 1) return { kind: 'block', index: 0, code: fitted[0] as string };
+    return { kind: 'full', code: spliceBlocks(parent.code, layout, fitted) };
+  }
 
   const regions = layout.blocks.map((b) => ({ from: b.start, to: b.end }));
   const blockCount = regions.length;
@@ -256,6 +276,32 @@ function rewritePatch(codes: { info: string; code: string }[], ctx: ReplyContext
   return { kind: 'full', code: out + parent.code.slice(pos) };
 }
 
+function diffPatch(diff: string, reply: string): Patch {
+  try {
+    return { kind: 'search-replace', edits: diffToEdits(diff) };
+  } catch (err) {
+    if (err instanceof ShapeError) fail(err.message, reply);
+    throw err;
+  }
+}
+
+function jsonPatch(obj: Record<string, unknown>, ctx: ReplyContext, reply: string): Patch {
+  return jsonReply(obj, ctx, reply).patch;
+}
+
+function jsonReply(obj: Record<string, unknown>, ctx: ReplyContext, reply: string): ParsedReply {
+  let unwrapped;
+  try {
+    unwrapped = unwrapJson(obj);
+  } catch (err) {
+    if (err instanceof ShapeError) fail(err.message, reply);
+    throw err;
+  }
+  const explanation = unwrapped.explanation ? { explanation: cleanExplanation(unwrapped.explanation) ?? unwrapped.explanation } : {};
+  if (unwrapped.edits) return { patch: { kind: 'search-replace', edits: unwrapped.edits }, ...explanation };
+  return { patch: rewritePatch([{ info: '', code: unwrapped.code as string }], ctx, reply), ...explanation };
+}
+
 /**
  * Parses a reply into SEARCH/REPLACE edits when it has any, otherwise into a rewrite of the
  * evolvable block(s) or of the whole file. Throws `ReplyParseError` when nothing usable is there.
@@ -269,6 +315,8 @@ export function parseReply(reply: string, ctx: ReplyContext): ParsedReply {
     const explanation = cleanExplanation(lines.slice(0, first).join('\n')) ?? cleanExplanation(lines.slice(last + 1).join('\n'));
     return { patch: { kind: 'search-replace', edits }, ...(explanation ? { explanation } : {}) };
   }
+  const json = jsonObjectOf(text);
+  if (json) return jsonReply(json, ctx, reply);
   const fences = parseFences(lines, reply);
   if (fences.length) {
     const patch = rewritePatch(fences, ctx, reply);
@@ -277,6 +325,11 @@ export function parseReply(reply: string, ctx: ReplyContext): ParsedReply {
     const explanation =
       cleanExplanation(lines.slice(0, firstFence.start).join('\n')) ?? cleanExplanation(lines.slice(lastFence.end + 1).join('\n'));
     return { patch, ...(explanation ? { explanation } : {}) };
+  }
+  if (looksLikeUnifiedDiff(text)) {
+    const at = lines.findIndex((l) => /^(---|\+\+\+|@@|diff --git) /.test(l));
+    const explanation = cleanExplanation(lines.slice(0, Math.max(0, at)).join('\n'));
+    return { patch: diffPatch(text, reply), ...(explanation ? { explanation } : {}) };
   }
   const bare = unfencedCode(text);
   if (!bare) fail('it contains no SEARCH/REPLACE edit and no code', reply);

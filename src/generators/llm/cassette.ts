@@ -27,6 +27,8 @@ export interface CassetteEntry {
   budget: number;
   /** Hash of the prompt this one replaced after a context-length rejection. */
   retryOf?: string;
+  /** Hash of the prompt whose reply could not be used; this one asked for a corrected reply. */
+  repairOf?: string;
   /** Arm that answered (`GenerationResult.source`). */
   source: string;
   provider: string;

@@ -5,13 +5,17 @@
 import {
   assemblePrompt,
   canonicalPrompt,
+  estimatePromptTokens,
   parseReply,
   promptHash,
   ReplyParseError,
   shrunkBudget,
   type AssembledPrompt,
+  type ParsedReply,
   type PromptTemplates,
 } from '../../core/prompt';
+import { capText, fence } from '../../core/prompt/format';
+import { BlockError, PatchError, applyPatch } from '../../core/patch';
 import type { GenerationRequest, GenerationResult, TokenUsage } from '../../core/types';
 import { LlmCallError } from './errors';
 
@@ -29,6 +33,8 @@ export interface Attempt {
   budget: number;
   /** Hash of the prompt this one replaces after a context-length rejection. */
   retryOf?: string;
+  /** Hash of the prompt whose reply could not be used, for a repair turn. */
+  repairOf?: string;
 }
 
 /** Sends one assembled prompt; throws LlmCallError as a live call would. */
@@ -96,18 +102,67 @@ export async function generateThrough(
   }
   const exchanges: Exchange[] = [{ prompt: canonicalPrompt(prompt.system, prompt.user), response: reply.text, model: reply.model }];
   const usage = reply.usage ? [reply.usage] : [];
+  const first = usable(reply, request);
+  if (first.ok) return result(first.parsed, reply, usage, exchanges);
+  // One repair turn: the model sees its own reply and the exact reason it could not be used.
+  const repair = repairPrompt(prompt, reply.text, first.error);
+  log(`candidate ${request.index}: ${reply.source}'s reply could not be used (${first.error.split('\n')[0]}); asking once for a corrected reply`);
+  const repairHash = promptHash(repair.system, repair.user);
+  let second: Reply;
   try {
-    const parsed = parseReply(reply.text, { parent: request.parent, language: request.language });
-    return {
-      patch: parsed.patch,
-      ...(parsed.explanation ? { explanation: parsed.explanation } : {}),
-      usage,
-      source: reply.source,
-      exchanges,
-    };
+    second = await transport(repair, repairHash, { budget, repairOf: hash });
+  } catch (err) {
+    if (err instanceof LlmCallError && !err.fatal) throw new GenerationError(`${reply.source}: ${first.error}; the repair turn failed: ${err.message}`, reply.source, exchanges, usage);
+    throw err;
+  }
+  exchanges.push({ prompt: canonicalPrompt(repair.system, repair.user), response: second.text, model: second.model });
+  if (second.usage) usage.push(second.usage);
+  const again = usable(second, request);
+  if (again.ok) return result(again.parsed, second, usage, exchanges);
+  throw new GenerationError(`${reply.source}: ${first.error}; after one repair turn: ${again.error}`, reply.source, exchanges, usage);
+}
+
+type Usability = { ok: true; parsed: ParsedReply } | { ok: false; error: string };
+
+/** Parses the reply and applies it to the parent, as the engine will; says why when either fails. */
+function usable(reply: Reply, request: GenerationRequest): Usability {
+  let parsed: ParsedReply;
+  try {
+    parsed = parseReply(reply.text, { parent: request.parent, language: request.language });
   } catch (err) {
     if (!(err instanceof ReplyParseError)) throw err;
     const cut = reply.finishReason === 'length' ? ` The reply stopped at the token limit${reply.maxTokens ? ` (maxTokens ${reply.maxTokens})` : ''}; raise maxTokens.` : '';
-    throw new GenerationError(`${reply.source}: ${err.message}.${cut}`, reply.source, exchanges, usage);
+    return { ok: false, error: `${err.message}.${cut}` };
   }
+  try {
+    applyPatch(request.parent.code, parsed.patch);
+  } catch (err) {
+    if (!(err instanceof PatchError) && !(err instanceof BlockError)) throw err;
+    return { ok: false, error: `the reply did not apply: ${err.message}` };
+  }
+  return { ok: true, parsed };
+}
+
+function result(parsed: ParsedReply, reply: Reply, usage: TokenUsage[], exchanges: Exchange[]): GenerationResult {
+  return { patch: parsed.patch, ...(parsed.explanation ? { explanation: parsed.explanation } : {}), usage, source: reply.source, exchanges };
+}
+
+const REPAIR_REPLY_CHARS = 8000;
+
+/** The original prompt plus the model's reply and why it could not be used. */
+function repairPrompt(prompt: AssembledPrompt, replyText: string, error: string): AssembledPrompt {
+  const user = [
+    prompt.user,
+    '',
+    '## Your previous reply',
+    '',
+    fence(capText(replyText, REPAIR_REPLY_CHARS) || '(empty)', 'text'),
+    '',
+    '## Why it could not be used',
+    '',
+    error,
+    '',
+    'Reply again in full, in the format asked for above: a short explanation, then the edits or the code. Fix exactly this problem; SEARCH text must be copied from the current program and match one place.',
+  ].join('\n');
+  return { ...prompt, user, estimatedTokens: estimatePromptTokens(prompt.system, user), trimmed: prompt.trimmed };
 }

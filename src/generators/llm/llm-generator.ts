@@ -2,7 +2,7 @@
 // per-endpoint limiters, the cost ledger and the optional cassette recorder.
 
 import { loadPromptTemplates, promptBudget } from '../../core/prompt';
-import type { GenerationRequest, GenerationResult, Generator, TokenUsage } from '../../core/types';
+import type { GenerationRequest, GenerationResult, Generator, JsonValue, TokenUsage } from '../../core/types';
 import type { GeneratorFactoryContext } from '../types';
 import { createAnthropicClient } from './anthropic-client';
 import { callModel, type Arm, type CallHooks, type CallSettings } from './call';
@@ -16,7 +16,7 @@ import type { ResolvedLlmOptions, ResolvedModel } from './options';
 import { DEFAULT_PRICES, findPrice } from './prices';
 import type { ProviderClient } from './provider';
 import { Redactor } from './redact';
-import { ArmSelector } from './selection';
+import { ArmSelector, type ArmStats } from './selection';
 
 const PROVIDER_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible endpoint' } as const;
 
@@ -45,6 +45,17 @@ export function resolveKey(spec: ResolvedModel, secret: (name: string) => string
     hint: name,
     missing: `${PROVIDER_NAMES[spec.provider]} API key missing (needed for model '${spec.model}'): set the ${name} environment variable, or store it with the editor command "Policy Evolver: Set API Key"`,
   };
+}
+
+/** Arm statistics from a journaled state, read defensively (a journal is user-reachable data). */
+function armStatsOf(state: JsonValue): ArmStats[] {
+  if (typeof state !== 'object' || state === null || Array.isArray(state) || !Array.isArray(state.arms)) return [];
+  const n = (v: JsonValue | undefined): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+  return state.arms.flatMap((a) =>
+    typeof a === 'object' && a !== null && !Array.isArray(a) && typeof a.source === 'string'
+      ? [{ source: a.source, calls: n(a.calls), costUsd: n(a.costUsd), trials: n(a.trials), improvements: n(a.improvements) }]
+      : [],
+  );
 }
 
 export interface LlmGenerator extends Generator {
@@ -142,6 +153,7 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
         index: request.index,
         budget: attempt.budget,
         ...(attempt.retryOf ? { retryOf: attempt.retryOf } : {}),
+        ...(attempt.repairOf ? { repairOf: attempt.repairOf } : {}),
         source: spec.source,
         provider: spec.provider,
         model: spec.model,
@@ -182,6 +194,10 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
       if (source !== undefined) selector.recordOutcome(source, outcome.improved);
     },
     armStats: () => selector.snapshot(),
+    snapshotState: () => ({ version: 1, arms: selector.snapshot().map((a) => ({ ...a })) }),
+    restoreState(state) {
+      selector.restore(armStatsOf(state));
+    },
     async dispose() {
       // Clients hold no sockets between calls (fetch keep-alive is managed by undici).
     },

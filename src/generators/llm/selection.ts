@@ -94,6 +94,18 @@ export class ArmSelector {
     return this.stats.map((s) => ({ ...s }));
   }
 
+  /** Takes back statistics of an earlier session; arms no longer configured are ignored, new ones start fresh. */
+  restore(stats: readonly ArmStats[]): void {
+    for (const saved of stats) {
+      const s = this.find(saved.source);
+      if (!s) continue;
+      s.calls = saved.calls;
+      s.costUsd = saved.costUsd;
+      s.trials = saved.trials;
+      s.improvements = Math.min(saved.improvements, saved.trials);
+    }
+  }
+
   private find(source: string): ArmStats | undefined {
     return this.stats.find((s) => s.source === source);
   }

@@ -84,7 +84,7 @@ export const createReplayGenerator: GeneratorFactory = async (options, ctx) => {
         throw new LlmCallError(message, kind, { ...(limit !== undefined ? { limit } : {}), ...(actual !== undefined ? { actual } : {}) });
       }
       const usage = opts.usage === 'recorded' ? entry.usage : undefined;
-      if (usage) ctx.onUsage?.(usage);
+      if (usage) ctx.onUsage?.(usage, request.index);
       return {
         text: entry.response ?? '',
         model: entry.model,

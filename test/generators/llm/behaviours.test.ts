@@ -80,9 +80,10 @@ test('prose with no code is a failed generation that names the problem, and its 
   for (const api of APIS) {
     const { error, ctx } = await run(api, [{ reply: { kind: 'text', text: 'You could try a best-fit strategy instead; it usually wastes less space.' } }]);
     assert.ok(error instanceof GenerationError, String(error));
-    assert.match(error.message, /fake-small: unusable reply: it contains no SEARCH\/REPLACE edit and no code \(reply began: "You could try a best-fit/);
-    assert.equal(error.exchanges.length, 1);
-    assert.equal(ctx.usage.length, 1);
+    assert.match(error.message, /fake-small: unusable reply: it contains no SEARCH\/REPLACE edit and no code \(reply began: "You could try a best-fit.*; after one repair turn: unusable reply/);
+    // The one repair turn is an exchange and a cost of its own.
+    assert.equal(error.exchanges.length, 2);
+    assert.equal(ctx.usage.length, 2);
   }
 });
 

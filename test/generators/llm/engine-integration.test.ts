@@ -21,11 +21,11 @@ import { startFakeLlmServer, type FakeReply, type FakeRequest } from '../../help
 import { TOY_FILE, toyEvaluator } from '../../helpers/toy-domain';
 import { PROMPTS_DIR } from './fixtures';
 
-/** Moves the parent's x one step towards 7; every fourth request gets a useless reply. */
+/** Moves the parent's x one step towards 7; every fourth request, and its repair turn, gets a useless reply. */
 function scripted(req: FakeRequest, n: number): FakeReply {
   const x = Number(/x = (-?[\d.]+);/.exec(req.user)?.[1]);
   const usage = { input: 1200, output: 80, cached: n > 0 ? 800 : 0 };
-  if (n % 4 === 3) return { kind: 'text', text: 'I am not sure what to change here.', usage };
+  if (n % 4 === 3 || req.user.includes('## Why it could not be used')) return { kind: 'text', text: 'I am not sure what to change here.', usage };
   const next = x < 7 ? x + 1 : x - 0.5;
   if (req.user.includes('<<<<<<< SEARCH')) {
     return { kind: 'text', text: `Move x towards the target.\n\n<<<<<<< SEARCH\nx = ${x};\n=======\nx = ${next};\n>>>>>>> REPLACE\n`, usage };
@@ -74,12 +74,12 @@ async function runWith(factory: GeneratorFactory, generator: { id: string; optio
   return { summary, state, events, dir: run.store.dir };
 }
 
-/** The journal minus wall-clock fields and the generator's own config. */
+/** The journal minus wall-clock fields, event numbers and the generator's own config and learnt state (a replay learns nothing). */
 function comparable(events: JournalEvent[]): unknown[] {
   return events
-    .filter((e) => e.type !== 'run-started')
+    .filter((e) => e.type !== 'run-started' && e.type !== 'generator-state')
     .map((e) => {
-      const { time: _t, ...rest } = e as JournalEvent & { time?: string };
+      const { time: _t, seq: _s, ...rest } = e as JournalEvent & { time?: string; seq?: number };
       return rest;
     });
 }
@@ -107,7 +107,9 @@ test('an LLM run improves the program, journals tokens and cost, exports RL grou
   assert.ok((summary.best.score as number) > (summary.initial.score as number), 'the run improved the program');
 
   const calls = events.filter((e): e is Extract<JournalEvent, { type: 'llm-call' }> => e.type === 'llm-call');
-  assert.equal(calls.length, 12, 'one journaled call per candidate');
+  const repairs = events.filter((e) => e.type === 'proposal-failed').length;
+  assert.equal(calls.length, 12 + repairs, 'one journaled call per candidate, and one repair turn per unusable reply');
+  assert.ok(calls.every((c) => c.index !== undefined && c.index > 0), 'every call carries its candidate');
   assert.ok(calls.every((c) => c.inputTokens === 1200 && c.outputTokens === 80 && c.model === 'fake-small' && c.provider === 'openai'));
   const expectedSpend = calls.reduce((sum, c) => sum + ((c.inputTokens - c.cachedInputTokens) * 1 + c.cachedInputTokens * 0.25 + c.outputTokens * 4) / 1e6, 0);
   assert.ok(Math.abs(state.spendUsd - expectedSpend) < 1e-12, `spend ${state.spendUsd} vs ${expectedSpend}`);
@@ -121,8 +123,8 @@ test('an LLM run improves the program, journals tokens and cost, exports RL grou
   const store = RunStore.open(live.dir);
   const groups = buildRlGroups(events, (h) => store.readSource(h), { reward: 'improvement', failureReward: -1, minGroup: 1 });
   const responses = groups.flatMap((g) => g.responses);
-  assert.ok(failed.every((e) => e.type === 'proposal-failed' && e.exchanges?.length === 1), 'failed replies keep their exchange');
-  assert.equal(responses.length, proposed.length + failed.length, 'every LLM reply is exported, failures as negative examples');
+  assert.ok(failed.every((e) => e.type === 'proposal-failed' && e.exchanges?.length === 2), 'failed replies keep their exchanges, the repair turn included');
+  assert.equal(responses.length, proposed.length + 2 * failed.length, 'every LLM reply is exported, failures as negative examples');
   assert.equal(responses.filter((r) => r.reward === -1).length >= failed.length, true);
   assert.ok(responses.every((r) => [1, 0, -1].includes(r.reward)));
   assert.ok(responses.some((r) => r.reward === 1));

@@ -116,7 +116,8 @@ test('unusable replies are errors that say what was wrong', () => {
     ['text\n=======\nbar\n>>>>>>> REPLACE', /'>>>>>>> REPLACE' line at reply line 4 has no matching '<<<<<<< SEARCH'/],
     ['<<<<<<< SEARCH\nx\n=======\nx\n>>>>>>> REPLACE', /nothing would change/],
     ['Here:\n```js\nfunction priority() {\n', /code block opened at reply line 2 is never closed/],
-    ['```diff\n--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n```', /unified diff/],
+    ['```diff\n--- a\n+++ b\n@@ -1 +1 @@\n+y\n```', /hunk of the unified diff only adds lines/],
+    ['{"thoughts": "none", "answer": 42}', /JSON object without code or edits \(its keys: thoughts, answer\)/],
   ];
   for (const [reply, message] of cases) {
     assert.throws(() => parseReply(reply, ctx), (err: Error) => err instanceof ReplyParseError && message.test(err.message), `reply ${JSON.stringify(reply)}`);
@@ -126,4 +127,51 @@ test('unusable replies are errors that say what was wrong', () => {
 test('a SEARCH that does not match is reported by the engine with the text', () => {
   const reply = '<<<<<<< SEARCH\n  return nothing;\n=======\n  return 1;\n>>>>>>> REPLACE';
   assert.throws(() => apply(reply), /SEARCH text did not match the parent:\n\s*return nothing;/);
+});
+
+const FIXED_PROGRAM = [
+  '// Online bin packing.',
+  'const CAPACITY = 100;',
+  '// EVOLVE-BLOCK-START',
+  'function priority(item, bins) {',
+  '  return bins.map((b) => -(b - item));',
+  '}',
+  '// EVOLVE-BLOCK-END',
+  'module.exports = { priority, CAPACITY };',
+  '',
+].join('\n');
+const fixedParent = program({ code: FIXED_PROGRAM, blocks: ['function priority(item, bins) {\n  return bins.map((b) => -(b - item));\n}\n'] });
+
+test('ambiguous shapes: a bare or fenced diff becomes edits, a JSON wrapper is unwrapped', () => {
+  const diff = ['Tighter fit.', '', '--- a/pack.js', '+++ b/pack.js', '@@ -3,3 +3,3 @@', ' function priority(item, bins) {', '-  return bins.map((b) => -(b - item));', '+  return bins.map((b) => b - item);', ' }'].join('\n');
+  const parsed = parseReply(diff, ctx);
+  assert.deepEqual(parsed.patch, { kind: 'search-replace', edits: [{ search: 'function priority(item, bins) {\n  return bins.map((b) => -(b - item));\n}', replace: 'function priority(item, bins) {\n  return bins.map((b) => b - item);\n}' }] });
+  assert.equal(parsed.explanation, 'Tighter fit.');
+  assert.match(apply('```diff\n' + diff.split('\n').slice(2).join('\n') + '\n```'), /return bins\.map\(\(b\) => b - item\);/);
+
+  const wrapped = JSON.stringify({ explanation: 'Roomiest bin first.', code: 'function priority(item, bins) {\n  return bins;\n}' });
+  const j = parseReply(wrapped, ctx);
+  assert.equal(j.explanation, 'Roomiest bin first.');
+  assert.match(apply(wrapped), /\/\/ EVOLVE-BLOCK-START\nfunction priority\(item, bins\) \{\n  return bins;\n\}\n\/\/ EVOLVE-BLOCK-END/);
+  const edits = '```json\n' + JSON.stringify({ edits: [{ search: '  return bins.map((b) => -(b - item));', replace: '  return [];' }] }) + '\n```';
+  assert.match(apply(edits), /return \[\];/);
+});
+
+test('a whole file without markers is mapped onto the block only when the fixed code is unchanged', () => {
+  const whole = ['Here is the whole file.', '', '```javascript', '// Online bin packing.', 'const CAPACITY = 100;', '', 'function priority(item, bins) {', '  return bins.map((b) => b);', '}', 'module.exports = { priority, CAPACITY };', '```'].join('\n');
+  const out = applyPatch(FIXED_PROGRAM, parseReply(whole, { parent: fixedParent, language: 'javascript' }).patch);
+  assert.equal(out.match(/function priority/g)?.length, 1, out);
+  assert.equal(out.match(/module\.exports/g)?.length, 1, out);
+  assert.match(out, /\/\/ EVOLVE-BLOCK-START\nfunction priority\(item, bins\) \{\n  return bins\.map\(\(b\) => b\);\n\}\n\/\/ EVOLVE-BLOCK-END/);
+  const changedFixed = whole.replace('const CAPACITY = 100;', 'const CAPACITY = 120;');
+  assert.throws(() => parseReply(changedFixed, { parent: fixedParent, language: 'javascript' }), (err: Error) => err instanceof ReplyParseError && /changes code outside the evolvable block \(expected the line "const CAPACITY = 100;"\)/.test(err.message));
+});
+
+test('a SEARCH text that matches several places is an error naming the count', () => {
+  const twice = program({ code: PROGRAM.replace('  return bins.map((b) => -(b - item));', '  let x = 1;\n  let x = 1;\n  return bins.map((b) => -(b - item));') });
+  const reply = '<<<<<<< SEARCH\n  let x = 1;\n=======\n  let x = 2;\n>>>>>>> REPLACE';
+  assert.throws(() => apply(reply, twice), /edit 1: the SEARCH text matches 2 places in the evolvable code/);
+  // Whitespace-insensitive matching is held to the same rule.
+  const loose = '<<<<<<< SEARCH\nlet x = 1;\n=======\nlet x = 2;\n>>>>>>> REPLACE';
+  assert.throws(() => apply(loose, twice), /matches 2 places/);
 });

@@ -65,7 +65,8 @@ test('a recorded run replays offline to identical results, errors included', asy
   assert.match(live[3]?.error ?? '', /server on fire/);
   assert.notDeepEqual(live[0]?.result?.patch, live[5]?.result?.patch, 'the two identical prompts got different answers');
   const { entries } = readCassette(cassette);
-  assert.equal(entries.length, 7, 'six requests, one of them sent twice after a context-length rejection');
+  assert.equal(entries.length, 8, 'six requests, one sent twice after a context-length rejection, one followed by a repair turn');
+  assert.ok(entries.some((e) => e.repairOf));
   assert.equal(entries.filter((e) => e.error).length, 2);
   assert.ok(entries.some((e) => e.retryOf));
 
