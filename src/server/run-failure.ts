@@ -27,7 +27,7 @@ const KIND_OF_CALL_ERROR: Partial<Record<LlmCallError['kind'], FailureKind>> = {
 export function kindOfMessage(message: string): FailureKind {
   if (/\b401\b|\b403\b|unauthori[sz]ed|invalid api key|incorrect api key|authentication|api key missing|needs the key|no key was sent/i.test(message)) return 'auth';
   if (/\b429\b|rate.?limit|quota|too many requests/i.test(message)) return 'rate-limit';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|fetch failed|connection error|could not connect|unreachable|timed out|\b404\b|not found/i.test(message)) return 'endpoint';
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|fetch failed|connection error|could not connect|cannot connect|connection refused|unreachable|timed out|\b404\b|not found/i.test(message)) return 'endpoint';
   return 'error';
 }
 
