@@ -9,6 +9,7 @@ import type { EvalSummary, JournalEvent, StopReason } from './journal-events';
 import type { RunStore } from './journal';
 import { languageOf } from './language';
 import { setLongTimeout } from './long-timer';
+import { setLongTimeout } from './long-timer';
 import { codeHash } from './normalize';
 import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
@@ -125,11 +126,11 @@ export class Engine {
   private finishedGenerationCost = 0;
   private generationWaiters: (() => void)[] = [];
   private consecutiveFailures = 0;
+  /** The generator state last journaled, as JSON, so an unchanged state is not written again. */
+  private journaledGeneratorState: string | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.state = options.state;
-  /** The generator state last journaled, as JSON, so an unchanged state is not written again. */
-  private journaledGeneratorState: string | undefined;
     this.store = options.store;
     this.search = options.workloads.filter((w) => w.split === 'search');
     this.validationSet = options.workloads.filter((w) => w.split === 'validation');
@@ -142,14 +143,14 @@ export class Engine {
     this.genSemaphore = new Semaphore(Math.max(1, this.state.config.generationConcurrency));
     this.launchIndex = Math.max(this.state.nextIndex, 1);
     this.doneAtStart = this.state.evaluated + this.state.proposalsFailed;
-  }
-
-  /** Journals an event and folds it into the state; returns the state's answer (admission). */
     // A resumed run's generator starts from what it had learnt (bandit statistics, rates), not from scratch.
     if (this.state.generatorState !== undefined) {
       options.generator.restoreState?.(this.state.generatorState);
       this.journaledGeneratorState = JSON.stringify(this.state.generatorState);
     }
+  }
+
+  /** Journals an event and folds it into the state; returns the state's answer (admission). */
   private record(event: JournalEvent): boolean {
     const admitted = this.state.apply(event);
     if (event.type === 'evaluated') event.admitted = admitted;
@@ -478,9 +479,6 @@ export class Engine {
     return exchanges.map((x) => ({ model: x.model, promptHash: this.store.putSource(x.prompt), responseHash: this.store.putSource(x.response) }));
   }
 
-  private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown, details: Pick<GenerationResult, 'source' | 'exchanges'>): void {
-    const error = err instanceof Error ? err.message : String(err);
-    const exchanges = this.storeExchanges(details.exchanges);
   /** Journals what the generator has learnt when it changed, so `resume` restores it. */
   private journalGeneratorState(): void {
     const state = this.options.generator.snapshotState?.();
@@ -491,6 +489,9 @@ export class Engine {
     this.record({ type: 'generator-state', state });
   }
 
+  private failProposal(index: number, island: number, parentIds: string[], stage: 'generate' | 'patch', err: unknown, details: Pick<GenerationResult, 'source' | 'exchanges'>): void {
+    const error = err instanceof Error ? err.message : String(err);
+    const exchanges = this.storeExchanges(details.exchanges);
     this.record({
       type: 'proposal-failed',
       index,
@@ -504,10 +505,10 @@ export class Engine {
     });
     // A generator counts its own failed calls; a reply that did not apply is the engine's to report.
     if (stage === 'patch') this.options.generator.observe?.(details.source, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
+    this.journalGeneratorState();
     this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
     this.emit({ kind: 'progress', progress: this.progress() });
     this.consecutiveFailures++;
-    this.journalGeneratorState();
     const limit = this.state.config.budget.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     if (limit > 0 && this.consecutiveFailures >= limit) throw new GenerationFailing(this.consecutiveFailures, `${stage}: ${error}`);
   }
@@ -630,10 +631,10 @@ export class Engine {
     });
     const scoreDelta = summary.score !== null && parentScore !== null ? summary.score - parentScore : 0;
     this.options.generator.observe?.(this.state.candidates.get(entry.id)?.generator, { improved: improvement, costUsd: this.costByIndex.get(entry.index) ?? 0, scoreDelta });
+    this.journalGeneratorState();
     const outcome: CandidateOutcome = {
       runId: s.runId,
       id: entry.id,
-    this.journalGeneratorState();
       index: entry.index,
       parentIds: entry.parentIds,
       ok: summary.ok,
