@@ -484,8 +484,12 @@ function parseResult(json: string, since: number): SandboxOutcome {
   return { ok: true, value, durationMs: elapsed(since) };
 }
 
+/** Failure messages carry candidate text (a thrown message); this bounds what is passed on. */
+const MAX_FAILURE_MESSAGE = 16 * 1024;
+
 function failed(kind: SandboxFailureKind, message: string, since: number): SandboxOutcome {
-  return { ok: false, kind, message, durationMs: elapsed(since) };
+  const bounded = message.length > MAX_FAILURE_MESSAGE ? `${message.slice(0, MAX_FAILURE_MESSAGE)}... (${message.length - MAX_FAILURE_MESSAGE} more characters)` : message;
+  return { ok: false, kind, message: bounded, durationMs: elapsed(since) };
 }
 
 function elapsed(since: number): number {

@@ -190,8 +190,12 @@ function hostFrames(error: object): string[] {
     .slice(0, 3);
 }
 
+/** A thrown message can be megabytes of candidate text; the pool never needs more than this. */
+const MAX_MESSAGE = 16 * 1024;
+
 function failure(id: number, kind: WorkerFailureKind, message: string): WorkerMessage {
-  return { type: 'done', id, ok: false, kind, message };
+  const bounded = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}... (${message.length - MAX_MESSAGE} more characters)` : message;
+  return { type: 'done', id, ok: false, kind, message: bounded };
 }
 
 send({ type: 'ready' });
