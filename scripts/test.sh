@@ -48,8 +48,11 @@ npx c8 --reports-dir "$coverage" --temp-directory "$coverage/v8" --reporter=text
 # `|| true`: a count that is absent is zero, not a reason for `set -e` to stop the script.
 passed=$(grep -E '^# pass [0-9]+' "$log" | tail -1 | awk '{print $3}' || true)
 failed=$(grep -E '^# fail [0-9]+' "$log" | tail -1 | awk '{print $3}' || true)
+# A test cancelled by its timeout (or by a hung file) did not pass either.
+cancelled=$(grep -E '^# cancelled [0-9]+' "$log" | tail -1 | awk '{print $3}' || true)
 passed=${passed:-0}
-failed=${failed:-0}
+failed=$((${failed:-0} + ${cancelled:-0}))
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
 
 if [ -f scripts/e2e-setup.sh ] && [ "${SKIP_E2E:-}" != 1 ]; then
   e2e_log=$(mktemp)
