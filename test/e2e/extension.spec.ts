@@ -124,7 +124,7 @@ test('a server crash mid-run: the server restarts and the run resumes from its j
 
   // A new server process, and the run continues from its journal to the end of its budget.
   await expect.poll(() => serverPids(s.base).filter((pid) => !killed.includes(pid)).length, { timeout: 60_000 }).toBeGreaterThan(0);
-  await expect.poll(() => journal().includes('"type":"run-ended"'), { timeout: 180_000 }).toBe(true);
+  await expect.poll(() => journal().includes('"type":"run-ended"'), { timeout: 600_000 }).toBe(true);
   expect(journal()).toContain('"type":"run-resumed"');
   // Every index of the budget (plus the starting program) has exactly one outcome: none lost, none twice.
   const outcomes = journal()

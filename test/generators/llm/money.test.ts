@@ -25,7 +25,7 @@ const tweak = (req: { user: string }, n: number) => {
   return { ...searchReplaceReply(`score += ${bonus};`, `score += ${(Number(bonus) + 0.01 * (n + 1)).toFixed(2)};`), usage: { input: 1000, output: 500 } };
 };
 
-test('--max-cost with a model of unknown price: one line, exit 3, no request, no run folder', { timeout: 60_000 }, async () => {
+test('--max-cost with a model of unknown price: one line, exit 3, no request, no run folder', { timeout: 300_000 }, async () => {
   const dir = binPacking();
   const server = await startFakeLlmServer({ rules: [{ reply: tweak }] });
   try {
