@@ -35,6 +35,16 @@ export class Rng {
     this.state = (h ^ (h >>> 16)) >>> 0;
   }
 
+  /** The generator's position, to save a stream and continue it later with `setState`. */
+  getState(): number {
+    return this.state;
+  }
+
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new RangeError(`not an Rng state: ${state}`);
+    this.state = state;
+  }
+
   /** Uniform in [0, 1) (mulberry32). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -61,9 +61,28 @@ test('self-play with the built-in attacker and the mutate defender beats first-f
   assert.ok(events.some((e) => e.kind === 'defender') && events.some((e) => e.kind === 'proposal') && events.at(-1)?.kind === 'stopped');
 });
 
+test('an interrupted self-play resumes from its checkpoint and ends as the uninterrupted run does', async () => {
+  const whole = tempDir();
+  const straight = await runSelfPlay(options(whole, { defender: { ...options(whole).defender, candidates: 12 } }), pool, new AbortController().signal);
+  const split = tempDir();
+  const first = await runSelfPlay(options(split, { rounds: 1, defender: { ...options(split).defender, candidates: 12 } }), pool, new AbortController().signal);
+  assert.equal(first.rounds.length, 1);
+  const state = JSON.parse(readFileSync(join(split, 'selfplay-state.json'), 'utf8'));
+  assert.equal(state.round, 1);
+  assert.ok(state.policies.length >= 2 && state.elo.length > 0, 'the policy database and the ratings are saved');
+  // A fresh attacker object: everything it learned comes from the checkpoint.
+  const resumed = await runSelfPlay(options(split, { resume: true, defender: { ...options(split).defender, candidates: 12 } }), pool, new AbortController().signal);
+  assert.deepEqual(resumed.rounds.map((r) => [r.round, r.policyId, r.meanReward, r.trainScenarios]), straight.rounds.map((r) => [r.round, r.policyId, r.meanReward, r.trainScenarios]));
+  assert.equal(resumed.best.id, straight.best.id);
+  assert.deepEqual(resumed.leaderboard.map((p) => [p.id, p.rating]), straight.leaderboard.map((p) => [p.id, p.rating]));
+  // A checkpoint of another policy is refused with the reason.
+  await assert.rejects(runSelfPlay(options(split, { resume: true, code: '// another policy\n' }), pool, new AbortController().signal), /cannot resume the run in .*: the starting policy file changed/);
+  await assert.rejects(runSelfPlay(options(tempDir(), { resume: true }), pool, new AbortController().signal), /nothing to resume/);
+});
+
 test('ablation flags: no attacker never asks for scenarios; no curriculum trains on the top level', async () => {
   let asked = 0;
-  const spy: Attacker = { id: 'spy', async propose() { asked++; return []; }, observe() {} };
+  const spy: Attacker = { id: 'spy', async propose() { asked++; return []; }, observe() {}, save: () => null, load() {} };
   const report = await runSelfPlay(options(tempDir(), { attacker: spy, rounds: 1, levels: ['easy', 'medium'], holdoutLevels: ['easy'], ablation: { noAttacker: true, noCurriculum: true }, defender: { ...options('').defender, runsDir: join(tempDir(), 'runs'), candidates: 4 } }), pool, new AbortController().signal);
   assert.equal(asked, 0);
   assert.equal(report.rounds[0]?.level, 'medium');

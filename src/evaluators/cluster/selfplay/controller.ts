@@ -20,6 +20,8 @@ import { scenarioFeatures } from './features';
 import { DEFENDER_DIRECTIVES, PromptVariantPool, type PromptVariant } from './meta-prompts';
 import { PolicyDatabase, type PolicyEntry } from './policy-db';
 import { scorePolicy, type MatchOutcome, type PolicyScore } from './score';
+import { policyHash, readCheckpoint, writeCheckpoint, type CheckpointIdentity } from './checkpoint';
+import { parseScenario } from '..';
 import { DEFAULT_VALIDATOR_CONFIG, validateScenario, type Layer, type Validation, type ValidatorConfig } from './validators';
 
 export type StopReason = 'plateau' | 'top-level' | 'threshold' | 'rounds' | 'cancelled';
@@ -46,6 +48,8 @@ export interface SelfPlayOptions {
   ablation: { noAttacker?: boolean; noPolicyDb?: boolean; noCurriculum?: boolean };
   weights?: JsonValue;
   validator?: ValidatorConfig;
+  /** Continue the run saved in workDir (its checkpoint) instead of starting over. */
+  resume?: boolean;
   /** Levels whose held-out seeds score the final comparison (default: every level trained on). */
   holdoutLevels?: readonly Level[];
   onEvent?: (event: SelfPlayEvent) => void;
@@ -137,8 +141,50 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   let reason: StopReason = 'rounds';
   let stale = 0;
   let spend = 0;
+  let firstRound = 1;
+  const identity: CheckpointIdentity = {
+    policyHash: policyHash(options.code),
+    levels: [...levels],
+    attacker: options.attacker && !options.ablation.noAttacker ? options.attacker.id : 'none',
+    seed: options.defender.seed,
+    generator: options.defender.generator.id,
+  };
+  if (options.resume) {
+    const saved = readCheckpoint<RoundRecord>(options.workDir, identity);
+    db.load(saved.policies);
+    elo.load(saved.elo);
+    curriculum.load(saved.curriculum);
+    diversity.load(saved.diversity);
+    for (const [level, list] of Object.entries(saved.generated) as [Level, unknown[]][]) generated.set(level, list.map((json) => parseScenario(json)));
+    if (options.attacker && saved.attacker !== null) options.attacker.load(saved.attacker);
+    defenderPrompts.load(saved.defenderPrompts);
+    records.push(...saved.records);
+    Object.assign(rejectedTotal, saved.rejectedTotal);
+    stale = saved.stale;
+    spend = saved.spendUsd;
+    current = db.all().find((p) => p.id === saved.currentPolicy) ?? initial;
+    firstRound = saved.round + 1;
+  }
+  const checkpoint = (round: number): void =>
+    writeCheckpoint(options.workDir, {
+      version: 1,
+      identity,
+      round,
+      records,
+      stale,
+      spendUsd: spend,
+      rejectedTotal,
+      currentPolicy: current.id,
+      policies: db.all(),
+      elo: elo.snapshot(),
+      curriculum: curriculum.save(),
+      diversity: diversity.save(),
+      generated: Object.fromEntries([...generated].map(([l, list]) => [l, list.map(scenarioToJson)])),
+      attacker: options.attacker ? options.attacker.save() : null,
+      defenderPrompts: defenderPrompts.save(),
+    });
 
-  for (let round = 1; round <= options.rounds; round++) {
+  for (let round = firstRound; round <= options.rounds; round++) {
     if (signal.aborted) {
       reason = 'cancelled';
       break;
@@ -260,10 +306,11 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
       ...(variant ? { promptVariant: variant.id } : {}),
     };
     records.push(record);
+    stale = improved ? 0 : stale + 1;
+    checkpoint(round);
     emit({ kind: 'round-end', record });
 
     // Stopping rules.
-    stale = improved ? 0 : stale + 1;
     const atTop = curriculum.levelIndex === curriculum.levels.length - 1;
     if (options.stop.targetReward !== undefined && atTop && score.meanReward >= options.stop.targetReward) {
       reason = 'threshold';

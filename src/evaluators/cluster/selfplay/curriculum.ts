@@ -58,4 +58,16 @@ export class Curriculum {
     this.history.push(step);
     return step;
   }
+
+  save(): { level: Level; passedTop: boolean; history: CurriculumStep[] } {
+    return { level: this.level, passedTop: this.passedTop, history: this.history.map((h) => ({ ...h })) };
+  }
+
+  load(state: { level: Level; passedTop: boolean; history: readonly CurriculumStep[] }): void {
+    const index = this.levels.indexOf(state.level);
+    if (index < 0) throw new Error(`saved curriculum level ${state.level} is not one of ${this.levels.join(', ')}`);
+    this.index = index;
+    this.passedTop = state.passedTop;
+    this.history.splice(0, this.history.length, ...state.history.map((h) => ({ ...h })));
+  }
 }

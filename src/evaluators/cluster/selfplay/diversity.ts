@@ -50,6 +50,14 @@ export class DiversityTracker {
     return { scenarios: n, meanPairwiseDistance: pairs ? pairSum / pairs : 0, meanNearestDistance: n > 1 ? nearestSum / n : 0 };
   }
 
+  save(): { id: string; features: FeatureVector }[] {
+    return this.items.map((i) => ({ id: i.id, features: i.features }));
+  }
+
+  load(items: readonly { id: string; features: FeatureVector }[]): void {
+    this.items.splice(0, this.items.length, ...items);
+  }
+
   get size(): number {
     return this.items.length;
   }

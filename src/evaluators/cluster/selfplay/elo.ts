@@ -75,6 +75,12 @@ export class EloTable {
   snapshot(): EloEntry[] {
     return this.leaderboard();
   }
+
+  /** Replaces every rating with saved ones (a self-play checkpoint). */
+  load(entries: readonly EloEntry[]): void {
+    this.entries.clear();
+    for (const e of entries) this.entries.set(e.id, { ...e });
+  }
 }
 
 /** Reward margin over the best heuristic that counts as a full win (or, negative, a full loss). */

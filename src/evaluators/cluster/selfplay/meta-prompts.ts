@@ -31,6 +31,13 @@ export const DEFENDER_DIRECTIVES = [
   'Consider leaving a task waiting for a better node when one frees up soon.',
 ] as const;
 
+/** What a checkpoint keeps of a pool. */
+export interface PromptPoolState {
+  variants: PromptVariant[];
+  counter: number;
+  rng: number;
+}
+
 export class PromptVariantPool {
   private readonly variants: PromptVariant[] = [];
   private readonly rng: Rng;
@@ -104,5 +111,15 @@ export class PromptVariantPool {
 
   snapshot(): PromptVariant[] {
     return this.variants.map((v) => ({ ...v, directives: [...v.directives] }));
+  }
+
+  save(): PromptPoolState {
+    return { variants: this.snapshot(), counter: this.counter, rng: this.rng.getState() };
+  }
+
+  load(state: PromptPoolState): void {
+    this.variants.splice(0, this.variants.length, ...state.variants.map((v) => ({ ...v, directives: [...v.directives] })));
+    this.counter = state.counter;
+    this.rng.setState(state.rng);
   }
 }

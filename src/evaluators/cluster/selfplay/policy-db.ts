@@ -37,6 +37,11 @@ export class PolicyDatabase {
     return entry;
   }
 
+  /** Replaces the stored policies with saved ones (a self-play checkpoint); ratings live in the ELO table. */
+  load(entries: readonly PolicyEntry[]): void {
+    this.entries.splice(0, this.entries.length, ...entries.map((e) => ({ ...e })));
+  }
+
   get size(): number {
     return this.entries.length;
   }

@@ -77,6 +77,22 @@ export class BuiltinAttacker implements Attacker {
     }
   }
 
+  save(): unknown {
+    return { archive: this.archive, pending: [...this.pending], counter: this.counter, rng: this.rng.getState(), rejections: this.rejections };
+  }
+
+  load(state: unknown): void {
+    const s = state as { archive: ArchiveEntry[]; pending: [string, GeneratorParams][]; counter: number; rng: number; rejections: Record<string, number> };
+    if (!s || !Array.isArray(s.archive) || !Array.isArray(s.pending) || typeof s.counter !== 'number' || typeof s.rng !== 'number') throw new Error('not a saved built-in attacker');
+    this.archive.splice(0, this.archive.length, ...s.archive);
+    this.pending.clear();
+    for (const [id, params] of s.pending) this.pending.set(id, params);
+    this.counter = s.counter;
+    this.rng.setState(s.rng);
+    for (const key of Object.keys(this.rejections)) delete this.rejections[key];
+    Object.assign(this.rejections, s.rejections);
+  }
+
   /** Best parameter sets found so far for a level, best first. */
   best(level: Level, n = 5): { params: GeneratorParams; score: number }[] {
     return this.archive

@@ -8,7 +8,7 @@ import { checkTemplate, renderTemplate } from '../../../../core/prompt';
 import type { TokenUsage } from '../../../../core/types';
 import { generateScenarioJson, LEVELS, PARAM_RANGES, parseParams, TRACE_PROFILE_NAMES, TRACE_PROFILES } from '../..';
 import { createTextModel, LlmConfigError } from '../../../../generators/llm';
-import { ATTACKER_DIRECTIVES, PromptVariantPool } from '../meta-prompts';
+import { ATTACKER_DIRECTIVES, PromptVariantPool, type PromptPoolState } from '../meta-prompts';
 import { DEFAULT_VALIDATOR_CONFIG, type ValidatorConfig } from '../validators';
 import { learnability, type Attacker, type Proposal, type ProposalContext, type ProposalOutcome } from './types';
 
@@ -177,6 +177,19 @@ export class LlmAttacker implements Attacker {
       if (o.proposal.promptVariant) this.variants.record(o.proposal.promptVariant, good);
     }
     this.variants.evolve();
+  }
+
+  save(): unknown {
+    return { history: this.history, counter: this.counter, variants: this.variants.save(), failures: this.failures };
+  }
+
+  load(state: unknown): void {
+    const s = state as { history: ProposalOutcome[]; counter: number; variants: PromptPoolState; failures: string[] };
+    if (!s || !Array.isArray(s.history) || typeof s.counter !== 'number' || !s.variants) throw new Error('not a saved LLM attacker');
+    this.history.splice(0, this.history.length, ...s.history);
+    this.counter = s.counter;
+    this.variants.load(s.variants);
+    this.failures.splice(0, this.failures.length, ...(s.failures ?? []));
   }
 
   private nextId(ctx: Pick<ProposalContext, 'level' | 'round'>): string {

@@ -47,6 +47,9 @@ export interface Attacker {
   readonly id: string;
   propose(ctx: ProposalContext): Promise<Proposal[]>;
   observe(outcomes: readonly ProposalOutcome[]): void;
+  /** Its learned state as JSON, so a resumed self-play continues where it stopped. */
+  save(): unknown;
+  load(state: unknown): void;
 }
 
 /** 4q(1-q): 1 when the defender's policies solve the scenario half the time, 0 when always or never. */
