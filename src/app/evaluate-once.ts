@@ -2,8 +2,9 @@
 // by content hash and evaluator settings, and a content a run already scored is looked up in its
 // journal instead of being evaluated again.
 import { dirname } from 'node:path';
-import { aggregateScores } from '../core/aggregate';
 import type { EvalSummary, RunConfig } from '../core/journal-events';
+import { summarize } from '../core/engine';
+import { scoreOn } from '../core/scoring';
 import { codeHash } from '../core/normalize';
 import type { EvaluateResult } from '../messages/lsp';
 import { buildEvaluator } from './compose';
@@ -58,20 +59,9 @@ async function evaluateOnce(code: string, config: RunConfig, signal: AbortSignal
     const candidate = { id: 'editor', code, fileName: config.fileName, hash: codeHash(code, config.fileName) };
     const pre = await evaluator.precheck?.(candidate);
     if (pre) return { result: { ok: false, score: null, metrics: {}, features: {}, perWorkload: [], feedback: pre, error: pre }, ...(evaluator.info.keyMetric ? { keyMetric: evaluator.info.keyMetric } : {}) };
-    const r = await evaluator.evaluate(candidate, workloads, signal);
-    const score = r.ok ? (r.perWorkload.length ? aggregateScores(r.perWorkload, config.aggregation, workloads) : r.score) : Number.NaN;
-    const result: EvalSummary = {
-      ok: r.ok && Number.isFinite(score),
-      score: r.ok && Number.isFinite(score) ? score : null,
-      metrics: r.metrics,
-      features: r.features,
-      perWorkload: r.perWorkload,
-      feedback: r.feedback,
-      ...(r.error !== undefined ? { error: r.error } : !r.ok ? { error: 'evaluation failed' } : {}),
-      // Verdicts and located problems become CodeLens titles and diagnostics on the file.
-      ...(r.diagnostics?.length ? { diagnostics: r.diagnostics } : {}),
-      ...(r.checks?.length ? { checks: r.checks } : {}),
-    };
+    // Scored and summarised exactly as a run scores a candidate on its search set.
+    const r = scoreOn(await evaluator.evaluate(candidate, workloads, signal), workloads, config.aggregation);
+    const result = summarize(r.ok ? r : { ...r, error: r.error ?? 'evaluation failed' });
     return { result, ...(evaluator.info.keyMetric ? { keyMetric: evaluator.info.keyMetric } : {}), ...(evaluator.info.relativeTo ? { relativeTo: evaluator.info.relativeTo } : {}) };
   } finally {
     await close();

@@ -14,6 +14,7 @@ import { codeHash } from './normalize';
 import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
 import { rngFor } from './rng';
+import { scoreOn } from './scoring';
 import { CandidateEntry, RunState } from './run-state';
 import { UserError } from './user-error';
 import { scrubSecrets } from './secrets';
@@ -86,7 +87,8 @@ function errorDetails(err: unknown): Pick<GenerationResult, 'source' | 'exchange
 
 const now = (): string => new Date().toISOString();
 
-function summarize(result: EvalResult): EvalSummary {
+/** What the journal keeps of an evaluation (the editor's one-off evaluation keeps the same). */
+export function summarize(result: EvalResult): EvalSummary {
   return {
     ok: result.ok,
     score: result.ok && Number.isFinite(result.score) ? result.score : null,
@@ -664,10 +666,7 @@ export class Engine {
       result = { ok: false, score: Number.NaN, metrics: {}, features: {}, perWorkload: [], feedback: '', error: `evaluator failed: ${err instanceof Error ? err.message : String(err)}` };
     }
     if (signal.aborted) throw new Cancelled();
-    const own = result.perWorkload.filter((r) => workloads.some((w) => w.id === r.workloadId));
-    if (result.ok && own.length) result = { ...result, score: aggregateScores(own, config.aggregation, workloads) };
-    if (!Number.isFinite(result.score)) result = { ...result, ok: false, error: result.error ?? 'the evaluator returned no finite score' };
-    return result;
+    return scoreOn(result, workloads, config.aggregation);
   }
 
   /** Cheap subset first (when the cascade is on), then the rest of the search set for promising candidates. */
