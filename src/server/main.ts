@@ -21,6 +21,7 @@ import { describeDomains } from './domains';
 import type { RunConfig } from '../core/journal-events';
 import { LENS_COMMANDS } from '../messages/lsp';
 import type { ClientNotificationMethod, ClientNotifications, CounterexampleArgs, RunOverrides, ServerInitOptions, ServerRequestMethod, ServerRequests } from '../messages/lsp';
+import { scrubSecrets, scrubValue } from '../core/secrets';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -34,10 +35,11 @@ const settingsCache = new Map<string, Promise<EvolverSettings>>();
 const configErrors = new Map<string, string>();
 const shutdown = new AbortController();
 
-const log = (message: string): void => connection.console.log(message);
+// Everything sent to the editor (its log, notifications, error replies) is scrubbed of known secrets.
+const log = (message: string): void => connection.console.log(scrubSecrets(message));
 
 function notify<M extends ClientNotificationMethod>(method: M, params: ClientNotifications[M]): void {
-  void connection.sendNotification(method, params);
+  void connection.sendNotification(method, scrubValue(params));
 }
 
 function handle<M extends ServerRequestMethod>(method: M, handler: (params: ServerRequests[M]['params']) => Promise<ServerRequests[M]['result']> | ServerRequests[M]['result']): void {
@@ -47,7 +49,7 @@ function handle<M extends ServerRequestMethod>(method: M, handler: (params: Serv
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       log(`${method}: ${message}`);
-      return new ResponseError(ErrorCodes.InvalidRequest, message);
+      return new ResponseError(ErrorCodes.InvalidRequest, scrubSecrets(message));
     }
   });
 }
