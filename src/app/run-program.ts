@@ -6,6 +6,18 @@ import { UserError } from '../core/user-error';
 import { ExitCode } from './exit-codes';
 import { scrubSecrets } from '../core/secrets';
 
+const MAX_LINE = 2000;
+
+/** Folds a multi-line message (a list of problems under a heading) into one line. */
+export function oneLine(message: string): string {
+  const line = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .reduce((acc, l) => (acc === '' ? l : acc.endsWith(':') ? `${acc} ${l}` : `${acc}; ${l}`), '');
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line;
+}
+
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
@@ -15,8 +27,12 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
       return;
     }
     if (err instanceof UserError || err instanceof BlockError) {
-      process.stderr.write(`policy-evolver: ${scrubSecrets(err.message)}\n`);
-      process.exitCode = err instanceof UserError ? err.exitCode : ExitCode.badInput;
+      const code = err instanceof UserError ? err.exitCode : ExitCode.badInput;
+      // Bad input and usage errors are one line, whatever shape the message was built in; an
+      // evaluation failure (exit 4) keeps the evaluator's feedback on the lines below it.
+      const message = code === ExitCode.usage || code === ExitCode.badInput ? oneLine(err.message) : err.message;
+      process.stderr.write(`policy-evolver: ${scrubSecrets(message)}\n`);
+      process.exitCode = code;
       return;
     }
     const e = err as NodeJS.ErrnoException;

@@ -12,7 +12,8 @@ import { registerWorkerCommands } from './commands/worker';
 import { registerRunCommands } from './commands/runs';
 import { runProgram } from '../app/run-program';
 
-function buildProgram(): Command {
+/** The whole command tree; exported so a test can drive many inputs through it in one process. */
+export function buildProgram(): Command {
   const program = new Command();
   program
     .name('policy-evolver')
@@ -32,4 +33,4 @@ function buildProgram(): Command {
   return program;
 }
 
-void runProgram(buildProgram(), process.argv);
+if (require.main === module) void runProgram(buildProgram(), process.argv);

@@ -16,8 +16,10 @@ export const PARAM_LIMITS: Partial<Record<ParamKey, number>> = {
 };
 
 /** Pipelines a generated workload may hold, and operators across them. */
-export const MAX_GENERATED_PIPELINES = 2_000_000;
-export const MAX_GENERATED_OPERATORS = 20_000_000;
+// About 400 times the pipelines of Eudoxia's default scenario: a simulation of this size already
+// takes tens of seconds, and more is a typo far more often than an experiment.
+export const MAX_GENERATED_PIPELINES = 250_000;
+export const MAX_GENERATED_OPERATORS = 2_500_000;
 
 /** Why the parameters ask for more than can be simulated, with the key to blame; undefined when they fit. */
 export function paramScaleProblem(params: SimParams): { key: ParamKey; message: string } | undefined {
