@@ -88,7 +88,10 @@ export async function run(): Promise<void> {
       );
       const selfPlaySeconds = (performance.now() - t) / 1000;
       console.log(`self-play: ${report.rounds.length} rounds x ${SELFPLAY_CANDIDATES} candidates (built-in attacker, mutate defender) in ${selfPlaySeconds.toFixed(0)} s, stopped (${report.reason}); best ${report.best.id} chosen by validation reward ${report.best.validationReward.toFixed(4)} (ELO ${report.best.elo.toFixed(0)}); attacker rejections ${JSON.stringify(report.attackerRejections)}`);
-      for (const r of report.rounds) console.log(`  round ${r.round} (${r.level}): defender reward ${r.meanReward.toFixed(4)} on the level's scenarios, success rate ${(r.successRate * 100).toFixed(0)}%, ${r.accepted} attacker scenarios accepted`);
+      for (const r of report.rounds) {
+        const attack = r.attack ? `; on its ${r.attack.scenarios} new attacker scenarios ${r.attack.meanReward.toFixed(4)} (gap to the best heuristic ${(r.attack.meanReward - r.attack.meanBestHeuristic >= 0 ? '+' : '')}${(r.attack.meanReward - r.attack.meanBestHeuristic).toFixed(4)})` : '; no attacker scenario accepted';
+        console.log(`  round ${r.round} (${r.level}): defender reward ${r.meanReward.toFixed(4)} on the level's scenarios (gap to the best heuristic ${(r.meanReward - r.meanBestHeuristic >= 0 ? '+' : '')}${(r.meanReward - r.meanBestHeuristic).toFixed(4)}), success rate ${(r.successRate * 100).toFixed(0)}%${attack}; rejections ${JSON.stringify(r.rejected)}`);
+      }
       const rows = await compareWithHeuristicsByLevel({ code: readFileSync(report.best.file, 'utf8'), fileName: 'first-fit.ts' }, ['medium', 'hard', 'expert'], HELD_OUT_PER_LEVEL, 'bench-heldout', pool, new AbortController().signal);
       console.log(`self-play policy vs the best non-oracle heuristic on ${HELD_OUT_PER_LEVEL} fresh held-out scenarios per level (paired by scenario; p Holm-corrected across levels):`);
       console.log(`  ${'level'.padEnd(7)}${'self-play'.padStart(10)}${'best heuristic'.padStart(30)}${'diff [95% CI]'.padStart(28)}${'dz'.padStart(7)}${'p (t)'.padStart(10)}${'p (W)'.padStart(10)}`);

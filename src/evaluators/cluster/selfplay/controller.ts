@@ -75,6 +75,10 @@ export interface RoundRecord {
   policyId: string;
   explanation: string;
   meanReward: number;
+  /** Mean reward of the best heuristic on the same scenarios; meanReward minus it is the gap. */
+  meanBestHeuristic: number;
+  /** The champion on this round's accepted attacker scenarios alone (null when none was accepted): the attacker's pressure. */
+  attack: { scenarios: number; meanReward: number; meanBestHeuristic: number } | null;
   successRate: number;
   advanced: boolean;
   elo: number;
@@ -199,6 +203,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
     // Attack.
     const rejected: Partial<Record<Layer | 'schema', number>> = {};
     let accepted = 0;
+    const acceptedThisRound: Scenario[] = [];
     if (options.attacker && !options.ablation.noAttacker) {
       for (let it = 0; it < options.attackIterations; it++) {
         const proposals = await options.attacker.propose({ level, round, count: options.proposalsPerRound, signal });
@@ -235,6 +240,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
           list.push(...fresh.map((f) => f.scenario));
           generated.set(level, list.slice(-GENERATED_PER_LEVEL));
           accepted += fresh.length;
+          acceptedThisRound.push(...fresh.map((f) => f.scenario));
         }
         options.attacker.observe(outcomes);
       }
@@ -285,6 +291,8 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
       for (const m of matches) elo.match(PolicyDatabase.eloId(policy, level), `scenario:${m.scenarioId}`, matchScore(m.reward, m.bestBaseline));
     }
     current = entry;
+    const roundAttack = new Set(acceptedThisRound.map((sc) => sc.id));
+    const attackMatches = score.matches.filter((m) => roundAttack.has(m.scenarioId));
     const step = curriculum.record(round, score.matches.map((m) => m.success));
     const record: RoundRecord = {
       round,
@@ -298,6 +306,8 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
       policyId: entry.id,
       explanation: outcome.explanation,
       meanReward: score.meanReward,
+      meanBestHeuristic: mean(score.matches.map((m) => m.bestBaseline)),
+      attack: roundAttack.size ? { scenarios: roundAttack.size, meanReward: mean(attackMatches.map((m) => m.reward)), meanBestHeuristic: mean(attackMatches.map((m) => m.bestBaseline)) } : null,
       successRate: score.successRate,
       advanced: step.advanced,
       elo: elo.rating(PolicyDatabase.eloId(entry, level)),
@@ -381,6 +391,10 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   };
   writeFileSync(join(options.workDir, 'selfplay.json'), `${JSON.stringify({ ...report, generatedScenarios: Object.fromEntries([...generated].map(([l, list]) => [l, list.map(scenarioToJson)])) }, null, 2)}\n`);
   return report;
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
 }
 
 function withId(json: unknown, id: string): unknown {
