@@ -408,7 +408,8 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
     .option('-f, --force', 'overwrite an existing file')
     .action((format: string, csv: string, output: string, flags: { nodes?: string; nodeType?: string; maxTasks?: string; deadlineFraction?: string; deadlineSlack?: string; force?: boolean }) => {
       if (format !== 'google' && format !== 'azure') throw new UserError(`format must be google or azure, got '${format}'`, ExitCode.usage);
-      const text = readFileSync(resolve(csv), 'utf8');
+      // Bytes, not text: the importers recognise gzipped traces by their content.
+      const text = readFileSync(resolve(csv));
       const options = {
         id: output === '-' ? `imported-${format}` : basename(output, '.json'),
         ...(flags.nodes ? { nodes: parseIntFlag('nodes', flags.nodes, 1) as number } : {}),
@@ -597,7 +598,9 @@ function progressPrinter(io: ClusterCliOutput): (e: SelfPlayEvent) => void {
         break;
       case 'round-end': {
         const r = e.record;
-        io.err(`  round ${r.round}: ${r.policyId} reward ${r.meanReward.toFixed(4)}, success ${(r.successRate * 100).toFixed(0)}% on ${r.level}${r.advanced ? ' -> next level' : ''}; ELO ${r.elo.toFixed(0)}; scenario diversity ${r.diversity.meanPairwiseDistance.toFixed(3)}\n`);
+        const gap = r.meanReward - r.meanBestHeuristic;
+        const attack = r.attack ? `; on ${r.attack.scenarios} new attacker scenarios ${r.attack.meanReward.toFixed(4)} vs best heuristic ${r.attack.meanBestHeuristic.toFixed(4)}` : '';
+        io.err(`  round ${r.round}: ${r.policyId} reward ${r.meanReward.toFixed(4)} (${gap >= 0 ? '+' : ''}${gap.toFixed(4)} vs the best heuristic), success ${(r.successRate * 100).toFixed(0)}% on ${r.level}${r.advanced ? ' -> next level' : ''}${attack}; ELO ${r.elo.toFixed(0)}; scenario diversity ${r.diversity.meanPairwiseDistance.toFixed(3)}\n`);
         if (r.defenderImproved) io.err(`  strategy: ${r.explanation}\n`);
         break;
       }
@@ -614,9 +617,9 @@ function progressPrinter(io: ClusterCliOutput): (e: SelfPlayEvent) => void {
 function formatSelfPlay(r: SelfPlayReport, workDir: string): string {
   const lines = [
     `Self-play: ${r.rounds.length} rounds, stopped (${r.reason}) at level ${r.levelReached}`,
-    `Best policy ${r.best.id} (ELO ${r.best.elo.toFixed(0)}): ${r.best.file}`,
+    `Best policy ${r.best.id} by validation reward ${r.best.validationReward.toFixed(4)} on ${r.validation.scenarios.length} unseen scenarios (ELO ${r.best.elo.toFixed(0)}, the second ranking): ${r.best.file}`,
     `  ${r.best.explanation}`,
-    `Held-out (${r.holdout.scenarios.length} scenarios): best ${r.holdout.best.toFixed(4)}, start ${r.holdout.initial.toFixed(4)}, first-fit ${r.holdout.firstFit.toFixed(4)}`,
+    `Held-out (${r.holdout.scenarios.length} scenarios): best ${r.holdout.best.toFixed(4)}, start ${r.holdout.initial.toFixed(4)}, first-fit ${r.holdout.firstFit.toFixed(4)}, best heuristic per scenario ${r.holdout.bestHeuristic.toFixed(4)}`,
     'ELO leaderboard:',
     ...r.leaderboard.slice(0, 5).map((p) => `  ${p.rating.toFixed(0).padStart(5)}  ${p.id}  (round ${p.round}, ${p.level}, reward ${p.reward.toFixed(4)})`),
     `Scenario diversity: ${r.diversity.scenarios} scenarios, mean pairwise distance ${r.diversity.meanPairwiseDistance.toFixed(3)}`,
