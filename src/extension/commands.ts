@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { ServerClient } from './client';
 import type { DomainCatalog } from './domains';
+import type { SelfPlayTracker } from './selfplay';
 import type { RunTracker } from './run-tracker';
 import type { RunsTree, RunsNode } from './tree';
 import { ReviewPanel } from './review/panel';
@@ -19,6 +20,7 @@ export interface CommandDeps {
   tracker: RunTracker;
   tree: RunsTree;
   catalog: DomainCatalog;
+  selfPlay: SelfPlayTracker;
 }
 
 function targetUri(arg: unknown): vscode.Uri | undefined {
@@ -131,6 +133,40 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       ReviewPanel.notifyRunDeleted(runId);
     }),
     reg('policyEvolver.showLog', () => client.output.show(true)),
+    reg('policyEvolver.startSelfPlay', async (arg) => {
+      if (!requireTrusted()) return;
+      const uri = await fileTarget(arg);
+      if (!uri) return;
+      const resolved = await client.request('policyEvolver/resolve', { uri: uri.toString() });
+      const domain = deps.catalog.all().find((d) => d.id === resolved.evaluator);
+      const name = uri.fsPath.split(/[\\/]/).pop() ?? uri.fsPath;
+      if (!domain?.selfPlay) {
+        const selfPlayDomains = deps.catalog.all().filter((d) => d.selfPlay).map((d) => d.label);
+        void vscode.window.showWarningMessage(`Self-play hardens ${selfPlayDomains.join(', ') || 'cluster'} policies; ${name} is ${resolved.evaluator ? `scored by '${resolved.evaluator}'` : `not one (${resolved.reason ?? 'no evaluator'})`}.`);
+        return;
+      }
+      const rounds = await vscode.window.showInputBox({
+        title: `Self-play of ${name}: rounds`,
+        prompt: 'Each round the attacker proposes harder scenarios and the defender evolves the policy against them',
+        value: '3',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 100 ? undefined : 'a whole number from 1 to 100'),
+      });
+      if (!rounds) return;
+      const view = await client.request('policyEvolver/selfPlay', { uri: uri.toString(), rounds: Number(rounds) });
+      deps.selfPlay.begin(view);
+      showPanel().showSelfPlay(view);
+    }),
+    reg('policyEvolver.showSelfPlay', async (arg) => {
+      const file = typeof arg === 'string' ? arg : vscode.window.activeTextEditor?.document.uri.fsPath;
+      if (!file) return;
+      const view = await client.request('policyEvolver/selfPlayView', { file });
+      if (!view) {
+        void vscode.window.showInformationMessage('No self-play of this policy yet: run "Policy Evolver: Start Self-Play".');
+        return;
+      }
+      showPanel().showSelfPlay(view);
+    }),
     reg(LENS_COMMANDS.counterexample, (arg) => {
       const ce = arg as CounterexampleArgs | undefined;
       if (!ce || typeof ce.text !== 'string') return;

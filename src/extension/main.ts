@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ServerClient } from './client';
 import { registerCommands } from './commands';
+import { SelfPlayTracker } from './selfplay';
 import { RunTracker } from './run-tracker';
 import { RunsTree } from './tree';
 import { CandidateDocuments, CANDIDATE_SCHEME } from './review/candidate-documents';
@@ -20,6 +21,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new RunsTree(client);
   const view = vscode.window.createTreeView('policyEvolver.runs', { treeDataProvider: tree, showCollapseAll: true });
 
+  const selfPlay = new SelfPlayTracker(output, (file) => void client.request('policyEvolver/stopSelfPlay', { file }).catch(() => undefined));
+  client.onNotification('policyEvolver/selfPlayProgress', (view) => {
+    selfPlay.onProgress(view);
+    ReviewPanel.active?.showSelfPlay(view);
+  });
   client.onNotification('policyEvolver/runEvent', (params) => {
     tracker.onEvent(params);
     ReviewPanel.notifyRunChanged(params.runId);
@@ -72,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     output,
     tracker,
+    selfPlay,
     view,
     tree,
     { dispose: () => void client.dispose() },
@@ -82,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
         ReviewPanel.revive(panel, state, client, context.extensionUri, () => tree.refresh());
       },
     }),
-    ...registerCommands({ context, client, tracker, tree, catalog }),
+    ...registerCommands({ context, client, tracker, tree, catalog, selfPlay }),
     vscode.workspace.onDidOpenTextDocument(consider),
     vscode.window.onDidChangeActiveTextEditor(updateContext),
     view.onDidChangeVisibility((e) => {

@@ -191,6 +191,35 @@ export interface RunSnapshot {
   notes: string[];
 }
 
+/** One round of a self-play curriculum: the level played and the policy's success rate on it. */
+export interface CurriculumStepView {
+  round: number;
+  level: string;
+  successes: number;
+  total: number;
+  rate: number;
+  advanced: boolean;
+}
+
+/** Self-play of a cluster policy, live (its progress lines) or from its latest report. */
+export interface SelfPlayView {
+  file: string;
+  fileName: string;
+  running: boolean;
+  /** The newest progress lines (rounds, attacker, defender), oldest first. */
+  lines: string[];
+  /** How it ended, in one line. */
+  result?: { ok: boolean; message: string };
+  levelReached?: string;
+  curriculum?: CurriculumStepView[];
+  leaderboard?: NonNullable<RunSnapshot['leaderboard']>;
+}
+
+export interface SelfPlayParams {
+  uri: string;
+  rounds: number;
+}
+
 /** A run as listed in the tree view (no candidates). */
 export interface RunListEntry {
   runId: string;
@@ -315,6 +344,9 @@ export interface ServerRequests {
   'policyEvolver/testConnection': { params: TestConnectionParams; result: TestConnectionResult };
   'policyEvolver/setTrust': { params: TrustParams; result: boolean };
   'policyEvolver/deleteRun': { params: RunRef; result: boolean };
+  'policyEvolver/selfPlay': { params: SelfPlayParams; result: SelfPlayView };
+  'policyEvolver/stopSelfPlay': { params: { file: string }; result: boolean };
+  'policyEvolver/selfPlayView': { params: { file: string }; result: SelfPlayView | null };
   'policyEvolver/domains': { params: Record<string, never>; result: DomainInfo[] };
 }
 
@@ -322,6 +354,7 @@ export interface ServerRequests {
 export interface ClientNotifications {
   'policyEvolver/runEvent': { runId: string; event: EngineEvent };
   'policyEvolver/runStatus': { runId: string; status: RunStatus; reason?: string; message?: string; failure?: RunFailure; file: string };
+  'policyEvolver/selfPlayProgress': SelfPlayView;
 }
 
 export type ServerRequestMethod = keyof ServerRequests;

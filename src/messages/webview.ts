@@ -1,7 +1,7 @@
 // Messages between the review panel host (extension) and the webview app. The host holds the
 // truth and re-sends a full snapshot whenever the webview (re)announces itself; the webview keeps
 // only view state (selection, note drafts) that it may persist with setState.
-import type { RunListEntry, RunSnapshot } from './lsp';
+import type { RunListEntry, RunSnapshot, SelfPlayView } from './lsp';
 
 export interface DiffLine {
   kind: 'context' | 'add' | 'del';
@@ -32,7 +32,9 @@ export type HostMessage =
   | { type: 'busy'; candidateId: string; busy: boolean }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   /** A counterexample to show (from a diagnostic's "Show Counterexample"). */
-  | { type: 'counterexample'; title: string; text: string };
+  | { type: 'counterexample'; title: string; text: string }
+  /** Self-play of a cluster policy: its curriculum, leaderboard and progress. */
+  | { type: 'selfplay'; view: SelfPlayView };
 
 /** Actions a failure banner offers; the host maps each to a command. */
 export type FailureAction = 'set-api-key' | 'open-settings' | 'show-log';
@@ -54,7 +56,7 @@ export interface PersistedViewState {
   drafts: Record<string, string>;
 }
 
-const HOST_TYPES = new Set(['snapshot', 'detail', 'detail-error', 'busy', 'notice', 'counterexample']);
+const HOST_TYPES = new Set(['snapshot', 'detail', 'detail-error', 'busy', 'notice', 'counterexample', 'selfplay']);
 
 /** Narrows untrusted message data before the webview acts on it. */
 export function isHostMessage(value: unknown): value is HostMessage {

@@ -16,7 +16,8 @@ import { EvaluationCache, toEvaluateResult } from '../app/evaluate-once';
 import { planAccept } from '../app/accept-plan';
 import { RunManager } from './runs';
 import { configFileFor, DEFAULT_SETTINGS, EvolverSettings, matchRule, parseSettings, runConfigFor } from './settings';
-import { applySecrets, testConnection } from './secrets';
+import { applySecrets, SECRET_NAMES, secretLookup, testConnection } from './secrets';
+import { SelfPlayRunner } from './selfplay';
 import { describeDomains } from './domains';
 import type { RunConfig } from '../core/journal-events';
 import { LENS_COMMANDS } from '../messages/lsp';
@@ -65,6 +66,18 @@ const runs = new RunManager(() => roots, {
   },
   log,
 });
+
+/** Keys the editor stored, for the self-play child (the CLI reads keys from its environment). */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of SECRET_NAMES) {
+    const value = secretLookup(name);
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
+const selfPlay = new SelfPlayRunner(join(__dirname, 'cli.js'), childEnv, (view) => notify('policyEvolver/selfPlayProgress', view), log);
 
 function refreshLenses(): void {
   if (lensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -283,6 +296,13 @@ handle('policyEvolver/evolve', async ({ uri, overrides }) => {
 });
 
 handle('policyEvolver/stop', ({ runId }) => runs.stop(runId));
+handle('policyEvolver/selfPlay', ({ uri, rounds }) => {
+  requireTrust('Self-play');
+  const { file } = documentOf(uri);
+  return selfPlay.start(file, rounds);
+});
+handle('policyEvolver/stopSelfPlay', ({ file }) => selfPlay.stop(file));
+handle('policyEvolver/selfPlayView', ({ file }) => selfPlay.viewOf(file) ?? null);
 handle('policyEvolver/deleteRun', ({ runId }) => {
   const deleted = runs.delete(runId);
   refreshLenses();
@@ -337,6 +357,7 @@ handle('policyEvolver/setTrust', ({ trusted: value }) => {
 
 connection.onShutdown(async () => {
   shutdown.abort();
+  selfPlay.stopAll();
   await runs.stopAll();
 });
 

@@ -241,3 +241,35 @@ test('verdicts come before scores; a counterexample opens in the panel', async (
   assert.equal(await pageScrollsSideways(page), false);
   await page.close();
 });
+
+test('self-play: curriculum progress and the ELO leaderboard, live and from the report', async () => {
+  const page = await open(400);
+  await send(page, { type: 'snapshot', snapshot: null, runs: [], trusted: true });
+  await send(page, { type: 'selfplay', view: { file: '/w/cluster/policy.ts', fileName: 'policy.ts', running: true, lines: ['round 1 [easy] from policy p0', '  defender: 10/20 candidates, best 0.81 (start 0.74)'] } });
+  await page.waitForSelector('#selfplay');
+  assert.match((await page.textContent('#selfplay')) ?? '', /running/);
+  assert.match((await page.textContent('#selfplay pre')) ?? '', /defender: 10\/20/);
+  await send(page, {
+    type: 'selfplay',
+    view: {
+      file: '/w/cluster/policy.ts',
+      fileName: 'policy.ts',
+      running: false,
+      lines: [],
+      result: { ok: true, message: 'self-play finished: reached level hard' },
+      levelReached: 'hard',
+      curriculum: [
+        { round: 1, level: 'easy', successes: 5, total: 6, rate: 0.83, advanced: true },
+        { round: 2, level: 'medium', successes: 3, total: 6, rate: 0.5, advanced: false },
+      ],
+      leaderboard: [{ id: 'p2-aa', rating: 1482.4, round: 2, level: 'medium', reward: 0.8182 }],
+    },
+  });
+  await page.waitForSelector('#curriculum');
+  assert.match((await page.textContent('#curriculum h3')) ?? '', /reached hard/);
+  assert.equal(await page.locator('#curriculum li').count(), 2);
+  assert.match((await page.textContent('#curriculum li.advanced')) ?? '', /5\/6 .*83%.*next level/);
+  assert.match((await page.textContent('#selfplay-leaderboard')) ?? '', /1482.*p2-aa/);
+  assert.equal(await pageScrollsSideways(page), false);
+  await page.close();
+});

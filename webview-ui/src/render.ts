@@ -281,6 +281,46 @@ function rejectedSection(snap: RunSnapshot): HTMLElement | null {
   );
 }
 
+function leaderboardTable(rows: NonNullable<RunSnapshot['leaderboard']>): HTMLElement {
+  return scroller(
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'ELO'), h('th', {}, 'policy'), h('th', {}, 'round'), h('th', {}, 'level'), h('th', {}, 'reward'))),
+      h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.rating.toFixed(0)), h('td', {}, r.id), h('td', {}, String(r.round)), h('td', {}, r.level), h('td', {}, fmt(r.reward))))),
+    ),
+    'ELO leaderboard',
+  );
+}
+
+/** Self-play: where the curriculum is, the ELO leaderboard, and the latest progress lines. */
+function selfPlayView(state: ViewState): HTMLElement | null {
+  const sp = state.selfPlay;
+  if (!sp) return null;
+  const status = sp.running ? 'running' : sp.result ? (sp.result.ok ? 'finished' : 'failed') : 'latest report';
+  const steps = sp.curriculum ?? [];
+  return h(
+    'section',
+    { class: 'selfplay', id: 'selfplay', 'aria-label': `Self-play of ${sp.fileName}` },
+    h('div', { class: 'section-head' }, h('h2', {}, `Self-play of ${sp.fileName}`), h('span', { class: `status ${sp.running ? 'running' : sp.result && !sp.result.ok ? 'failed' : 'ended'}` }, status)),
+    sp.result ? h('p', { class: sp.result.ok ? 'muted' : 'error' }, sp.result.message) : null,
+    steps.length
+      ? h(
+          'div',
+          { id: 'curriculum' },
+          h('h3', {}, `Curriculum${sp.levelReached ? `: reached ${sp.levelReached}` : ''}`),
+          h(
+            'ol',
+            { class: 'curriculum' },
+            ...steps.map((s) => h('li', { class: s.advanced ? 'advanced' : '' }, `round ${s.round} · ${s.level} · ${s.successes}/${s.total} scenarios won (${Math.round(s.rate * 100)}%)`, s.advanced ? h('strong', {}, ' → next level') : null)),
+          ),
+        )
+      : null,
+    sp.leaderboard?.length ? h('div', { id: 'selfplay-leaderboard' }, h('h3', {}, 'ELO leaderboard'), leaderboardTable(sp.leaderboard)) : null,
+    sp.lines.length ? h('pre', { class: 'selfplay-log', 'aria-label': 'Latest progress' }, sp.lines.slice(-8).join('\n')) : null,
+  );
+}
+
 function counterexampleView(state: ViewState, actions: Actions): HTMLElement | null {
   const ce = state.counterexample;
   if (!ce) return null;
@@ -296,8 +336,13 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
   const snap = state.snapshot;
   if (!state.trusted) root.append(h('p', { class: 'warning' }, 'Restricted mode: this workspace is not trusted, so nothing is evaluated or evolved. History, diffs and decisions still work.'));
   const ce = counterexampleView(state, actions);
+  const selfPlay = selfPlayView(state);
   if (!snap) {
     if (ce) root.append(ce);
+    if (selfPlay) {
+      root.append(selfPlay);
+      return;
+    }
     root.append(h('div', { class: 'empty' }, h('h1', {}, 'No runs yet'), h('p', {}, 'Open a policy file and run “Policy Evolver: Evolve This Policy”.')));
     return;
   }
@@ -313,6 +358,7 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
   if (banner) root.append(banner);
   root.append(h('div', { class: `notice ${state.notice?.level ?? ''}`, role: 'status', 'aria-live': 'polite', id: 'notice' }, state.notice?.message ?? ''));
   if (ce) root.append(ce);
+  if (selfPlay) root.append(selfPlay);
   const list = visibleCandidates(state);
   const listbox = h('ul', { role: 'listbox', id: 'candidates', tabindex: '0', 'aria-label': 'Candidates, best first', ...(state.selectedId ? { 'aria-activedescendant': `cand-${state.selectedId}` } : {}) }, ...list.map((c) => candidateRow(c, state, snap.bestId, actions)));
   listbox.addEventListener('keydown', (e) => actions.key(e));
@@ -344,23 +390,8 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
       ),
     );
   }
-  if (snap.leaderboard?.length) {
-    root.append(
-      h(
-        'section',
-        { class: 'leaderboard', id: 'leaderboard', 'aria-label': 'ELO leaderboard' },
-        h('h2', {}, 'Self-play ELO leaderboard'),
-        scroller(
-          h(
-            'table',
-            {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'ELO'), h('th', {}, 'policy'), h('th', {}, 'round'), h('th', {}, 'level'), h('th', {}, 'reward'))),
-            h('tbody', {}, ...snap.leaderboard.map((r) => h('tr', {}, h('td', {}, r.rating.toFixed(0)), h('td', {}, r.id), h('td', {}, String(r.round)), h('td', {}, r.level), h('td', {}, fmt(r.reward))))),
-          ),
-          'ELO leaderboard',
-        ),
-      ),
-    );
+  if (snap.leaderboard?.length && state.selfPlay?.file !== snap.file) {
+    root.append(h('section', { class: 'leaderboard', id: 'leaderboard', 'aria-label': 'ELO leaderboard' }, h('h2', {}, 'Self-play ELO leaderboard'), leaderboardTable(snap.leaderboard)));
   }
   if (selected) root.append(actionBar(selected, state, actions));
   if (focusedId) {

@@ -1,6 +1,6 @@
 // The review panel's view state as a pure reducer over host messages, so it can be tested
 // without a browser. The host's snapshot is the truth; the view adds selection and note drafts.
-import type { CandidateSummary, RunListEntry, RunSnapshot } from '../../src/messages/lsp';
+import type { CandidateSummary, RunListEntry, RunSnapshot, SelfPlayView } from '../../src/messages/lsp';
 import type { CandidateDetail, HostMessage, PersistedViewState } from '../../src/messages/webview';
 
 export interface ViewState {
@@ -15,6 +15,8 @@ export interface ViewState {
   drafts: Record<string, string>;
   /** A counterexample the user asked to see (from a diagnostic or a verdict in the panel). */
   counterexample: { title: string; text: string } | undefined;
+  /** Self-play of a cluster policy (live progress, or its latest report). */
+  selfPlay: SelfPlayView | undefined;
 }
 
 export function initialState(persisted?: PersistedViewState): ViewState {
@@ -29,6 +31,7 @@ export function initialState(persisted?: PersistedViewState): ViewState {
     notice: undefined,
     drafts: { ...(persisted?.drafts ?? {}) },
     counterexample: undefined,
+    selfPlay: undefined,
   };
 }
 
@@ -67,6 +70,8 @@ export function reduce(state: ViewState, message: HostMessage): ViewState {
       return { ...state, notice: { level: message.level, message: message.message } };
     case 'counterexample':
       return { ...state, counterexample: { title: message.title, text: message.text } };
+    case 'selfplay':
+      return { ...state, selfPlay: message.view };
   }
 }
 

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ServerClient } from '../client';
-import type { RunSnapshot } from '../../messages/lsp';
+import type { RunSnapshot, SelfPlayView } from '../../messages/lsp';
 import { HostMessage, parseWebviewMessage, PersistedViewState, WebviewMessage } from '../../messages/webview';
 import { reviewHtml } from './html';
 import { diffHunks } from './diff-hunks';
@@ -20,6 +20,7 @@ export class ReviewPanel implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
   /** Re-sent after the webview (re)announces itself, so a counterexample shown on open is not lost. */
   private pendingCounterexample: { title: string; text: string } | undefined;
+  private pendingSelfPlay: SelfPlayView | undefined;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -83,6 +84,12 @@ export class ReviewPanel implements vscode.Disposable {
     void p.refresh();
   }
 
+  /** Self-play progress and results of a cluster policy, shown above the runs. */
+  showSelfPlay(view: SelfPlayView): void {
+    this.pendingSelfPlay = view;
+    this.post({ type: 'selfplay', view });
+  }
+
   showCounterexample(ce: { title: string; text: string }): void {
     this.panel.reveal(undefined, false);
     this.pendingCounterexample = ce;
@@ -139,6 +146,7 @@ export class ReviewPanel implements vscode.Disposable {
       case 'ready':
         await this.refresh();
         if (this.pendingCounterexample) this.post({ type: 'counterexample', ...this.pendingCounterexample });
+        if (this.pendingSelfPlay) this.post({ type: 'selfplay', view: this.pendingSelfPlay });
         return;
       case 'action': {
         const command = message.action === 'set-api-key' ? 'policyEvolver.setApiKey' : message.action === 'open-settings' ? 'workbench.action.openSettings' : 'policyEvolver.showLog';
