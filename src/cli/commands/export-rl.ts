@@ -16,9 +16,9 @@
 // (default -1) in every mode.
 
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJournal, RunStore } from '../../core/journal';
+import { writeFileAtomic } from '../../core/store-fs';
 import type { EvalSummary, JournalEvent } from '../../core/journal-events';
 import { parseCanonicalPrompt, type ChatMessage } from '../../core/prompt';
 import { ExitCode, UserError } from '../errors';
@@ -191,7 +191,7 @@ export function registerExportRlCommands(program: Command): void {
       const text = groups.map((g) => JSON.stringify(scrubValue(g))).join('\n') + (groups.length ? '\n' : '');
       const responses = groups.reduce((n, g) => n + g.responses.length, 0);
       if (flags.out) {
-        writeFileSync(resolve(flags.out), text);
+        writeFileAtomic(resolve(flags.out), text);
         process.stderr.write(`wrote ${groups.length} prompt group${groups.length === 1 ? '' : 's'} with ${responses} response${responses === 1 ? '' : 's'} to ${resolve(flags.out)}\n`);
       } else {
         process.stdout.write(text);

@@ -1,7 +1,8 @@
 // `faas run` and `faas gentrace`: the FaaS scheduling simulator from the command line. Built-in
 // policies run in-process; a policy file runs in the sandbox, like candidates do.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/store-fs';
 import { basename, extname, resolve } from 'node:path';
 import type { JsonValue } from '../../core/types';
 import {
@@ -88,7 +89,7 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
       }
       const path = resolve(output);
       if (existsSync(path) && !flags.force) throw new UserError(`${output} already exists; use --force to overwrite it`);
-      writeFileSync(path, csv);
+      writeFileAtomic(path, csv);
       const ops = trace.pipelines.reduce((n, p) => n + p.operators.length, 0);
       io.err(`wrote ${trace.pipelines.length} pipelines (${ops} operators) over ${params.duration} s to ${output} (profile ${profile}, seed ${seed})\n`);
     });
