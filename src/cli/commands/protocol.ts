@@ -1,7 +1,8 @@
 // `policy-evolver protocol ...`: verify a rule-table protocol with Spin, synthesize one with the
 // Q-learning agent, export one as a threshold automaton, or format one.
 import type { Command } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/store-fs';
 import { basename } from 'node:path';
 import { describeCheck } from '../../evaluators/protocol/feedback';
 import type { FaultModel, Protocol } from '../../evaluators/protocol/language/ast';
@@ -342,7 +343,7 @@ export function registerProtocolCommands(program: Command): void {
           return;
         }
         if (flags.out) {
-          writeFileSync(flags.out, r.best.text);
+          writeFileAtomic(flags.out, r.best.text);
           if (!flags.json) process.stderr.write(`wrote ${flags.out}\n`);
         } else if (!flags.json) process.stdout.write(r.best.text);
         if (ac.signal.aborted) process.exitCode = ExitCode.interrupted;
@@ -365,7 +366,7 @@ export function registerProtocolCommands(program: Command): void {
         if (err instanceof TaExportError) throw new UserError(`${basename(file)}: ${err.message}`);
         throw err;
       }
-      if (flags.out) writeFileSync(flags.out, ta);
+      if (flags.out) writeFileAtomic(flags.out, ta);
       else process.stdout.write(ta);
     });
 
@@ -376,7 +377,7 @@ export function registerProtocolCommands(program: Command): void {
     .option('--write', 'rewrite the file in place')
     .action((file: string, flags: { write?: boolean }) => {
       const text = formatProtocol(readProtocol(file));
-      if (flags.write) writeFileSync(file, text);
+      if (flags.write) writeFileAtomic(file, text);
       else process.stdout.write(text);
     });
 }
