@@ -24,6 +24,8 @@ export interface EvolveFlags {
   genOption?: string[];
   model?: string[];
   baseUrl?: string;
+  /** Context window in tokens of the models (a local server's real window, e.g. Ollama's num_ctx). */
+  contextWindow?: string;
   /** `MODEL=IN,OUT[,CACHED]`: USD per million input, output and cached input tokens (repeatable). */
   price?: string[];
   record?: string;
@@ -129,6 +131,24 @@ function modelSpecs(models: string[] | undefined, baseUrl: string | undefined): 
 
 const LLM_GENERATORS = ['llm', 'openai', 'anthropic'];
 
+/** `--context-window`: the window of every model of the run that does not set its own. */
+function applyContextWindow(generatorId: string, options: JsonObject, contextWindow: number | undefined): void {
+  if (contextWindow === undefined || !LLM_GENERATORS.includes(generatorId)) return;
+  if (generatorId !== 'llm') {
+    options.contextWindow ??= contextWindow;
+    return;
+  }
+  if (!Array.isArray(options.models)) return;
+  options.models = options.models.map((entry) => {
+    if (typeof entry === 'string') {
+      const m = parseModelShorthand(entry);
+      if (!m?.provider) return entry;
+      return { provider: m.provider, model: m.model, ...(m.weight !== undefined ? { weight: m.weight } : {}), ...(m.baseUrl ? { baseUrl: m.baseUrl } : {}), contextWindow };
+    }
+    return isObject(entry) && entry.contextWindow === undefined ? { ...entry, contextWindow } : entry;
+  });
+}
+
 /**
  * `--base-url` without `--model`: every model the generator options name gets it (one endpoint for
  * the whole run), except a model that carries its own URL.
@@ -220,6 +240,8 @@ export interface RunRequest {
   models?: string[];
   /** OpenAI-compatible server for the models. */
   baseUrl?: string;
+  /** Context window in tokens of every model that does not set its own. */
+  contextWindow?: number;
   /** The LLM generators' `prices` option, merged over the config file's. */
   prices?: JsonObject;
   /** Cassette to record to / replay from (replaying implies `replay`). */
@@ -276,6 +298,8 @@ export function requestFromFlags(file: string, code: string, flags: EvolveFlags)
   if (flags.generator) request.generator = flags.generator;
   if (flags.model?.length) request.models = flags.model;
   if (flags.baseUrl) request.baseUrl = flags.baseUrl;
+  const contextWindow = parseIntFlag('context-window', flags.contextWindow, 1024);
+  if (contextWindow !== undefined) request.contextWindow = contextWindow;
   if (prices) request.prices = prices;
   if (flags.record) request.record = flags.record;
   if (flags.cassette) request.cassette = flags.cassette;
@@ -313,6 +337,7 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
   const models = modelSpecs(request.models, request.baseUrl);
   if (models) generatorOptions.models = models;
   else applyBaseUrl(generatorId, generatorOptions, request.baseUrl);
+  applyContextWindow(generatorId, generatorOptions, request.contextWindow);
   if (request.prices) generatorOptions.prices = { ...(isObject(generatorOptions.prices) ? generatorOptions.prices : {}), ...request.prices };
   if (request.record) generatorOptions.record = resolve(request.record);
   if (request.cassette) generatorOptions.cassette = resolve(request.cassette);

@@ -50,6 +50,7 @@ export function registerEvolveCommands(program: Command): void {
       .option('--gen-option <key=value>', 'generator option (repeatable)', collect)
       .option('-m, --model <provider:model[@weight]>', 'LLM model (repeatable); implies --generator llm', collect)
       .option('--base-url <url>', 'OpenAI-compatible server for the models (Ollama, vLLM, llama.cpp, Azure...)')
+      .option('--context-window <tokens>', "the models' context window, prompt and reply together (a local server's real window, e.g. Ollama's num_ctx)")
       .option('--price <model=in,out[,cached]>', 'USD per million input, output (and cached input) tokens for a model missing from the price table (repeatable)', collect)
       .option('--record <cassette>', 'record every prompt and response to a cassette file')
       .option('--cassette <file>', 'replay a recorded cassette (implies --generator replay)')

@@ -34,6 +34,8 @@ const MAX_NOTES = 20;
 const NOTE_CHARS = 1000;
 const FEEDBACK_CHARS = 6000;
 const FEEDBACK_CHARS_TRIMMED = 1500;
+/** The last resort for small windows: the feedback's first lines, and no notes beyond the first. */
+export const FEEDBACK_CHARS_MINIMAL = 400;
 const INSPIRATION_CHARS = 12000;
 const FAILURE_ERROR_CHARS = 600;
 const FAILURE_DIFF_LINES = 40;
@@ -202,6 +204,10 @@ function* shapes(request: GenerationRequest): Generator<{ shape: Shape; trimmed:
   shape.feedbackChars = FEEDBACK_CHARS_TRIMMED;
   shape.notes = Math.min(5, notes);
   trimmed.push('the end of the parent feedback', ...(notes > 5 ? [`${notes - 5} reviewer notes`] : []));
+  yield { shape: { ...shape }, trimmed: [...trimmed] };
+  shape.feedbackChars = FEEDBACK_CHARS_MINIMAL;
+  shape.notes = Math.min(1, notes);
+  trimmed.push(`all but ${FEEDBACK_CHARS_MINIMAL} characters of the parent feedback`, ...(notes > 1 ? ['all reviewer notes but the first'] : []));
   yield { shape: { ...shape }, trimmed: [...trimmed] };
 }
 

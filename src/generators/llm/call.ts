@@ -56,7 +56,7 @@ function price(arm: Arm, settings: CallSettings, hooks: CallHooks, tokens: Norma
   return toTokenUsage(arm.spec.provider, arm.spec.model, tokens, p);
 }
 
-async function attempt(arm: Arm, system: string, user: string, settings: CallSettings, signal: AbortSignal): Promise<Completion> {
+async function attempt(arm: Arm, system: string, user: string, settings: CallSettings, signal: AbortSignal, maxTokens: number): Promise<Completion> {
   const ctrl = new AbortController();
   let cause: 'stalled' | 'timeout' | undefined;
   const onOuter = () => ctrl.abort(signal.reason);
@@ -76,7 +76,7 @@ async function attempt(arm: Arm, system: string, user: string, settings: CallSet
         model: arm.spec.model,
         system,
         user,
-        maxTokens: arm.spec.maxTokens,
+        maxTokens,
         ...(arm.spec.temperature !== undefined ? { temperature: arm.spec.temperature } : {}),
         ...(arm.spec.reasoningEffort ? { reasoningEffort: arm.spec.reasoningEffort } : {}),
         promptCache: settings.promptCache,
@@ -106,11 +106,11 @@ async function attempt(arm: Arm, system: string, user: string, settings: CallSet
  * Calls the arm's model with retries. Returns the completion and its priced usage (already
  * reported through `hooks.onUsage`); throws LlmCallError (redacted) or the caller's AbortError.
  */
-export async function callModel(arm: Arm, system: string, user: string, settings: CallSettings, hooks: CallHooks, signal: AbortSignal): Promise<CallOutcome> {
+export async function callModel(arm: Arm, system: string, user: string, settings: CallSettings, hooks: CallHooks, signal: AbortSignal, maxTokens = arm.spec.maxTokens): Promise<CallOutcome> {
   const run = async (): Promise<Completion> => {
     const release = await arm.limiter.acquire(signal);
     try {
-      return await attempt(arm, system, user, settings, signal);
+      return await attempt(arm, system, user, settings, signal, maxTokens);
     } catch (err) {
       if (err instanceof LlmCallError && err.details.partialTokens) {
         hooks.onUsage(price(arm, settings, hooks, err.details.partialTokens), arm.spec.source);

@@ -17,6 +17,7 @@ import {
 import { capText, fence } from '../../core/prompt/format';
 import { BlockError, PatchError, applyPatch } from '../../core/patch';
 import type { GenerationRequest, GenerationResult, TokenUsage } from '../../core/types';
+import { minimumReply, replyTokensFor, type ContextWindow } from './context-plan';
 import { LlmCallError } from './errors';
 
 export interface Reply {
@@ -35,6 +36,8 @@ export interface Attempt {
   retryOf?: string;
   /** Hash of the prompt whose reply could not be used, for a repair turn. */
   repairOf?: string;
+  /** Reply tokens to ask for when the window leaves less than the model's maxTokens. */
+  maxTokens?: number;
 }
 
 /** Sends one assembled prompt; throws LlmCallError as a live call would. */
@@ -65,9 +68,25 @@ export async function generateThrough(
   budget: number,
   transport: Transport,
   log: (message: string) => void,
+  window?: ContextWindow,
 ): Promise<GenerationResult> {
   let prompt = assemblePrompt(request, templates, budget);
-  if (prompt.overBudget) {
+  // The planner: when even the trimmed prompt overruns its share, the reply gives up room, down to what a rewrite needs.
+  let replyCap: { maxTokens?: number } = {};
+  if (prompt.overBudget && window) {
+    const minReply = minimumReply(request.parent.code, window.maxTokens);
+    const reply = replyTokensFor(window, prompt.estimatedTokens, minReply);
+    if (reply === undefined) {
+      throw new GenerationError(
+        `the prompt for candidate ${request.index} is about ${prompt.estimatedTokens} tokens even without context, which leaves less than the ${minReply} tokens a reply needs in the ${window.contextWindow}-token context window: raise contextWindow if the server allows it, or use a model with a larger window`,
+        undefined,
+        [],
+        [],
+      );
+    }
+    replyCap = { maxTokens: reply };
+    log(`candidate ${request.index}: the prompt (about ${prompt.estimatedTokens} tokens) needs more than its share of the ${window.contextWindow}-token window; the reply is limited to ${reply} tokens`);
+  } else if (prompt.overBudget) {
     log(`candidate ${request.index}: the prompt (about ${prompt.estimatedTokens} tokens) exceeds the budget of ${budget} tokens even without context; sending it anyway`);
   } else if (prompt.trimmed.length) {
     log(`candidate ${request.index}: left out ${describeTrim(prompt)} to fit the context budget of ${budget} tokens`);
@@ -75,7 +94,7 @@ export async function generateThrough(
   let hash = promptHash(prompt.system, prompt.user);
   let reply: Reply;
   try {
-    reply = await transport(prompt, hash, { budget });
+    reply = await transport(prompt, hash, { budget, ...replyCap });
   } catch (err) {
     if (!(err instanceof LlmCallError) || err.kind !== 'context-length') throw err;
     const smallerBudget = shrunkBudget(prompt.estimatedTokens, err.details);
@@ -110,7 +129,7 @@ export async function generateThrough(
   const repairHash = promptHash(repair.system, repair.user);
   let second: Reply;
   try {
-    second = await transport(repair, repairHash, { budget, repairOf: hash });
+    second = await transport(repair, repairHash, { budget, repairOf: hash, ...replyCap });
   } catch (err) {
     if (err instanceof LlmCallError && !err.fatal) throw new GenerationError(`${reply.source}: ${first.error}; the repair turn failed: ${err.message}`, reply.source, exchanges, usage);
     throw err;

@@ -1,7 +1,8 @@
 // The LLM generator: one or more model arms behind a selector, sharing prompt templates, the
 // per-endpoint limiters, the cost ledger and the optional cassette recorder.
 
-import { loadPromptTemplates, promptBudget } from '../../core/prompt';
+import { loadPromptTemplates } from '../../core/prompt';
+import { budgetFor, windowProblem } from './context-plan';
 import type { GenerationRequest, GenerationResult, Generator, JsonValue, TokenUsage } from '../../core/types';
 import type { GeneratorFactoryContext } from '../types';
 import { createAnthropicClient } from './anthropic-client';
@@ -71,6 +72,14 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
   if (missing.length) throw new LlmConfigError(missing.join('; '));
 
   const templates = loadPromptTemplates(ctx.promptsDir, ctx.domain);
+  if (ctx.startingCode !== undefined) {
+    // Refuse at the start, in one line, rather than fail every candidate on a window too small for the program.
+    const problems = options.models.flatMap((m) => {
+      const problem = windowProblem(m, templates, ctx.startingCode as string, ctx.fileName ?? 'program', ctx.domain);
+      return problem ? [`${m.source}: ${problem}`] : [];
+    });
+    if (problems.length) throw new LlmConfigError(problems.join('; '));
+  }
   const writer = options.record ? new CassetteWriter(options.record, redactor) : undefined;
   const log = (message: string) => ctx.log?.(redactor.redact(message));
 
@@ -161,10 +170,10 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
         user: prompt.user,
       };
       try {
-        const { completion, usage } = await callModel(arm, prompt.system, prompt.user, settings, hooks, signal);
+        const { completion, usage } = await callModel(arm, prompt.system, prompt.user, settings, hooks, signal, attempt.maxTokens ?? spec.maxTokens);
         const finish = completion.finishReason ? { finishReason: completion.finishReason } : {};
         writer?.append({ ...base, response: completion.text, ...finish, usage });
-        return { text: completion.text, model: spec.model, source: spec.source, usage, maxTokens: spec.maxTokens, ...finish };
+        return { text: completion.text, model: spec.model, source: spec.source, usage, maxTokens: attempt.maxTokens ?? spec.maxTokens, ...finish };
       } catch (err) {
         if (writer && !signal.aborted && err instanceof LlmCallError) {
           const { limit, actual } = err.details;
@@ -177,7 +186,7 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
       }
     };
     try {
-      return await generateThrough(request, templates, promptBudget(spec.contextWindow, spec.maxTokens), transport, log);
+      return await generateThrough(request, templates, budgetFor(spec), transport, log, spec);
     } catch (err) {
       if (!signal.aborted) selector.recordOutcome(spec.source, false);
       throw err instanceof Error ? redactor.redactError(err) : err;

@@ -278,9 +278,10 @@ function readModel(r: Reader, shorthandProvider?: ProviderKind): Omit<ResolvedMo
   const apiKeyEnv = r.string('apiKeyEnv');
   const weight = r.number('weight', 0, 1e6) ?? 1;
   const temperature = r.number('temperature', 0, 2);
-  const maxTokens = r.number('maxTokens', 16, 1_000_000, true) ?? defaultMaxTokens(provider);
-  const reasoningEffort = r.oneOf('reasoningEffort', EFFORTS);
   const contextWindow = r.number('contextWindow', 1024, 100_000_000, true) ?? defaultContextWindow(provider, model);
+  // A small window (a local model) gets at most half of it reserved for the reply unless told otherwise.
+  const maxTokens = r.number('maxTokens', 16, 1_000_000, true) ?? Math.min(defaultMaxTokens(provider), Math.floor(contextWindow / 2));
+  const reasoningEffort = r.oneOf('reasoningEffort', EFFORTS);
   if (maxTokens >= contextWindow) r.error(`maxTokens (${maxTokens}) must be smaller than contextWindow (${contextWindow})`);
   if (provider === 'anthropic' && reasoningEffort && temperature !== undefined) {
     r.error('temperature cannot be combined with reasoningEffort for anthropic models (extended thinking requires the default temperature)');
