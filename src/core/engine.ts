@@ -9,7 +9,6 @@ import type { EvalSummary, JournalEvent, StopReason } from './journal-events';
 import type { RunStore } from './journal';
 import { languageOf } from './language';
 import { setLongTimeout } from './long-timer';
-import { setLongTimeout } from './long-timer';
 import { codeHash } from './normalize';
 import { applyPatch } from './patch';
 import type { ProgramRecord } from './population';
