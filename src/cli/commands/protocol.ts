@@ -295,10 +295,14 @@ export function registerProtocolCommands(program: Command): void {
     .option('--budget <budget>', 'episodes (e.g. 4000); a time (e.g. 10m, or 4000,10m) is a machine-dependent safety net, reported when it cuts the search', '4000')
     .option('--patience <episodes>', 'stop learning after this many episodes without a cheaper verified table')
     .option('--extended', 'also re-verify the winner, best-effort, past the default settings')
+    .option('--resilience <k>', 'the protocol is for N > kf (default: 2 crash, 3 byzantine), e.g. 5 for Imbs-Raynal')
+    .option('--types <list>', 'message types the agent may use, the sender\'s first (default: INIT,ECHO,READY byzantine; DATA,RELAY otherwise)')
+    .option('--per-value <list>', 'types sent once per value rather than once in total (Imbs-Raynal\'s WITNESS)')
+    .option('--max-rules <n>', 'most rules in a table (default: 3 none, 4 crash, 5 byzantine)')
     .option('--out <file>', 'write the protocol here (default: standard output)')
     .option('--name <name>', 'protocol name in the written file')
     .option('--json', 'print a JSON summary (progress as JSON lines on stderr)')
-    .action(async (flags: { fault: string; seed: string; budget: string; patience?: string; extended?: boolean; out?: string; name?: string; json?: boolean }) => {
+    .action(async (flags: { fault: string; seed: string; budget: string; patience?: string; extended?: boolean; resilience?: string; types?: string; perValue?: string; maxRules?: string; out?: string; name?: string; json?: boolean }) => {
       if (flags.fault !== 'none' && flags.fault !== 'crash' && flags.fault !== 'byzantine') throw new UserError(`--fault must be none, crash or byzantine, not '${flags.fault}'`, ExitCode.usage);
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not '${flags.seed}'`, ExitCode.usage);
@@ -308,6 +312,20 @@ export function registerProtocolCommands(program: Command): void {
         if (/^\d+$/.test(part)) episodes = Number(part);
         else timeMs = parseDuration(part, '--budget');
       }
+      const whole = (v: string | undefined, flag: string, min: number): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number >= ${min}, not '${v}'`, ExitCode.usage);
+        return n;
+      };
+      const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
+      const resilience = whole(flags.resilience, '--resilience', 1);
+      const maxRules = whole(flags.maxRules, '--max-rules', 1);
+      const types = list(flags.types);
+      const perValue = list(flags.perValue);
+      for (const t of [...(types ?? []), ...(perValue ?? [])]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) throw new UserError(`'${t}' is not a message type name`, ExitCode.usage);
+      const unknownPerValue = perValue?.find((t) => !(types ?? []).includes(t) && types !== undefined);
+      if (unknownPerValue) throw new UserError(`--per-value ${unknownPerValue} is not one of --types ${types?.join(',')}`, ExitCode.usage);
       const patience = flags.patience !== undefined ? Number(flags.patience) : undefined;
       if (patience !== undefined && !(patience > 0)) throw new UserError('--patience must be a positive number of episodes', ExitCode.usage);
       requireSpin();
@@ -321,6 +339,8 @@ export function registerProtocolCommands(program: Command): void {
           seed,
           budget: { ...(episodes !== undefined ? { episodes } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(patience !== undefined ? { patience } : {}) },
           extended: !!flags.extended,
+          ...(resilience !== undefined ? { resilience } : {}),
+          ...(types || perValue || maxRules ? { catalogue: { ...(types ? { types } : {}), ...(perValue ? { perValueTypes: perValue } : {}), ...(maxRules ? { maxRules } : {}) } } : {}),
           ...(flags.name ? { name: flags.name } : {}),
           onProgress: progress.onProgress,
           signal: ac.signal,

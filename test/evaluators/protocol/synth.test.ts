@@ -2,7 +2,10 @@
 // known algorithms, and works as an engine generator writing into the parent's EVOLVE-BLOCK.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { synthesize, createQLearningGenerator, Catalogue } from '../../../src/evaluators/protocol/synth';
+import { synthesize, createQLearningGenerator, Catalogue, type RuleChoice } from '../../../src/evaluators/protocol/synth';
+import { ruleId } from '../../../src/evaluators/protocol/synth/catalogue';
+import { parseSettingId, resolveSetting, type ResolvedSetting } from '../../../src/evaluators/protocol/model/settings';
+import { canonicalize, instantiate } from '../../../src/evaluators/protocol/model/table';
 import { parseProtocolOrThrow } from '../../../src/evaluators/protocol/language/parser';
 import type { GenerationRequest } from '../../../src/core/types';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -115,4 +118,22 @@ test('synthesis with every candidate refuted exits non-zero and writes nothing',
   assert.equal(r.status, 4, r.stderr);
   assert.equal(existsSync(out), false);
   assert.match(r.stderr, /No verified table found|nothing is written/);
+});
+
+test('the catalogue can express Imbs-Raynal: per-value WITNESS, relayed at N-2f, delivered at N-f', () => {
+  const c = new Catalogue({ fault: 'byzantine', resilience: 5, types: ['INIT', 'WITNESS'], perValueTypes: ['WITNESS'], learningSizes: [6] });
+  const want = ['INIT@sender>WITNESS', 'WITNESS@N-f>!', 'WITNESS@N-2f>WITNESS'];
+  const rules: RuleChoice[] = [];
+  for (const id of want) {
+    const a = c.allowed(rules).find((x) => x.id === id);
+    assert.ok(a && a.kind === 'rule', `${id} is allowed after ${rules.map(ruleId).join(', ') || 'nothing'}`);
+    rules.push(a.rule);
+  }
+  assert.ok(c.canStop(rules));
+  const p = c.toProtocol(rules, 'ImbsRaynal');
+  const ir = parseProtocolOrThrow(exampleText('imbs-raynal.rbp'));
+  for (const id of ['none:4', 'byz-nonsender:6', 'byz-sender:6', 'byz-sender:7']) {
+    const s = resolveSetting(ir, parseSettingId(id)) as ResolvedSetting;
+    assert.equal(canonicalize(instantiate(p, s), s).key, canonicalize(instantiate(ir, s), s).key, id);
+  }
 });

@@ -25,6 +25,8 @@ export type AgentAction = { kind: 'rule'; id: string; index: number; rule: RuleC
 
 export interface CatalogueOptions {
   fault: FaultModel;
+  /** k of N > kf (default: the fault model's); decides f at each size and the written file's resilience line. */
+  resilience?: number;
   /** Message types the agent may use; the first is what the sender broadcasts. */
   types?: string[];
   /** Types sent once per value rather than once in total. */
@@ -75,7 +77,7 @@ export class Catalogue {
     this.senderQuorum = opts.senderTypeQuorum ?? opts.fault !== 'byzantine';
     this.maxDeliver = opts.maxDeliverRules ?? 2;
     const sizes = opts.learningSizes ?? [4];
-    this.points = sizes.map((N) => ({ N, f: faultsTolerated({ fault: opts.fault }, N) }));
+    this.points = sizes.map((N) => ({ N, f: faultsTolerated(this.model(), N) }));
     const thresholds = (opts.thresholds ?? PAPER_THRESHOLDS).filter((t): t is Exclude<ThresholdName, 'sender'> => t !== 'sender');
     for (const t of thresholds) {
       const rep = [...this.classes.keys()].find((r) => this.vector(r) === this.vector(t));
@@ -102,6 +104,10 @@ export class Catalogue {
     for (const a of actions) this.byId.set(a.id, a);
   }
 
+  private model(): { fault: FaultModel; resilience?: number } {
+    return { fault: this.opts.fault, ...(this.opts.resilience !== undefined ? { resilience: this.opts.resilience } : {}) };
+  }
+
   private vector(t: ThresholdName): string {
     if (t === 'sender') return 'sender';
     return this.points.map((env) => thresholdCount(thresholdOf(t), env)).join(',');
@@ -116,8 +122,7 @@ export class Catalogue {
   /** Is threshold a at most b at every learning size and beyond (so a rule at a fires no later)? */
   private atMost(a: ThresholdName, b: ThresholdName): boolean {
     if (a === 'sender' || b === 'sender') return a === b;
-    const ks = this.opts.fault === 'byzantine' ? 3 : 2;
-    const env = [...this.points, ...[5, 6, 7, 8, 9, 10].map((N) => ({ N, f: this.opts.fault === 'none' ? 0 : Math.floor((N - 1) / ks) }))];
+    const env = [...this.points, ...[5, 6, 7, 8, 9, 10, 11, 12].map((N) => ({ N, f: faultsTolerated(this.model(), N) }))];
     return env.every((e) => thresholdCount(thresholdOf(a), e) <= thresholdCount(thresholdOf(b), e));
   }
 
@@ -198,6 +203,7 @@ export class Catalogue {
     return {
       name,
       fault: this.opts.fault,
+      ...(this.opts.resilience !== undefined ? { resilience: this.opts.resilience } : {}),
       messages: this.types.filter((t) => used.has(t)).map((t) => ({ name: t, perValue: this.perValue.has(t), pos: at, trivia: { leading: [] } })),
       rules: astRules,
       headerTrivia: { protocol: { leading: [] }, fault: { leading: [] } },

@@ -107,7 +107,10 @@ class QLearningGenerator implements Generator {
     const fault = this.opts.fault ?? parent.fault;
     const synth = this.synthFor(fault, this.opts.seed ?? request.seed);
     const before = synth.episodes;
+    const cutsBefore = synth.timeCuts.length;
     await synth.learn({ episodes: this.opts.episodesPerCall, until: Date.now() + this.opts.timePerCallMs }, signal);
+    // A wall-clock cut makes this proposal depend on the machine's speed: say so.
+    for (const cut of synth.timeCuts.slice(cutsBefore)) this.log?.(`qlearning: ${cut}`);
     const pick = this.pick(synth);
     if (!pick) throw new Error(`the qlearning synthesizer found no complete ${fault} table to propose after ${synth.episodes} episodes`);
     this.proposed.add(synth.catalogue.stateKey(pick.rules));

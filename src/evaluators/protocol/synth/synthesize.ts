@@ -26,6 +26,8 @@ export interface SynthesisBudget {
 
 export interface SynthesisOptions {
   fault: FaultModel;
+  /** k of N > kf the protocol is for (default: the fault model's); sizes the settings. */
+  resilience?: number;
   seed?: number;
   budget?: SynthesisBudget;
   catalogue?: Omit<CatalogueOptions, 'fault'>;
@@ -142,19 +144,20 @@ export class Synthesizer {
     this.seed = opts.seed ?? 1;
     this.now = opts.clock ?? Date.now;
     this.started = this.now();
-    this.settings = opts.settings ?? searchSettings({ fault: opts.fault });
-    const finals = opts.finalSettings ?? defaultSettings({ fault: opts.fault });
+    const model = { fault: opts.fault, ...(opts.resilience !== undefined ? { resilience: opts.resilience } : {}) };
+    this.settings = opts.settings ?? searchSettings(model);
+    const finals = opts.finalSettings ?? defaultSettings(model);
     const seen = new Set<string>();
-    this.finalSettings = [...this.settings, ...finals, ...(opts.extended ? extendedSettings({ fault: opts.fault }) : [])].filter((x) => {
+    this.finalSettings = [...this.settings, ...finals, ...(opts.extended ? extendedSettings(model) : [])].filter((x) => {
       const k = settingId(x);
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
     });
     this.learningSettings =
-      opts.learningSettings ?? this.settings.filter((s) => !(s.kind === 'none' && opts.fault !== 'none' && faultsTolerated({ fault: opts.fault }, s.n) === 0 && s.f === undefined));
+      opts.learningSettings ?? this.settings.filter((s) => !(s.kind === 'none' && opts.fault !== 'none' && faultsTolerated(model, s.n) === 0 && s.f === undefined));
     const sizes = [...new Set(this.learningSettings.map((s) => s.n))].sort((a, b) => a - b);
-    this.catalogue = new Catalogue({ fault: opts.fault, learningSizes: sizes, ...opts.catalogue });
+    this.catalogue = new Catalogue({ ...model, learningSizes: sizes, ...opts.catalogue });
     this.agent = new QAgent({ ...DEFAULT_AGENT, ...opts.agent });
     this.verifier = opts.verifier ?? new ProtocolVerifier();
     this.oracle = opts.oracle ?? new SpinOracle(this.verifier, opts.fault, opts.limits ?? LEARNING_LIMITS, this.learningSettings);
