@@ -28,6 +28,8 @@ export interface EudoxiaStats {
 
 export interface CategoryExtra {
   completion_rate: number | null;
+  /** p99 latency over every arrived pipeline, unfinished ones at the penalty latency (null when none arrived). */
+  p99_latency_penalized_seconds: number | null;
   mean_queueing_delay_seconds: number | null;
   p99_queueing_delay_seconds: number | null;
   /** Pipelines that arrived but never got a container. */
