@@ -24,6 +24,7 @@ import { parseCanonicalPrompt, type ChatMessage } from '../../core/prompt';
 import { ExitCode, UserError } from '../errors';
 import { findRunDir } from '../runs-dir';
 import { scrubValue } from '../../core/secrets';
+import { sampleGroups } from '../../app/rl-sampling';
 
 export type RewardKind = 'improvement' | 'score' | 'delta';
 
@@ -39,6 +40,8 @@ export interface RlResponse {
   improvement: boolean;
   duplicateOf: string | null;
   error: string | null;
+  /** Sampled by `--group-size` for the export, not part of the run. */
+  sampled?: boolean;
 }
 
 export interface RlGroup {
@@ -148,6 +151,7 @@ export function buildRlGroups(events: readonly JournalEvent[], readBlob: (hash: 
 
 interface ExportFlags {
   out?: string;
+  groupSize?: string;
   reward: string;
   failureReward: string;
   minGroup: string;
@@ -163,8 +167,9 @@ export function registerExportRlCommands(program: Command): void {
     .option('--reward <kind>', 'improvement (1 / 0 / failure), score, or delta (score minus parent score)', 'improvement')
     .option('--failure-reward <n>', 'reward of a candidate that failed (bad patch, evaluation error)', '-1')
     .option('--min-group <n>', 'leave out prompts with fewer responses than this', '1')
+    .option('--group-size <k>', "ask the run's model each prompt again until it has K responses, scoring each new reply like a candidate (costs model calls)")
     .option('--runs-dir <dir>', 'where runs are stored')
-    .action((ref: string, flags: ExportFlags) => {
+    .action(async (ref: string, flags: ExportFlags) => {
       if (!['improvement', 'score', 'delta'].includes(flags.reward)) {
         throw new UserError(`--reward must be improvement, score or delta (got '${flags.reward}')`, ExitCode.usage);
       }
@@ -172,6 +177,10 @@ export function registerExportRlCommands(program: Command): void {
       if (!Number.isFinite(failureReward)) throw new UserError(`--failure-reward must be a number (got '${flags.failureReward}')`, ExitCode.usage);
       const minGroup = Number(flags.minGroup);
       if (!Number.isInteger(minGroup) || minGroup < 1) throw new UserError(`--min-group must be a whole number of at least 1 (got '${flags.minGroup}')`, ExitCode.usage);
+      const groupSize = flags.groupSize === undefined ? undefined : Number(flags.groupSize);
+      if (groupSize !== undefined && (!Number.isInteger(groupSize) || groupSize < 2 || groupSize > 64)) {
+        throw new UserError(`--group-size must be a whole number from 2 to 64 (got '${flags.groupSize}')`, ExitCode.usage);
+      }
       const dir = findRunDir(ref, flags.runsDir);
       const { events } = readJournal(join(dir, 'journal.jsonl'));
       const store = RunStore.open(dir);
@@ -184,8 +193,29 @@ export function registerExportRlCommands(program: Command): void {
             throw new UserError(`run ${dir} is missing the stored text ${hash}: ${(err as Error).message}`);
           }
         },
-        { reward: flags.reward as RewardKind, failureReward, minGroup },
+        { reward: flags.reward as RewardKind, failureReward, minGroup: groupSize === undefined ? minGroup : 1 },
       );
+      if (groupSize !== undefined) {
+        const started = events.find((e): e is Extract<JournalEvent, { type: 'run-started' }> => e.type === 'run-started');
+        if (!started) throw new UserError(`run ${dir} has no run-started event`);
+        const controller = new AbortController();
+        const stop = (): void => controller.abort(new Error('interrupted'));
+        process.once('SIGINT', stop);
+        try {
+          const report = await sampleGroups(groups, events, started.config, (hash) => store.readSource(hash), {
+            groupSize,
+            reward: flags.reward as RewardKind,
+            failureReward,
+            secret: (name) => process.env[name],
+            log: (message) => process.stderr.write(`${message}\n`),
+            signal: controller.signal,
+          });
+          process.stderr.write(`sampled ${report.sampled} more response${report.sampled === 1 ? '' : 's'} for groups of ${groupSize} (spend $${report.spendUsd.toFixed(4)})\n`);
+        } finally {
+          process.off('SIGINT', stop);
+        }
+        groups.splice(0, groups.length, ...groups.filter((g) => g.responses.length >= minGroup));
+      }
       store.close();
       // Runs recorded before secrets were scrubbed at write time may hold keys; an export never does.
       const text = groups.map((g) => JSON.stringify(scrubValue(g))).join('\n') + (groups.length ? '\n' : '');
