@@ -232,8 +232,23 @@ export class ClusterEvaluator implements Evaluator {
     return result;
   }
 
-  /** Runs the candidate on the scenarios in one sandbox job. */
+  /**
+   * Runs the candidate on the scenarios, split into contiguous shares run as parallel sandbox jobs
+   * (one per worker). Each scenario loads the policy afresh, so the split never changes a result:
+   * one candidate uses every worker, and runs that evaluate one candidate at a time (reproducible
+   * at any worker count) are still fast.
+   */
   async runCandidate(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal): Promise<ClusterRun[]> {
+    const shares = Math.max(1, Math.min(this.ctx.sandbox().size, workloads.length));
+    if (shares === 1) return this.runShare(candidate, workloads, scenarios, signal);
+    const per = Math.ceil(workloads.length / shares);
+    const jobs: Promise<ClusterRun[]>[] = [];
+    for (let start = 0; start < workloads.length; start += per) jobs.push(this.runShare(candidate, workloads.slice(start, start + per), scenarios.slice(start, start + per), signal));
+    return (await Promise.all(jobs)).flat();
+  }
+
+  /** Runs the candidate on the scenarios in one sandbox job. */
+  private async runShare(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal): Promise<ClusterRun[]> {
     const tasks = scenarios.reduce((n, s) => n + s.tasks.length, 0);
     const limits: { timeoutMs: number; memoryMb?: number } = { timeoutMs: this.options.timeoutMs ?? 10_000 + 1000 * workloads.length + 20 * tasks };
     if (this.options.memoryMb !== undefined) limits.memoryMb = this.options.memoryMb;

@@ -80,6 +80,20 @@ test('an interrupted self-play resumes from its checkpoint and ends as the unint
   await assert.rejects(runSelfPlay(options(tempDir(), { resume: true }), pool, new AbortController().signal), /nothing to resume/);
 });
 
+test('the same seed gives the same self-play at any concurrency', async () => {
+  const wide = createSandboxPool({ size: 2 });
+  try {
+    const small = (dir: string, concurrency: number): SelfPlayOptions => options(dir, { rounds: 1, defender: { ...options(dir).defender, candidates: 10, concurrency } });
+    const one = await runSelfPlay(small(tempDir(), 1), pool, new AbortController().signal);
+    const two = await runSelfPlay(small(tempDir(), 2), wide, new AbortController().signal);
+    assert.deepEqual(two.rounds.map((r) => [r.policyId, r.meanReward]), one.rounds.map((r) => [r.policyId, r.meanReward]));
+    assert.equal(two.best.id, one.best.id);
+    assert.equal(two.holdout.best, one.holdout.best);
+  } finally {
+    await wide.close();
+  }
+});
+
 test('ablation flags: no attacker never asks for scenarios; no curriculum trains on the top level', async () => {
   let asked = 0;
   const spy: Attacker = { id: 'spy', async propose() { asked++; return []; }, observe() {}, save: () => null, load() {} };

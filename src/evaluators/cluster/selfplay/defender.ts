@@ -30,7 +30,7 @@ export interface DefenderSettings {
   generator: { id: string; options: { [key: string]: JsonValue } };
   /** Candidates per defender run. */
   candidates: number;
-  /** Candidates in flight; 1 keeps runs exactly reproducible. */
+  /** Candidates in flight for LLM generators (local ones go one at a time, spread over the sandbox workers). */
   concurrency: number;
   seed: number;
   runsDir: string;
@@ -42,6 +42,9 @@ export interface DefenderSettings {
   log?(message: string): void;
   compose: RunComposer;
 }
+
+/** Generators whose proposals depend only on the seed and the run's history. */
+const LOCAL_GENERATORS: ReadonlySet<string> = new Set(['mutate', 'replay']);
 
 export interface DefenderRound {
   file: string;
@@ -83,8 +86,11 @@ export async function defend(round: DefenderRound, settings: DefenderSettings, s
     generator: settings.generator,
     seed: settings.seed,
     islands: 2,
-    generationConcurrency: settings.concurrency,
-    evaluationConcurrency: settings.concurrency,
+    // Local generators are deterministic, so the run is too when candidates go one at a time (each
+    // still spreads its scenarios over every sandbox worker): the same seed gives the same policy
+    // at any concurrency. Model calls are slow and sampled, so LLM runs keep several in flight.
+    generationConcurrency: LOCAL_GENERATORS.has(settings.generator.id) ? 1 : settings.concurrency,
+    evaluationConcurrency: LOCAL_GENERATORS.has(settings.generator.id) ? 1 : settings.concurrency,
     budget: { maxCandidates: settings.candidates },
     migrationInterval: 10,
   };
