@@ -302,73 +302,12 @@ export function registerProtocolCommands(program: Command): void {
     .option('--out <file>', 'write the protocol here (default: standard output)')
     .option('--name <name>', 'protocol name in the written file')
     .option('--json', 'print a JSON summary (progress as JSON lines on stderr)')
-    .action(async (flags: { fault: string; seed: string; budget: string; patience?: string; extended?: boolean; resilience?: string; types?: string; perValue?: string; maxRules?: string; out?: string; name?: string; json?: boolean }) => {
-      if (flags.fault !== 'none' && flags.fault !== 'crash' && flags.fault !== 'byzantine') throw new UserError(`--fault must be none, crash or byzantine, not '${flags.fault}'`, ExitCode.usage);
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not '${flags.seed}'`, ExitCode.usage);
-      let episodes: number | undefined;
-      let timeMs: number | undefined;
-      for (const part of flags.budget.split(',').map((s) => s.trim()).filter(Boolean)) {
-        if (/^\d+$/.test(part)) episodes = Number(part);
-        else timeMs = parseDuration(part, '--budget');
-      }
-      const whole = (v: string | undefined, flag: string, min: number): number | undefined => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number >= ${min}, not '${v}'`, ExitCode.usage);
-        return n;
-      };
-      const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
-      const resilience = whole(flags.resilience, '--resilience', 1);
-      const maxRules = whole(flags.maxRules, '--max-rules', 1);
-      const types = list(flags.types);
-      const perValue = list(flags.perValue);
-      for (const t of [...(types ?? []), ...(perValue ?? [])]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) throw new UserError(`'${t}' is not a message type name`, ExitCode.usage);
-      const unknownPerValue = perValue?.find((t) => !(types ?? []).includes(t) && types !== undefined);
-      if (unknownPerValue) throw new UserError(`--per-value ${unknownPerValue} is not one of --types ${types?.join(',')}`, ExitCode.usage);
-      const patience = flags.patience !== undefined ? Number(flags.patience) : undefined;
-      if (patience !== undefined && !(patience > 0)) throw new UserError('--patience must be a positive number of episodes', ExitCode.usage);
-      requireSpin();
-      const ac = new AbortController();
-      const onSig = (): void => ac.abort();
-      process.once('SIGINT', onSig);
-      const progress = progressWriter(!!flags.json);
+    .action(async (flags: SynthFlags) => {
       try {
-        const r = await synthesize({
-          fault: flags.fault as FaultModel,
-          seed,
-          budget: { ...(episodes !== undefined ? { episodes } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(patience !== undefined ? { patience } : {}) },
-          extended: !!flags.extended,
-          ...(resilience !== undefined ? { resilience } : {}),
-          ...(types || perValue || maxRules ? { catalogue: { ...(types ? { types } : {}), ...(perValue ? { perValueTypes: perValue } : {}), ...(maxRules ? { maxRules } : {}) } } : {}),
-          ...(flags.name ? { name: flags.name } : {}),
-          onProgress: progress.onProgress,
-          signal: ac.signal,
-        });
-        progress.done();
-        if (flags.json) {
-          process.stdout.write(
-            `${JSON.stringify(
-              {
-                ...r,
-                best: r.best ? { text: r.best.text, outcome: r.best.outcome, certified: r.best.certified ? reportJson(flags.out ?? '-', r.best.certified) : null, extended: r.best.extended ? reportJson(flags.out ?? '-', r.best.extended) : null } : null,
-              },
-              null,
-              2,
-            )}\n`,
-          );
-        } else process.stderr.write(`${synthesisSummary(r)}\n`);
-        if (!r.best) {
-          process.exitCode = ac.signal.aborted ? ExitCode.interrupted : ExitCode.evaluation;
-          return;
-        }
-        if (flags.out) {
-          writeFileAtomic(flags.out, r.best.text);
-          if (!flags.json) process.stderr.write(`wrote ${flags.out}\n`);
-        } else if (!flags.json) process.stdout.write(r.best.text);
-        if (ac.signal.aborted) process.exitCode = ExitCode.interrupted;
-      } finally {
-        process.removeListener('SIGINT', onSig);
+        await synthCommand(flags);
+      } catch (err) {
+        if (flags.json && err instanceof UserError) process.stdout.write(`${JSON.stringify({ error: { message: err.message, exitCode: err.exitCode } }, null, 2)}\n`);
+        throw err;
       }
     });
 
@@ -400,4 +339,89 @@ export function registerProtocolCommands(program: Command): void {
       if (flags.write) writeFileAtomic(file, text);
       else process.stdout.write(text);
     });
+}
+
+interface SynthFlags {
+  fault: string;
+  seed: string;
+  budget: string;
+  patience?: string;
+  extended?: boolean;
+  resilience?: string;
+  types?: string;
+  perValue?: string;
+  maxRules?: string;
+  out?: string;
+  name?: string;
+  json?: boolean;
+}
+
+async function synthCommand(flags: SynthFlags): Promise<void> {
+  if (flags.fault !== 'none' && flags.fault !== 'crash' && flags.fault !== 'byzantine') throw new UserError(`--fault must be none, crash or byzantine, not '${flags.fault}'`, ExitCode.usage);
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not '${flags.seed}'`, ExitCode.usage);
+  let episodes: number | undefined;
+  let timeMs: number | undefined;
+  for (const part of flags.budget.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (/^\d+$/.test(part)) episodes = Number(part);
+    else timeMs = parseDuration(part, '--budget');
+  }
+  const whole = (v: string | undefined, flag: string, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} must be a whole number >= ${min}, not '${v}'`, ExitCode.usage);
+    return n;
+  };
+  const list = (v: string | undefined): string[] | undefined => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  const resilience = whole(flags.resilience, '--resilience', 1);
+  const maxRules = whole(flags.maxRules, '--max-rules', 1);
+  const types = list(flags.types);
+  const perValue = list(flags.perValue);
+  for (const t of [...(types ?? []), ...(perValue ?? [])]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) throw new UserError(`'${t}' is not a message type name`, ExitCode.usage);
+  const unknownPerValue = perValue?.find((t) => !(types ?? []).includes(t) && types !== undefined);
+  if (unknownPerValue) throw new UserError(`--per-value ${unknownPerValue} is not one of --types ${types?.join(',')}`, ExitCode.usage);
+  const patience = flags.patience !== undefined ? Number(flags.patience) : undefined;
+  if (patience !== undefined && !(patience > 0)) throw new UserError('--patience must be a positive number of episodes', ExitCode.usage);
+  requireSpin();
+  const ac = new AbortController();
+  const onSig = (): void => ac.abort();
+  process.once('SIGINT', onSig);
+  const progress = progressWriter(!!flags.json);
+  try {
+    const r = await synthesize({
+      fault: flags.fault as FaultModel,
+      seed,
+      budget: { ...(episodes !== undefined ? { episodes } : {}), ...(timeMs !== undefined ? { timeMs } : {}), ...(patience !== undefined ? { patience } : {}) },
+      extended: !!flags.extended,
+      ...(resilience !== undefined ? { resilience } : {}),
+      ...(types || perValue || maxRules ? { catalogue: { ...(types ? { types } : {}), ...(perValue ? { perValueTypes: perValue } : {}), ...(maxRules ? { maxRules } : {}) } } : {}),
+      ...(flags.name ? { name: flags.name } : {}),
+      onProgress: progress.onProgress,
+      signal: ac.signal,
+    });
+    progress.done();
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            ...r,
+            best: r.best ? { text: r.best.text, outcome: r.best.outcome, certified: r.best.certified ? reportJson(flags.out ?? '-', r.best.certified) : null, extended: r.best.extended ? reportJson(flags.out ?? '-', r.best.extended) : null } : null,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else process.stderr.write(`${synthesisSummary(r)}\n`);
+    if (!r.best) {
+      process.exitCode = ac.signal.aborted ? ExitCode.interrupted : ExitCode.evaluation;
+      return;
+    }
+    if (flags.out) {
+      writeFileAtomic(flags.out, r.best.text);
+      if (!flags.json) process.stderr.write(`wrote ${flags.out}\n`);
+    } else if (!flags.json) process.stdout.write(r.best.text);
+    if (ac.signal.aborted) process.exitCode = ExitCode.interrupted;
+  } finally {
+    process.removeListener('SIGINT', onSig);
+  }
 }
