@@ -11,6 +11,7 @@ import { DomainCatalog } from '../../src/extension/domains';
 import { describeDomains } from '../../src/server/domains';
 import { ReviewPanel } from '../../src/extension/review/panel';
 import { RunTracker } from '../../src/extension/run-tracker';
+import { SelfPlayTracker } from '../../src/extension/selfplay';
 import { RunsTree } from '../../src/extension/tree';
 import { tempDir } from '../helpers/tmp';
 import { candidate, FakeServer, runEntry, snapshotOf } from './fake-server';
@@ -35,7 +36,7 @@ beforeEach(() => {
   refreshes = 0;
   tree.onDidChangeTreeData(() => refreshes++);
   const context = { subscriptions: [], extensionUri: Uri.file('/ext'), asAbsolutePath: (p: string) => join('/ext', p), secrets: undefined } as unknown as vscode.ExtensionContext;
-  registerCommands({ context, client: server.client, tracker, tree, catalog: new DomainCatalog([]) });
+  registerCommands({ context, client: server.client, tracker, tree, catalog: new DomainCatalog([]), selfPlay: new SelfPlayTracker(server.client.output, () => undefined) });
 });
 
 afterEach(() => {

@@ -349,7 +349,10 @@ export function render(root: HTMLElement, state: ViewState, actions: Actions): v
   const runPicker = h('select', { id: 'run', 'aria-label': 'Run' }, ...state.runs.map((r) => h('option', { value: r.runId, selected: r.runId === snap.runId }, `${r.fileName} · ${r.startedAt.slice(0, 16).replace('T', ' ')} · ${STATUS_LABEL[r.status]}`)));
   runPicker.addEventListener('change', () => actions.post({ type: 'select-run', runId: runPicker.value }));
   const best = snap.candidates.find((c) => c.id === snap.bestId);
-  const progress = `${snap.evaluated}${snap.target !== undefined ? `/${snap.target}` : ''} candidates · best ${best && best.index > 0 ? `${best.id} ` : ''}${fmt(snap.bestScore)} (start ${fmt(snap.initialScore)}) · $${snap.spendUsd.toFixed(2)} · seed ${snap.seed}${snap.workers ? ` · ${snap.workers.evaluators} remote evaluator(s)` : ''}`;
+  // The best is the champion: it had to beat its parent on search and validation. When none did,
+  // the starting program is still the best, and the header says so rather than naming a row.
+  const bestText = best && best.index > 0 ? `best ${best.id} ${fmt(snap.bestScore)} (start ${fmt(snap.initialScore)})` : `best: still the starting program (${fmt(snap.initialScore)}); no candidate beat it on search and validation`;
+  const progress = `${snap.evaluated}${snap.target !== undefined ? `/${snap.target}` : ''} candidates · ${bestText} · $${snap.spendUsd.toFixed(2)} · seed ${snap.seed}${snap.workers ? ` · ${snap.workers.evaluators} remote evaluator(s)` : ''}`;
   root.append(
     h('header', {}, h('h1', {}, snap.fileName), h('span', { class: `status ${snap.status}`, id: 'run-status' }, STATUS_LABEL[snap.status]), runPicker, h('span', { class: 'muted', id: 'progress' }, progress)),
     h('p', { class: 'muted meaning', id: 'meaning' }, scoreMeaning(snap.relativeTo, snap.initialScore)),

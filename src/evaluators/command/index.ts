@@ -48,7 +48,7 @@ export const createCommandEvaluator: EvaluatorFactory = async (raw, ctx) => {
   const cwd = resolve(ctx.baseDir, options.cwd);
   const sandbox = await openCommandSandbox({ unsandboxed: options.unsandboxed });
   const evaluator: Evaluator = {
-    info: { id: 'command', domain: options.domain, features: options.features },
+    info: { id: 'command', domain: options.domain, features: options.features, ...(options.lowerIsBetter.length ? { lowerIsBetter: options.lowerIsBetter } : {}) },
     async workloads() {
       return options.workloads;
     },

@@ -25,6 +25,8 @@ export interface CommandEvaluatorOptions {
   unsandboxed: boolean;
   /** Names of environment variables passed through to the command, besides PATH and the locale. */
   env: string[];
+  /** Metrics where lower is better (`*` matches any text), so the editor colours changes by direction. */
+  lowerIsBetter: string[];
 }
 
 // Never passed through, even on request: credentials of every kind (broker URLs carry a password).
@@ -77,7 +79,7 @@ function parseFeatures(value: JsonValue | undefined): FeatureDimension[] {
 }
 
 export function parseCommandOptions(raw: { [key: string]: JsonValue }, baseDir: string): CommandEvaluatorOptions {
-  const known = new Set(['command', 'timeoutSeconds', 'maxOutputBytes', 'cwd', 'workloads', 'features', 'domain', 'memoryMb', 'maxProcesses', 'cpuSeconds', 'scratchMb', 'network', 'unsandboxed', 'env']);
+  const known = new Set(['command', 'timeoutSeconds', 'maxOutputBytes', 'cwd', 'workloads', 'features', 'domain', 'memoryMb', 'maxProcesses', 'cpuSeconds', 'scratchMb', 'network', 'unsandboxed', 'env', 'lowerIsBetter']);
   for (const key of Object.keys(raw)) if (!known.has(key)) fail(`unknown option '${key}' (known: ${[...known].join(', ')})`);
   if (typeof raw.command !== 'string' || raw.command.trim() === '') fail('`command` is required, e.g. --command "python3 evaluate.py {file}"');
   const timeout = raw.timeoutSeconds ?? 60;
@@ -96,6 +98,8 @@ export function parseCommandOptions(raw: { [key: string]: JsonValue }, baseDir: 
   const env = raw.env ?? [];
   if (!Array.isArray(env) || env.some((n) => typeof n !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) fail('`env` must be a list of environment variable names');
   for (const name of env as string[]) if (SECRET_ENV_NAME.test(name)) fail(`\`env\`: '${name}' looks like a credential, and credentials never reach evaluator commands`);
+  const lowerIsBetter = raw.lowerIsBetter ?? [];
+  if (!Array.isArray(lowerIsBetter) || lowerIsBetter.some((n) => typeof n !== 'string' || n === '')) fail('`lowerIsBetter` must be a list of metric names (`*` matches any text)');
   return {
     command: raw.command,
     timeoutSeconds: timeout,
@@ -111,5 +115,6 @@ export function parseCommandOptions(raw: { [key: string]: JsonValue }, baseDir: 
     network: raw.network === true,
     unsandboxed: raw.unsandboxed === true,
     env: env as string[],
+    lowerIsBetter: lowerIsBetter as string[],
   };
 }
