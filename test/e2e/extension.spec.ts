@@ -114,7 +114,8 @@ test('a server crash mid-run: the server restarts and the run resumes from its j
   await runCommand(page, 'Policy Evolver: Evolve This Policy');
   await expect.poll(() => runs().length, { timeout: 90_000 }).toBe(1);
   const runId = runs()[0] as string;
-  const journal = (): string => readFileSync(join(runsDir, runId, 'journal.jsonl'), 'utf8');
+  // The run folder appears a moment before its journal does.
+  const journal = (): string => (existsSync(join(runsDir, runId, 'journal.jsonl')) ? readFileSync(join(runsDir, runId, 'journal.jsonl'), 'utf8') : '');
   await expect.poll(() => (journal().match(/"type":"evaluated"/g) ?? []).length, { timeout: 90_000 }).toBeGreaterThan(2);
   expect(journal()).not.toContain('"type":"run-ended"');
 
