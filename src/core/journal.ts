@@ -6,7 +6,7 @@
 // `resume` continues from it. Whole files are written atomically and every source is checked
 // against its content hash when it is read back. One process writes a run at a time (run-lock.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent, RunConfig } from './journal-events';
 import { eventProblem } from './journal-validate';
@@ -33,8 +33,6 @@ const contentHash = (bytes: Buffer): string => createHash('sha256').update(bytes
 
 export class RunStore {
   private fd: number | undefined;
-  /** Journal length after the last whole event: a failed append is cut back to it. */
-  private size = 0;
   private nextSeq = 0;
   /** The first write that failed; every later write refuses with it, so a run cannot go on half-recorded. */
   private failure: Error | undefined;
@@ -91,10 +89,10 @@ export class RunStore {
         const fd = openSync(journal, 'r+');
         try {
           cutTornTail(fd);
-          store.size = fstatSync(fd).size;
         } finally {
           closeSync(fd);
         }
+        removeStaleTemporaries(dir);
         store.nextSeq = readJournal(journal).nextSeq;
         store.fd = openSync(journal, 'a');
       } catch (err) {
@@ -111,18 +109,21 @@ export class RunStore {
     const { seq: _ignored, ...body } = event;
     // No secret value is ever written, whatever field it reached (feedback, errors, explanations).
     const bytes = Buffer.from(JSON.stringify({ seq: this.nextSeq, ...scrubValue(body) }) + '\n', 'utf8');
+    // Measured at each append, not tracked: another store object of this process (a decision
+    // recorded while the run goes on) may have appended since.
+    let before: number | undefined;
     try {
+      before = fstatSync(this.fd).size;
       writeAll(this.fd, bytes);
     } catch (err) {
       try {
         // Leave no partial line: the journal ends with the last event that was written whole.
-        ftruncateSync(this.fd, this.size);
+        if (before !== undefined) ftruncateSync(this.fd, before);
       } catch {
         // the next open cuts the torn line instead
       }
       throw this.fail(err, 'cannot record to its journal');
     }
-    this.size += bytes.length;
     this.nextSeq++;
   }
 
@@ -192,6 +193,29 @@ export class RunStore {
     const wrapped = storageError(err, `run ${this.id}: ${doing}`);
     this.failure ??= new StorageError(`${wrapped.message}; nothing recorded before was lost: fix the cause, then resume the run`, (wrapped as StorageError).code);
     return this.failure;
+  }
+}
+
+/**
+ * Temporary files of atomic writes that a killed process left behind. Only called by the lock
+ * holder, so no other process is between writing and renaming one.
+ */
+function removeStaleTemporaries(dir: string): void {
+  for (const folder of [dir, join(dir, 'sources')]) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!/^\..+\.\d+-[0-9a-f]{8}\.tmp$/.test(name)) continue;
+      try {
+        unlinkSync(join(folder, name));
+      } catch {
+        // gone already
+      }
+    }
   }
 }
 
