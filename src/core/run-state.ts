@@ -56,6 +56,8 @@ export class RunState {
   duplicates = 0;
   spendUsd = 0;
   tokens = { input: 0, output: 0, cached: 0 };
+  /** Calls, tokens and spend per `provider/model`, from the llm-call events. */
+  readonly usageByModel = new Map<string, { calls: number; input: number; output: number; cached: number; costUsd: number }>();
   sinceImprovement = 0;
   championId = '';
   /** The generator's learnt state as last journaled, restored into the generator on resume. */
@@ -172,12 +174,21 @@ export class RunState {
       case 'generator-state':
         this.generatorState = e.state;
         return false;
-      case 'llm-call':
+      case 'llm-call': {
         this.spendUsd += e.costUsd;
         this.tokens.input += e.inputTokens;
         this.tokens.output += e.outputTokens;
         this.tokens.cached += e.cachedInputTokens;
+        const key = `${e.provider}/${e.model}`;
+        const m = this.usageByModel.get(key) ?? { calls: 0, input: 0, output: 0, cached: 0, costUsd: 0 };
+        m.calls++;
+        m.input += e.inputTokens;
+        m.output += e.outputTokens;
+        m.cached += e.cachedInputTokens;
+        m.costUsd += e.costUsd;
+        this.usageByModel.set(key, m);
         return false;
+      }
       case 'decision':
         this.applyDecision(e);
         return false;

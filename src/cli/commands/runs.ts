@@ -7,6 +7,8 @@ import { listRunDirs, RunStore } from '../../core/journal';
 import { LoadedRun, loadRun } from '../../core/run-session';
 import { writeFileAtomic } from '../../core/store-fs';
 import type { CandidateEntry, RunState } from '../../core/run-state';
+import { acceptedText } from '../../app/accept-plan';
+import { rankedViews } from '../../app/run-views';
 import { UserError } from '../errors';
 import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
 import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
@@ -18,6 +20,50 @@ function candidate(state: RunState, ref: string): CandidateEntry {
   const entry = state.candidates.get(id);
   if (!entry) throw new UserError(`run ${state.runId} has no candidate '${ref}' (ids look like c12; 'best' is the best)`);
   return entry;
+}
+
+interface ModelLine {
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  spendUsd: number;
+  candidates: number;
+  improvements: number;
+  /** Spend divided by improvements; null when there was none. */
+  usdPerImprovement: number | null;
+}
+
+/** Calls, tokens, spend and improvements per model: which model pays off. */
+function modelBreakdown(state: RunState): ModelLine[] {
+  const lines = new Map<string, ModelLine>();
+  const line = (model: string): ModelLine => {
+    let l = lines.get(model);
+    if (!l) lines.set(model, (l = { model, calls: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, spendUsd: 0, candidates: 0, improvements: 0, usdPerImprovement: null }));
+    return l;
+  };
+  for (const [model, u] of state.usageByModel) Object.assign(line(model), { calls: u.calls, inputTokens: u.input, outputTokens: u.output, cachedTokens: u.cached, spendUsd: u.costUsd });
+  for (const c of state.candidates.values()) {
+    if (c.index === 0 || !lines.has(c.generator)) continue;
+    const l = line(c.generator);
+    l.candidates++;
+    if (c.improvement) l.improvements++;
+  }
+  for (const l of lines.values()) l.usdPerImprovement = l.improvements ? l.spendUsd / l.improvements : null;
+  return [...lines.values()].sort((a, b) => b.calls - a.calls || a.model.localeCompare(b.model));
+}
+
+function modelTable(state: RunState): string[] {
+  const rows = modelBreakdown(state);
+  if (!rows.length) return [];
+  return [
+    '',
+    table(
+      ['MODEL', 'CALLS', 'TOKENS IN', 'OUT', 'SPEND', 'CANDIDATES', 'IMPROVED', '$/IMPROVEMENT'],
+      rows.map((r) => [r.model, String(r.calls), String(r.inputTokens), String(r.outputTokens), formatUsd(r.spendUsd), String(r.candidates), String(r.improvements), r.usdPerImprovement === null ? '—' : formatUsd(r.usdPerImprovement)]),
+    ),
+  ];
 }
 
 function status(state: RunState): string {
@@ -90,8 +136,9 @@ export function registerRunCommands(program: Command): void {
       store.close();
       warnSkipped(loaded.warnings);
       const top = Math.max(1, Number(flags.top) || 10);
-      const scored = [...state.candidates.values()].filter((c) => c.result?.ok && c.result.score !== null && !c.duplicateOf && !c.cascadeStopped);
-      scored.sort((a, b) => (b.result?.score as number) - (a.result?.score as number) || a.index - b.index);
+      // The same ranking and comparisons the review panel shows (app/run-views.ts).
+      const ranked = rankedViews(state).filter((c) => c.ok && c.score !== null && !c.duplicateOf);
+      const best = ranked.find((c) => c.id === state.championId);
       const initial = state.initial()?.result?.score ?? null;
       const series = bestSeries(state);
       if (flags.json) {
@@ -106,10 +153,26 @@ export function registerRunCommands(program: Command): void {
               holdout: state.holdout ?? null,
               spendUsd: state.spendUsd,
               tokens: state.tokens,
+              byModel: modelBreakdown(state),
               candidates: Math.max(0, state.nextIndex - 1),
               failed: state.failed,
               duplicates: state.duplicates,
-              top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, decision: c.decision?.decision ?? null, explanation: c.explanation ?? null })),
+              top: ranked.slice(0, top).map((c) => ({
+                id: c.id,
+                score: c.score,
+                baselineScore: c.baselineScore,
+                validation: c.validation ?? null,
+                holdout: c.holdout ?? null,
+                workloadsScored: c.workloadsScored,
+                cascadeStopped: c.cascadeStopped ?? false,
+                parentIds: c.parentIds,
+                generator: c.generator,
+                improvement: c.improvement,
+                decision: c.decision ?? null,
+                explanation: c.explanation ?? null,
+                concerns: c.concerns,
+              })),
+              bestWorkloads: best?.workloads ?? [],
               history: state.bestHistory,
               ...(commandsUnsandboxed(state.config) ? { unsandboxedCommands: true } : {}),
             },
@@ -123,26 +186,32 @@ export function registerRunCommands(program: Command): void {
         `run ${state.runId} — ${state.config.file}`,
         `status ${status(state)}; ${Math.max(0, state.nextIndex - 1)} candidates, ${state.failed} failed, ${state.duplicates} duplicates; evaluator ${state.config.evaluator.id}, generator ${state.config.generator.id}, seed ${state.config.seed}`,
         `spend ${formatUsd(state.spendUsd)} (${state.tokens.input} tokens in, ${state.tokens.output} out, ${state.tokens.cached} cached)`,
+        ...modelTable(state),
         ...(commandsUnsandboxed(state.config) ? [`sandbox none: command candidates ran WITHOUT the OS sandbox (${UNSANDBOXED_FLAG})`] : []),
         '',
         table(
           ['#', 'CANDIDATE', 'SCORE', 'VS START', 'VALIDATION', 'PARENT', 'GENERATOR', ''],
-          scored.slice(0, top).map((c, i) => [
+          ranked.slice(0, top).map((c, i) => [
             String(i + 1),
             c.id,
-            formatScore(c.result?.score),
-            formatDelta(c.result?.score, initial),
-            formatScore(state.validation.get(c.id)),
+            formatScore(c.score),
+            // Against the starting program on the same workloads, so a cascade-stopped candidate compares fairly.
+            formatDelta(c.score, c.baselineScore),
+            formatScore(c.validation),
             c.parentIds[0] ?? '',
             c.generator,
-            c.id === state.championId ? 'best' : (c.decision?.decision ?? ''),
+            [c.id === state.championId ? 'best' : (c.decision ?? ''), c.cascadeStopped ? `partial (${c.workloadsScored} workloads)` : ''].filter(Boolean).join(', '),
           ]),
         ),
         '',
         `best so far  ${sparkline(series)}  ${formatScore(series[0])} -> ${formatScore(series[series.length - 1])}`,
       ];
       if (state.holdout) out.push(`holdout      best ${formatScore(state.holdout.best)} vs start ${formatScore(state.holdout.initial)} (${formatDelta(state.holdout.best, state.holdout.initial)})`);
-      const best = state.champion();
+      if (best?.workloads.length) {
+        out.push('', `${best.id} on each workload:`);
+        out.push(table(['WORKLOAD', 'SCORE', 'START', ''], best.workloads.map((w) => [w.id, formatScore(w.score), formatScore(w.baseline), w.error ?? ''])));
+      }
+      for (const concern of best?.concerns ?? []) out.push(`note: ${concern}`);
       if (best?.explanation) out.push(`why ${best.id}: ${best.explanation}`);
       process.stdout.write(out.join('\n') + '\n');
     });
@@ -167,11 +236,11 @@ export function registerRunCommands(program: Command): void {
 
   program
     .command('apply')
-    .description("write a candidate into the evolved file (refuses if the file changed since the run started)")
+    .description('write a candidate into the evolved file (your edits outside its evolvable blocks are kept; refuses if you edited the blocks)')
     .argument('<run>', 'run id, id prefix, folder, or "latest"')
     .argument('<candidate>', "candidate id (c12), index (12) or 'best'")
     .option('--to <file>', 'write to another file instead')
-    .option('--force', 'overwrite even if the file changed since the run started')
+    .option('--force', 'overwrite the file with the candidate even if you edited its evolvable blocks')
     .option('--runs-dir <dir>', 'where runs are stored')
     .action((ref: string, cand: string, flags: { to?: string; force?: boolean; runsDir?: string }) => {
       const dir = findRunDir(ref, flags.runsDir);
@@ -185,15 +254,19 @@ export function registerRunCommands(program: Command): void {
         // Read and hash-checked before anything is written: a damaged source never reaches the user's file.
         const code = store.readSource(entry.sourceHash, `candidate ${entry.id}`);
         const target = resolve(flags.to ?? state.config.file);
+        // The editor's Accept and this command decide alike (app/accept-plan.ts): edits outside the
+        // evolvable blocks are kept, edits inside them are never overwritten silently.
+        let text = code;
+        let rebased = false;
         if (!flags.to && existsSync(target) && !flags.force) {
-          const current = readFileSync(target, 'utf8');
-          if (current !== store.readSource(state.initialSourceHash, 'the starting program (c0)') && current !== code) {
-            throw new UserError(`${target} changed since the run started; use --force to overwrite it or --to to write elsewhere`);
-          }
+          const accepted = acceptedText(store.readSource(state.initialSourceHash, 'the starting program (c0)'), code, readFileSync(target, 'utf8'));
+          if (accepted.kind === 'refused') throw new UserError(`${target}: ${accepted.reason}; use --force to overwrite it or --to to write elsewhere`);
+          if (accepted.kind === 'write') ({ text, rebased } = accepted);
         }
-        writeFileAtomic(target, code);
+        for (const concern of rankedViews(state).find((c) => c.id === entry.id)?.concerns ?? []) process.stderr.write(`warning: ${entry.id}: ${concern}\n`);
+        writeFileAtomic(target, text);
         store.append({ type: 'decision', id: entry.id, decision: 'accepted', time: new Date().toISOString() });
-        process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}\n`);
+        process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}${rebased ? ' (merged with your edits outside the evolvable blocks)' : ''}\n`);
       } finally {
         store.close();
       }

@@ -55,6 +55,15 @@ test('bandit statistics survive resume', { timeout: 180_000 }, async () => {
     const after = lastArms(runDir);
     const state = loadRun(runDir).state;
     assert.equal(after.reduce((n, a) => n + a.trials, 0), state.nextIndex - 1, `every candidate of both sessions is counted: ${JSON.stringify(after)}`);
+    // `show` breaks calls, tokens, spend and improvements down by model.
+    const shown = await runCli(['show', 'latest', '--json', '--runs-dir', runs], dir);
+    const byModel = (JSON.parse(shown.stdout) as { byModel: { model: string; calls: number; spendUsd: number; candidates: number; improvements: number }[] }).byModel;
+    assert.deepEqual(byModel.map((m) => m.model).sort(), ['openai-compatible/fake-bad', 'openai-compatible/fake-good']);
+    assert.equal(byModel.reduce((n, m) => n + m.calls, 0), state.usageByModel.size ? [...state.usageByModel.values()].reduce((n, u) => n + u.calls, 0) : -1);
+    assert.equal(byModel.find((m) => m.model.endsWith('fake-bad'))?.improvements, 0);
+    assert.ok(Math.abs(byModel.reduce((n, m) => n + m.spendUsd, 0) - state.spendUsd) < 1e-12);
+    const text = await runCli(['show', 'latest', '--runs-dir', runs], dir);
+    assert.match(text.stdout, /MODEL +CALLS +TOKENS IN +OUT +SPEND +CANDIDATES +IMPROVED +\$\/IMPROVEMENT\n-[- ]+\n.*fake-/);
     for (const arm of before) {
       const now = after.find((a) => a.source === arm.source) as Arm;
       assert.ok(now.trials >= arm.trials && now.calls >= arm.calls && now.improvements >= arm.improvements, `${arm.source} kept its statistics`);
