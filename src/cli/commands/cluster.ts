@@ -62,7 +62,8 @@ import {
   type SetReport,
 } from '../../evaluators/cluster/selfplay';
 import { ExitCode, UserError } from '../errors';
-import { parseIntFlag, parseKeyValues } from '../../app/run-config';
+import { parseDuration, parseIntFlag, parseKeyValues } from '../../app/run-config';
+import { domains } from '../../app/domains';
 
 /** Where the commands write; tests pass their own. */
 export interface ClusterCliOutput {
@@ -112,6 +113,8 @@ interface SelfPlayFlags extends PolicyFlags {
   attackerBaseUrl?: string;
   policyDb?: boolean;
   curriculum?: boolean;
+  resume?: boolean;
+  time?: string;
 }
 
 interface BenchFlags extends PolicyFlags {
@@ -166,8 +169,11 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
       .option('--attacker-base-url <url>', 'OpenAI-compatible server for the attacker model')
       .option('--no-attacker', 'ablation: train on seed scenarios only')
       .option('--no-policy-db', 'ablation: always continue from the last champion instead of the best-rated policy')
-      .option('--no-curriculum', 'ablation: train on the top level from the first round'),
+      .option('--no-curriculum', 'ablation: train on the top level from the first round')
+      .option('--time <duration>', 'no round starts after this long (90s, 5m, 1h); the round in progress finishes')
+      .option('--resume', 'continue the run saved in --out from its last completed round'),
   ).action(async (policy: string, flags: SelfPlayFlags) => {
+    if (flags.resume && !flags.out) throw new UserError('--resume needs --out DIR: the folder of the run to continue', ExitCode.usage);
     const { file, code } = readPolicy(policy);
     const concurrency = parseIntFlag('concurrency', flags.concurrency, 1) ?? 2;
     const sandbox = createSandboxPool({ size: concurrency });
@@ -211,26 +217,35 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
     const seed = parseIntFlag('seed', flags.seed, 0) ?? 1;
     const weights = parseWeightsFlag(flags.weights);
     const levels = parseLevelsFlag(flags.levels ?? 'medium,hard');
+    // Every flag is checked before any work: a typo must not surface after a long comparison.
+    const synthetic = parseIntFlag('synthetic', flags.synthetic, 0) ?? 10;
+    const perProfile = parseIntFlag('trace-shaped', flags.traceShaped, 0) ?? 3;
+    const userScenarios = flags.scenarios?.length ? loadScenarioPaths(flags.scenarios) : undefined;
+    const gaGenerations = parseIntFlag('ga-generations', flags.gaGenerations, 0) ?? 10;
+    const gaPopulation = parseIntFlag('ga-population', flags.gaPopulation, 4) ?? 16;
+    const rlEpisodes = parseIntFlag('rl-episodes', flags.rlEpisodes, 1) ?? 150;
+    const sizes = flags.scale !== false ? parseSizes(typeof flags.scale === 'string' ? flags.scale : '10,50,100,500,1000') : undefined;
+    const transferScenarios = parseIntFlag('transfer-scenarios', flags.transferScenarios, 2) ?? 6;
+    const defender = defenderSettings(flags, join(outDir(flags.out, 'bench'), 'runs'), 30);
+    if (flags.ablations) parseIntFlag('rounds', flags.rounds, 1);
     const sandbox = createSandboxPool({ size: concurrency });
     const signal = new AbortController().signal;
     const report: Record<string, unknown> = {};
     try {
       const sets: { name: string; scenarios: Scenario[] }[] = [];
-      const synthetic = parseIntFlag('synthetic', flags.synthetic, 0) ?? 10;
       if (synthetic > 0) sets.push({ name: 'synthetic', scenarios: syntheticScenarios(synthetic, 'medium', seed) });
-      const perProfile = parseIntFlag('trace-shaped', flags.traceShaped, 0) ?? 3;
       sets.push({ name: `trace-shaped (seeds: ${levels.join(', ')}; generated: ${perProfile} per trace)`, scenarios: [...seedScenarios(levels), ...traceShapedScenarios(perProfile, 'medium', seed)] });
-      if (flags.scenarios?.length) sets.push({ name: 'user scenarios', scenarios: loadScenarioPaths(flags.scenarios) });
+      if (userScenarios) sets.push({ name: 'user scenarios', scenarios: userScenarios });
       const benchOptions: BenchOptions = {
         weights,
-        gaGenerations: parseIntFlag('ga-generations', flags.gaGenerations, 0) ?? 10,
-        gaPopulation: parseIntFlag('ga-population', flags.gaPopulation, 4) ?? 16,
+        gaGenerations,
+        gaPopulation,
         seed,
       };
       const learners: TrainedAgent[] = [];
       if (flags.rl) {
         const train = builtinEntries(levels).filter((e) => e.split === 'search').map((e) => e.scenario);
-        const episodes = parseIntFlag('rl-episodes', flags.rlEpisodes, 1) ?? 150;
+        const episodes = rlEpisodes;
         const rlOptions = { episodes, seed, ...(weights !== undefined ? { weights: parseWeights(weights) } : {}) };
         for (const train_ of [trainDqn, trainPpo]) {
           io.err(`training ${train_ === trainDqn ? 'DQN' : 'PPO'} for ${episodes} episodes on ${train.length} search seeds...\n`);
@@ -253,17 +268,15 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
         io.err(`failed on every scenario (nothing was measured): ${dead.join('; ')}\n`);
         setExitCode(io, ExitCode.evaluation);
       }
-      if (flags.scale !== false) {
-        const sizes = parseSizes(typeof flags.scale === 'string' ? flags.scale : '10,50,100,500,1000');
+      if (sizes) {
         io.err(`scalability at ${sizes.join(', ')} tasks...\n`);
         const points = await scalability(code, fileName, sizes, sandbox, signal, weights);
         report['scalability'] = points;
         if (!flags.json) io.out(formatScalability(points));
       }
-      const defender = defenderSettings(flags, join(outDir(flags.out, 'bench'), 'runs'), 30);
       if (flags.transfer) {
         io.err('transfer: evolving on cloud scenarios...\n');
-        const t = await transfer(file, fileName, code, defender, parseIntFlag('transfer-scenarios', flags.transferScenarios, 2) ?? 6, sandbox, signal);
+        const t = await transfer(file, fileName, code, defender, transferScenarios, sandbox, signal);
         report['transfer'] = t;
         if (!flags.json) {
           io.out(`\nTransfer (evolved ${t.candidates} candidates on ${t.evolvedOn.length} cloud scenarios; tested on ${t.cloud.length} unseen cloud and ${t.edge.length} edge-heavy scenarios)\n`);
@@ -521,6 +534,9 @@ function defenderSettings(flags: PolicyFlags, runsDir: string, defaultCandidates
   if (flags.model?.length) {
     generator = { id: 'llm', options: { ...options, models: flags.model.map((m) => (flags.baseUrl ? { provider: 'openai-compatible', model: m.replace(/^openai-compatible:/, ''), baseUrl: flags.baseUrl } : m)) as JsonValue } };
   } else generator = { id: flags.generator ?? 'mutate', options };
+  // Checked before any work: a misspelt generator must not surface after a round of attacks.
+  const usable = domains.generatorsFor('cluster', 'policy.ts');
+  if (!usable.includes(generator.id)) throw new UserError(`unknown generator '${generator.id}' for cluster policies (available: ${usable.join(', ')})`, ExitCode.usage);
   const weights = parseWeightsFlag(flags.weights);
   return {
     generator,
@@ -558,6 +574,8 @@ function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags, io: C
   const target = flags.target !== undefined ? Number(flags.target) : undefined;
   if (target !== undefined && !(target > 0 && target <= 1)) throw new UserError(`--target must be a reward in (0, 1], got '${flags.target}'`, ExitCode.usage);
   const weights = parseWeightsFlag(flags.weights);
+  const maxWallSeconds = parseDuration(flags.time);
+  if (maxWallSeconds !== undefined && !(maxWallSeconds > 0)) throw new UserError(`--time must be longer than 0, got '${flags.time}'`, ExitCode.usage);
   const options: SelfPlayOptions = {
     file,
     fileName: basename(file),
@@ -571,7 +589,8 @@ function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags, io: C
     threshold,
     attacker,
     defender: defenderSettings(flags, join(workDir, 'runs'), 40),
-    stop: { plateauRounds: parseIntFlag('plateau', flags.plateau, 1) ?? 3, plateauEpsilon: 0.0005, ...(target !== undefined ? { targetReward: target } : {}) },
+    stop: { plateauRounds: parseIntFlag('plateau', flags.plateau, 1) ?? 3, plateauEpsilon: 0.0005, ...(target !== undefined ? { targetReward: target } : {}), ...(maxWallSeconds !== undefined ? { maxWallSeconds } : {}) },
+    ...(flags.resume ? { resume: true } : {}),
     ablation: { noAttacker, noPolicyDb: flags.policyDb === false, noCurriculum: flags.curriculum === false },
     ...(weights !== undefined ? { weights } : {}),
     ...(flags.holdoutLevels ? { holdoutLevels: parseLevelsFlag(flags.holdoutLevels) } : {}),

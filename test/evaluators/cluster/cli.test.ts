@@ -140,3 +140,16 @@ test('cluster bench: a policy that crashes on every scenario scores the reward f
   const means = set.policies.map((p) => p.values.reward.reduce((a, b) => a + b, 0) / p.values.reward.length);
   assert.ok(means.slice(1).every((m) => m > (means[0] as number)), 'every baseline, random included, ranks above a policy that always crashes');
 });
+
+test('cluster flags are checked before any work: a bad --scale, an unknown generator, --resume without --out', async () => {
+  const scale = await run(['bench', EXAMPLE, '--synthetic', '2', '--scale', '10,abc']);
+  assert.match(scale.error?.message ?? '', /--scale takes task counts from 1 to 5000, e.g. 10,50,100, got '10,abc'/);
+  assert.doesNotMatch(scale.err, /comparing on/, 'no comparison ran before the flag was read');
+  const generator = await run(['selfplay', EXAMPLE, '--generator', 'nosuch', '--out', tempDir('sp-gen')]);
+  assert.match(generator.error?.message ?? '', /unknown generator 'nosuch' for cluster policies \(available: .*mutate/);
+  assert.doesNotMatch(generator.err, /round 1/);
+  const resume = await run(['selfplay', EXAMPLE, '--resume']);
+  assert.match(resume.error?.message ?? '', /--resume needs --out DIR/);
+  const time = await run(['selfplay', EXAMPLE, '--time', 'soon', '--out', tempDir('sp-time')]);
+  assert.match(time.error?.message ?? '', /--time must look like 90, 90s, 5m or 1h, got 'soon'/);
+});

@@ -94,6 +94,13 @@ test('the same seed gives the same self-play at any concurrency', async () => {
   }
 });
 
+test('a wall-time budget lets the round in progress finish and starts no other', async () => {
+  let now = 0;
+  const report = await runSelfPlay(options(tempDir(), { rounds: 3, clock: () => (now += 100), stop: { plateauRounds: 3, plateauEpsilon: 0.0005, maxWallSeconds: 50 }, defender: { ...options('').defender, runsDir: join(tempDir(), 'runs'), candidates: 4 } }), pool, new AbortController().signal);
+  assert.equal(report.reason, 'time');
+  assert.equal(report.rounds.length, 1);
+});
+
 test('ablation flags: no attacker never asks for scenarios; no curriculum trains on the top level', async () => {
   let asked = 0;
   const spy: Attacker = { id: 'spy', async propose() { asked++; return []; }, observe() {}, save: () => null, load() {} };

@@ -24,7 +24,7 @@ import { policyHash, readCheckpoint, writeCheckpoint, type CheckpointIdentity } 
 import { parseScenario } from '..';
 import { DEFAULT_VALIDATOR_CONFIG, validateScenario, type Layer, type Validation, type ValidatorConfig } from './validators';
 
-export type StopReason = 'plateau' | 'top-level' | 'threshold' | 'rounds' | 'cancelled';
+export type StopReason = 'plateau' | 'top-level' | 'threshold' | 'rounds' | 'time' | 'cancelled';
 
 export interface SelfPlayOptions {
   /** The policy file being evolved (absolute path), its name and text. */
@@ -44,7 +44,10 @@ export interface SelfPlayOptions {
   threshold: number;
   attacker: Attacker | undefined;
   defender: DefenderSettings;
-  stop: { plateauRounds: number; plateauEpsilon: number; targetReward?: number };
+  /** `maxWallSeconds`: no round starts after this much time (the round in progress finishes). */
+  stop: { plateauRounds: number; plateauEpsilon: number; targetReward?: number; maxWallSeconds?: number };
+  /** Seconds since some fixed point; injected by tests (default: the monotonic clock). */
+  clock?: () => number;
   ablation: { noAttacker?: boolean; noPolicyDb?: boolean; noCurriculum?: boolean };
   weights?: JsonValue;
   validator?: ValidatorConfig;
@@ -188,9 +191,15 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
       defenderPrompts: defenderPrompts.save(),
     });
 
+  const clock = options.clock ?? ((): number => performance.now() / 1000);
+  const started = clock();
   for (let round = firstRound; round <= options.rounds; round++) {
     if (signal.aborted) {
       reason = 'cancelled';
+      break;
+    }
+    if (options.stop.maxWallSeconds !== undefined && round > firstRound && clock() - started >= options.stop.maxWallSeconds) {
+      reason = 'time';
       break;
     }
     const level = curriculum.level;
