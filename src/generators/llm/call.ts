@@ -56,7 +56,7 @@ function price(arm: Arm, settings: CallSettings, hooks: CallHooks, tokens: Norma
   return toTokenUsage(arm.spec.provider, arm.spec.model, tokens, p);
 }
 
-async function attempt(arm: Arm, system: string, user: string, settings: CallSettings, signal: AbortSignal, maxTokens: number): Promise<Completion> {
+async function attempt(arm: Arm, system: string, user: string, settings: CallSettings, signal: AbortSignal, maxTokens: number, temperature: number | undefined): Promise<Completion> {
   const ctrl = new AbortController();
   let cause: 'stalled' | 'timeout' | undefined;
   const onOuter = () => ctrl.abort(signal.reason);
@@ -77,7 +77,7 @@ async function attempt(arm: Arm, system: string, user: string, settings: CallSet
         system,
         user,
         maxTokens,
-        ...(arm.spec.temperature !== undefined ? { temperature: arm.spec.temperature } : {}),
+        ...(temperature !== undefined ? { temperature } : {}),
         ...(arm.spec.reasoningEffort ? { reasoningEffort: arm.spec.reasoningEffort } : {}),
         promptCache: settings.promptCache,
       },
@@ -106,11 +106,20 @@ async function attempt(arm: Arm, system: string, user: string, settings: CallSet
  * Calls the arm's model with retries. Returns the completion and its priced usage (already
  * reported through `hooks.onUsage`); throws LlmCallError (redacted) or the caller's AbortError.
  */
-export async function callModel(arm: Arm, system: string, user: string, settings: CallSettings, hooks: CallHooks, signal: AbortSignal, maxTokens = arm.spec.maxTokens): Promise<CallOutcome> {
+export async function callModel(
+  arm: Arm,
+  system: string,
+  user: string,
+  settings: CallSettings,
+  hooks: CallHooks,
+  signal: AbortSignal,
+  maxTokens = arm.spec.maxTokens,
+  temperature = arm.spec.temperature,
+): Promise<CallOutcome> {
   const run = async (): Promise<Completion> => {
     const release = await arm.limiter.acquire(signal);
     try {
-      return await attempt(arm, system, user, settings, signal, maxTokens);
+      return await attempt(arm, system, user, settings, signal, maxTokens, temperature);
     } catch (err) {
       if (err instanceof LlmCallError && err.details.partialTokens) {
         hooks.onUsage(price(arm, settings, hooks, err.details.partialTokens), arm.spec.source);

@@ -18,6 +18,7 @@ import { DEFAULT_PRICES, findPrice } from './prices';
 import type { ProviderClient } from './provider';
 import { Redactor } from './redact';
 import { ArmSelector, type ArmStats } from './selection';
+import { rngFor } from '../../core/rng';
 
 const PROVIDER_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible endpoint' } as const;
 
@@ -146,6 +147,9 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
   async function generateWith(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
     const arm = arms[selector.pick(request.seed, request.index)] as Arm;
     const { spec } = arm;
+    // A model's own temperature wins; otherwise one is drawn from the list, seeded by the candidate (extended thinking takes none).
+    const temperature =
+      spec.temperature ?? (options.temperatures.length && !(spec.provider === 'anthropic' && spec.reasoningEffort) ? rngFor(request.seed, 'temperature', request.index).pick(options.temperatures) : undefined);
     let spent = 0;
     const hooks: CallHooks = {
       redactor,
@@ -170,7 +174,7 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
         user: prompt.user,
       };
       try {
-        const { completion, usage } = await callModel(arm, prompt.system, prompt.user, settings, hooks, signal, attempt.maxTokens ?? spec.maxTokens);
+        const { completion, usage } = await callModel(arm, prompt.system, prompt.user, settings, hooks, signal, attempt.maxTokens ?? spec.maxTokens, temperature);
         const finish = completion.finishReason ? { finishReason: completion.finishReason } : {};
         writer?.append({ ...base, response: completion.text, ...finish, usage });
         return { text: completion.text, model: spec.model, source: spec.source, usage, maxTokens: attempt.maxTokens ?? spec.maxTokens, ...finish };

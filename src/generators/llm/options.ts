@@ -68,6 +68,11 @@ export interface LlmSharedOptions extends ProviderLimits {
   stallTimeoutMs?: number;
   /** Mark the system prompt cacheable for Anthropic (default true); OpenAI caches automatically. */
   promptCache?: boolean;
+  /**
+   * Sampling temperatures to draw from, one per call (seeded by the candidate), for models that
+   * do not set their own `temperature`: a mix of careful and bold proposals. Default: the provider's.
+   */
+  temperatures?: number[];
 }
 
 /** `llm` generator options: several models, fixed weights or a bandit. */
@@ -106,6 +111,7 @@ export interface ResolvedLlmOptions {
   timeoutMs: number;
   stallTimeoutMs: number;
   promptCache: boolean;
+  temperatures: number[];
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -125,6 +131,7 @@ const SHARED_KEYS = [
   'timeoutMs',
   'stallTimeoutMs',
   'promptCache',
+  'temperatures',
 ];
 
 function editDistance(a: string, b: string): number {
@@ -335,6 +342,15 @@ function readPrices(prices: Reader | undefined): PriceTable {
   return out;
 }
 
+function readTemperatures(r: Reader): number[] {
+  const v = r.value('temperatures');
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.length === 0 || v.length > 16 || !v.every((t) => typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= 2)) {
+    return r.error(`temperatures must be a list of 1 to 16 numbers from 0 to 2, such as [0.2, 0.7, 1.0] (got ${JSON.stringify(v)})`);
+  }
+  return v as number[];
+}
+
 function readLimits(r: Reader): Required<ProviderLimits> {
   return {
     concurrency: r.number('concurrency', 1, 1000, true) ?? 4,
@@ -374,6 +390,7 @@ function readShared(r: Reader, models: ResolvedModel[]): ResolvedLlmOptions {
     timeoutMs: r.number('timeoutMs', 100, 86_400_000, true) ?? 600_000,
     stallTimeoutMs: r.number('stallTimeoutMs', 100, 86_400_000, true) ?? 180_000,
     promptCache: r.boolean('promptCache') ?? true,
+    temperatures: readTemperatures(r),
   };
 }
 
