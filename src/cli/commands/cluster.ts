@@ -50,6 +50,7 @@ import {
   scalability,
   scenarioFeatures,
   syntheticScenarios,
+  loadedScenarios,
   traceShapedScenarios,
   transfer,
   validateParsed,
@@ -121,6 +122,7 @@ interface BenchFlags extends PolicyFlags {
   levels?: string;
   synthetic?: string;
   traceShaped?: string;
+  loaded?: string;
   scenarios?: string[];
   gaGenerations?: string;
   gaPopulation?: string;
@@ -199,6 +201,7 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
       .option('--levels <list>', 'levels of the seed scenarios in the trace-shaped set', 'medium,hard')
       .option('--synthetic <n>', 'synthetic scenarios (even sizes, steady arrivals)', '10')
       .option('--trace-shaped <n>', 'extra generated scenarios per public trace profile', '3')
+      .option('--loaded <n>', 'loaded-cluster scenarios (60-90% CPU under best-fit, memory-tight, deadlines)', '10')
       .option('--scenarios <path>', 'also compare on these scenario files or folders (repeatable)', collect)
       .option('--ga-generations <n>', 'generations of the per-scenario genetic algorithm (0: leave it out)', '10')
       .option('--ga-population <n>', 'population of the genetic algorithm', '16')
@@ -220,6 +223,7 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
     // Every flag is checked before any work: a typo must not surface after a long comparison.
     const synthetic = parseIntFlag('synthetic', flags.synthetic, 0) ?? 10;
     const perProfile = parseIntFlag('trace-shaped', flags.traceShaped, 0) ?? 3;
+    const loaded = parseIntFlag('loaded', flags.loaded, 0) ?? 10;
     const userScenarios = flags.scenarios?.length ? loadScenarioPaths(flags.scenarios) : undefined;
     const gaGenerations = parseIntFlag('ga-generations', flags.gaGenerations, 0) ?? 10;
     const gaPopulation = parseIntFlag('ga-population', flags.gaPopulation, 4) ?? 16;
@@ -235,6 +239,7 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
       const sets: { name: string; scenarios: Scenario[] }[] = [];
       if (synthetic > 0) sets.push({ name: 'synthetic', scenarios: syntheticScenarios(synthetic, 'medium', seed) });
       sets.push({ name: `trace-shaped (seeds: ${levels.join(', ')}; generated: ${perProfile} per trace)`, scenarios: [...seedScenarios(levels), ...traceShapedScenarios(perProfile, 'medium', seed)] });
+      if (loaded > 0) sets.push({ name: 'loaded', scenarios: loadedScenarios(loaded, 'medium', seed) });
       if (userScenarios) sets.push({ name: 'user scenarios', scenarios: userScenarios });
       const benchOptions: BenchOptions = {
         weights,
@@ -664,6 +669,8 @@ function formatP(p: number): string {
 
 function formatSetReport(r: SetReport): string {
   const lines = [`\n== ${r.set}: ${r.scenarios.length} scenarios ==`];
+  const d = r.discrimination.vsRandom;
+  lines.push(`Load: ${(r.utilisation.cpu * 100).toFixed(0)}% CPU, ${(r.utilisation.memory * 100).toFixed(0)}% memory under best-fit. Discrimination: ${r.discrimination.best} vs random ${fmtSigned(d.meanDiff)} reward [${fmtSigned(d.diffCi95[0])}, ${fmtSigned(d.diffCi95[1])}], dz ${fmtSigned(d.dz)}, paired t p ${formatP(d.pairedTP)}${Number.isFinite(d.pairedTP) && d.pairedTP >= 0.05 ? ' (this set does not tell policies apart)' : ''}`);
   const header = ['metric', ...r.policies.map((p) => p.name)];
   lines.push(`Means with 95% confidence intervals:`);
   lines.push(header.map((h, i) => (i === 0 ? h.padEnd(18) : h.slice(0, 22).padStart(24))).join(''));

@@ -65,11 +65,17 @@ test('cluster validate, generate and import write and check scenario files', asy
 });
 
 test('cluster bench compares with every baseline and prints intervals, p-values and scalability', async () => {
-  const r = await run(['bench', EXAMPLE, '--synthetic', '4', '--levels', 'easy', '--trace-shaped', '1', '--ga-generations', '2', '--ga-population', '6', '--scale', '10,50', '-j', '1']);
+  const r = await run(['bench', EXAMPLE, '--synthetic', '4', '--levels', 'easy', '--trace-shaped', '1', '--loaded', '8', '--ga-generations', '2', '--ga-population', '6', '--scale', '10,50', '-j', '1']);
   assert.equal(r.error, undefined, r.error?.message);
   for (const name of ['random', 'round-robin', 'first-fit', 'best-fit', 'worst-fit', 'first-fit-decreasing', 'oracle (sees future arrivals)']) assert.ok(r.out.includes(name), `mentions ${name}`);
   assert.match(r.out, /== synthetic: 4 scenarios ==/);
   assert.match(r.out, /== trace-shaped .*: 13 scenarios ==/);
+  // Every set says how loaded it is and whether it tells policies apart; the loaded set does.
+  assert.match(r.out, /== synthetic: 4 scenarios ==\nLoad: \d+% CPU, \d+% memory under best-fit\. Discrimination: /);
+  const loaded = /== loaded: 8 scenarios ==\nLoad: (\d+)% CPU, \d+% memory under best-fit\. Discrimination: (\S+) vs random \+[\d.]+ reward .* paired t p ([\d.<]+)/.exec(r.out);
+  assert.ok(loaded, r.out);
+  assert.ok(Number(loaded[1]) >= 60 && Number(loaded[1]) <= 90, `loaded set at ${loaded[1]}% CPU`);
+  assert.ok(loaded[3] === '<0.001' || Number(loaded[3]) < 0.05, `the loaded set discriminates: p ${loaded[3]}`);
   assert.match(r.out, /reward ↑ +0\.\d+ ±0\.\d+/);
   assert.match(r.out, /first-fit\.ts against each baseline, paired by scenario \(4 scenarios\)/);
   assert.match(r.out, /Holm-corrected p-values \(paired t \/ Wilcoxon signed-rank\)/);
