@@ -13,7 +13,6 @@ import { SeededRandom } from '../workload/random';
 import { MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
-import { MemorySamples } from './memory-samples';
 import { templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
@@ -41,8 +40,8 @@ import {
   type PipeRec,
   type PoolRec,
 } from './records';
-import type { CategoryExtra, CategoryStats, EudoxiaStats, ExtraStats, SimulationFailure, SimulationOutcome } from './results';
-import { jainIndex, mean, percentile } from './stats';
+import type { SimulationFailure, SimulationOutcome } from './results';
+import { SimStatistics } from './statistics';
 import { containerView, opView, pipelineView, poolView, resultView, type ViewHost } from './views';
 
 /** A policy as the simulator drives it: plain functions, called in-process. */
@@ -78,7 +77,6 @@ interface Ev extends HeapItem {
   epoch: number;
 }
 
-const WEIGHTS = [10, 5, 1];
 const MAX_PENDING_WAKES = 1_000_000;
 const FROZEN_EMPTY: readonly never[] = Object.freeze([]);
 
@@ -139,25 +137,8 @@ class Simulation implements ViewHost {
   private invalidCount = 0;
   private readonly keepInvalid: number;
 
-  // statistics
-  private created = 0;
-  private arrivalsByPrio = [0, 0, 0];
-  private latenciesByPrio: number[][] = [[], [], []];
-  private timeoutsByPrio = [0, 0, 0];
-  private containersCompleted = 0;
-  private tickTimes: number[] = [];
-  private assignments = 0;
-  private suspensions = 0;
-  private failures = 0;
-  private errorCounts: Record<string, number> = {};
-  private policyCalls = 0;
-  private eventCount = 0;
-  private cpuTicksHeld = 0;
-  private ramTicksHeld = 0;
-  private ramTicksUsed = 0;
-  private readonly cpuTimeline = new Array<number>(10).fill(0);
-  private readonly memorySamples: MemorySamples;
-
+  /** Counters and sums behind the report (statistics.ts). */
+  private readonly stats: SimStatistics;
   constructor(
     trace: Trace,
     private readonly params: SimParams,
@@ -193,7 +174,7 @@ class Simulation implements ViewHost {
       });
     }
     for (let i = 0; i < this.pools.length; i++) this.poolEvents.push([]);
-    this.memorySamples = new MemorySamples(this.pools, this.ops, this.tps, this.tick);
+    this.stats = new SimStatistics(params, this.pools, this.ops, this.tick, this.maxTicks);
     this.specs = trace.pipelines;
     // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
     // pipeline listed before it (Eudoxia reads the trace in order).
@@ -244,18 +225,18 @@ class Simulation implements ViewHost {
         if (this.options.everyTick) t = this.started ? this.now + 1 : 0;
         this.started = true;
         if (!(t < this.maxTicks)) break;
-        this.memorySamples.takeUntil(t - 1);
+        this.stats.memorySamples.takeUntil(t - 1);
         this.processTick(t);
       }
-      this.memorySamples.takeUntil(this.maxTicks - 1);
+      this.stats.memorySamples.takeUntil(this.maxTicks - 1);
     } catch (err) {
       if (err instanceof PolicyAbort) {
         return { ok: false, failure: err.failure, invalid: this.invalid, logs: this.options.logs ?? [] };
       }
       throw err;
     }
-    const report = this.report(performance.now() - started);
-    return { ok: true, ...report };
+    const stats = this.stats.report(this.outstanding, this.invalidCount, performance.now() - started);
+    return { ok: true, ...stats, invalid: this.invalid, logs: this.options.logs ?? [] };
   }
 
   // ---------------------------------------------------------------- tick processing
@@ -283,7 +264,7 @@ class Simulation implements ViewHost {
         this.recycle(ev);
         continue;
       }
-      this.eventCount++;
+      this.stats.eventCount++;
       this.touch(ev.pool, t);
       (this.poolEvents[ev.pool.id] as Ev[]).push(ev);
     }
@@ -305,7 +286,7 @@ class Simulation implements ViewHost {
         if (p.status !== PIPE_ACTIVE && p.status !== PIPE_TIMED_OUT) continue;
         p.status = PIPE_COMPLETED;
         p.finishTick = t;
-        (this.latenciesByPrio[p.prio] as number[]).push(t - p.arrivalTick);
+        (this.stats.latenciesByPrio[p.prio] as number[]).push(t - p.arrivalTick);
       }
       this.pendingDone = [];
       this.lastResults = Object.freeze(results);
@@ -331,7 +312,7 @@ class Simulation implements ViewHost {
 
   private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, t: number): PipeRec {
     const p: PipeRec = {
-      seq: this.created,
+      seq: this.stats.created,
       id: spec.id,
       priority: spec.priority,
       prio: priorityIndex(spec.priority),
@@ -360,13 +341,13 @@ class Simulation implements ViewHost {
     }
     this.pipes.set(p.id, p);
     this.outstanding.push(p);
-    this.created++;
-    this.arrivalsByPrio[p.prio] = (this.arrivalsByPrio[p.prio] as number) + 1;
+    this.stats.created++;
+    this.stats.arrivalsByPrio[p.prio] = (this.stats.arrivalsByPrio[p.prio] as number) + 1;
     return p;
   }
 
   private callPolicy(t: number, arrivals: PipeRec[]): ValidDecision {
-    this.policyCalls++;
+    this.stats.policyCalls++;
     const results = this.lastResults;
     this.lastResults = FROZEN_EMPTY;
     if (this.suspendedSinceCall.length) {
@@ -429,7 +410,7 @@ class Simulation implements ViewHost {
     if (!this.corrected) pool.parked.push({ c, tick: t });
     pool.version++;
     pool.suspendVersion++;
-    this.suspensions++;
+    this.stats.suspensions++;
     const n = suspendTicksOf(c.ram, this.tick);
     // Eudoxia counts the write down from the tick it starts and checks for zero after each step,
     // so a write that truncates to 0 ticks never finishes: the container keeps its CPU and RAM and
@@ -481,7 +462,7 @@ class Simulation implements ViewHost {
     pool.activeAlloc += a.ram;
     pool.active.push(c);
     pool.version++;
-    this.assignments++;
+    this.stats.assignments++;
     this.scheduleNext(c);
   }
 
@@ -612,7 +593,7 @@ class Simulation implements ViewHost {
     if (i >= 0) pool.suspending.splice(i, 1);
     pool.version++;
     pool.suspendVersion++;
-    this.account(c);
+    this.stats.account(c);
     this.suspendedSinceCall.push(c);
     this.wakeAtTick(t + 1);
   }
@@ -695,13 +676,13 @@ class Simulation implements ViewHost {
       pool.availRam += c.ram;
       pool.activeAlloc -= c.ram;
       results.push(resultView(c, this));
-      this.tickTimes.push(t - c.createdTick + 1);
-      if (c.error === null) this.containersCompleted++;
+      this.stats.tickTimes.push(t - c.createdTick + 1);
+      if (c.error === null) this.stats.containersCompleted++;
       else {
-        this.failures++;
-        this.errorCounts[c.error] = (this.errorCounts[c.error] ?? 0) + 1;
+        this.stats.failures++;
+        this.stats.errorCounts[c.error] = (this.stats.errorCounts[c.error] ?? 0) + 1;
       }
-      this.account(c);
+      this.stats.account(c);
     }
     if (done.length > 0) {
       compactActive(pool);
@@ -831,7 +812,7 @@ class Simulation implements ViewHost {
     for (const p of this.uncounted) {
       if (p.status !== PIPE_TIMED_OUT) continue;
       p.status = PIPE_TIMEOUT_COUNTED;
-      this.timeoutsByPrio[p.prio] = (this.timeoutsByPrio[p.prio] as number) + 1;
+      this.stats.timeoutsByPrio[p.prio] = (this.stats.timeoutsByPrio[p.prio] as number) + 1;
     }
     this.uncounted = [];
   }
@@ -844,39 +825,6 @@ class Simulation implements ViewHost {
 
   private wakeAtTick(t: number): void {
     if (t < this.maxTicks) this.wakes.push(t);
-  }
-
-  /** Adds a container's resource use to the utilisation totals (once, when it lets go of them). */
-  private account(c: ContRec): void {
-    const end = Math.min(c.releasedTick, this.maxTicks - 1);
-    const held = end - c.createdTick + 1;
-    if (held <= 0) return;
-    this.cpuTicksHeld += c.cpu * held;
-    this.ramTicksHeld += c.ram * held;
-    this.ramTicksUsed += this.memoryIntegral(c, end);
-    const slice = this.maxTicks / 10;
-    for (let b = 0; b < 10; b++) {
-      const lo = Math.max(c.createdTick, b * slice);
-      const hi = Math.min(end + 1, (b + 1) * slice);
-      if (hi > lo) this.cpuTimeline[b] = (this.cpuTimeline[b] as number) + c.cpu * (hi - lo);
-    }
-  }
-
-  private memoryIntegral(c: ContRec, end: number): number {
-    let total = 0;
-    for (let k = 0; k < timedOps(c); k++) {
-      const start = opStart(c, k);
-      if (start > end) break;
-      const stop = Math.min(opEnd(c, k), end);
-      const ticks = stop - start + 1;
-      const s = this.ops.spec(c.ops[k] as number);
-      if (s.memoryGb !== null) total += s.memoryGb * ticks;
-      else {
-        const io = Math.min(opIo(c, k), ticks);
-        total += (this.tick * 20 * io * (io + 1)) / 2 + s.storageReadGb * (ticks - io);
-      }
-    }
-    return total;
   }
 
   poolConsumedRam(pool: PoolRec): number {
@@ -960,154 +908,6 @@ class Simulation implements ViewHost {
       },
     });
   }
-
-  // ---------------------------------------------------------------- report
-
-  private report(ms: number): { stats: EudoxiaStats; extra: ExtraStats; invalid: DecisionError[]; logs: string[] } {
-    // Containers still holding resources at the end count until the last tick.
-    for (const pool of this.pools) {
-      for (const c of pool.active) if (c.status === C_ACTIVE) this.accountOpen(c);
-      for (const c of pool.suspending) if (c.status === C_SUSPENDING) this.accountOpen(c);
-    }
-    const tps = this.tps;
-    const duration = this.params.duration;
-    const cat = (arrivals: number, latencies: number[], timeouts: number): CategoryStats => ({
-      arrival_count: arrivals,
-      completion_count: latencies.length,
-      timeout_count: timeouts,
-      mean_latency_seconds: latencies.length ? mean(latencies) / tps : null,
-      p99_latency_seconds: latencies.length ? percentile(latencies, 99) / tps : null,
-    });
-    const [lq, li, lb] = this.latenciesByPrio as [number[], number[], number[]];
-    const all = ([] as number[]).concat(lq, li, lb);
-    const timeoutsAll = this.timeoutsByPrio.reduce((a, b) => a + b, 0);
-    const stats: EudoxiaStats = {
-      pipelines_created: this.created,
-      containers_completed: this.containersCompleted,
-      throughput: this.containersCompleted / duration,
-      p99_latency: this.tickTimes.length ? percentile(this.tickTimes, 99) / tps : null,
-      assignments: this.assignments,
-      suspensions: this.suspensions,
-      failures: this.failures,
-      failure_error_counts: { ...this.errorCounts },
-      pipelines_all: cat(this.created, all, timeoutsAll),
-      pipelines_query: cat(this.arrivalsByPrio[0] as number, lq, this.timeoutsByPrio[0] as number),
-      pipelines_interactive: cat(this.arrivalsByPrio[1] as number, li, this.timeoutsByPrio[1] as number),
-      pipelines_batch: cat(this.arrivalsByPrio[2] as number, lb, this.timeoutsByPrio[2] as number),
-    };
-    return { stats, extra: this.extraStats(stats, ms), invalid: this.invalid, logs: this.options.logs ?? [] };
-  }
-
-  private accountOpen(c: ContRec): void {
-    c.releasedTick = this.maxTicks - 1;
-    this.account(c);
-  }
-
-  private extraStats(stats: EudoxiaStats, ms: number): ExtraStats {
-    const tps = this.tps;
-    const end = this.maxTicks - 1;
-    const delays: number[][] = [[], [], []];
-    const never = [0, 0, 0];
-    let maxWait = 0;
-    for (const p of this.outstanding) {
-      if (p.firstAssignTick >= 0) {
-        const d = p.firstAssignTick - p.arrivalTick;
-        (delays[p.prio] as number[]).push(d);
-        maxWait = Math.max(maxWait, d);
-      } else {
-        never[p.prio] = (never[p.prio] as number) + 1;
-        maxWait = Math.max(maxWait, end - p.arrivalTick);
-      }
-    }
-    const cats = [stats.pipelines_query, stats.pipelines_interactive, stats.pipelines_batch];
-    const penalty = this.params.max_job_seconds > 0 ? 2 * this.params.max_job_seconds : this.params.duration;
-    const [lq, li, lb] = this.latenciesByPrio as [number[], number[], number[]];
-    // p99 over every arrived pipeline, unfinished ones at the penalty latency: completing more
-    // (slow) pipelines must not look like a latency regression, as it does over completed ones.
-    const penalizedP99 = (c: CategoryStats, latencies: readonly number[]): number | null => {
-      if (c.arrival_count === 0) return null;
-      const all = latencies.map((x) => x / tps);
-      for (let i = latencies.length; i < c.arrival_count; i++) all.push(penalty);
-      return percentile(all, 99);
-    };
-    const extraCat = (c: CategoryStats, d: number[], n: number, latencies: readonly number[]): CategoryExtra => ({
-      completion_rate: c.arrival_count ? c.completion_count / c.arrival_count : null,
-      p99_latency_penalized_seconds: penalizedP99(c, latencies),
-      mean_queueing_delay_seconds: d.length ? mean(d) / tps : null,
-      p99_queueing_delay_seconds: d.length ? percentile(d, 99) / tps : null,
-      never_started: n,
-    });
-    const allDelays = ([] as number[]).concat(...delays);
-    const rates = cats.filter((c) => c.arrival_count > 0).map((c) => c.completion_count / c.arrival_count);
-    const totalCpu = this.params.cpus_per_pool * this.params.num_pools * this.maxTicks;
-    const totalRam = this.params.ram_gb_per_pool * this.params.num_pools * this.maxTicks;
-    const slice = this.maxTicks / 10;
-    const memory = this.memorySamples.means();
-    return {
-      mean_memory_allocated_percent: memory.allocated,
-      mean_memory_consumed_percent: memory.consumed,
-      physics: this.params.physics,
-      max_job_seconds: this.params.max_job_seconds,
-      adjusted_latency_seconds: adjustedLatency(cats),
-      // Eudoxia's CLI penalizes each unfinished pipeline with 2 x max_job_seconds; without a job
-      // limit, the whole simulated duration stands in for it.
-      adjusted_latency_penalized_seconds: penalizedLatency(cats, penalty),
-      completed_pipelines_per_second: stats.pipelines_all.completion_count / this.params.duration,
-      completion_rate: stats.pipelines_all.arrival_count ? stats.pipelines_all.completion_count / stats.pipelines_all.arrival_count : null,
-      per_category: {
-        all: extraCat(stats.pipelines_all, allDelays, never.reduce((a, b) => a + b, 0), ([] as number[]).concat(lq, li, lb)),
-        query: extraCat(stats.pipelines_query, delays[0] as number[], never[0] as number, lq),
-        interactive: extraCat(stats.pipelines_interactive, delays[1] as number[], never[1] as number, li),
-        batch: extraCat(stats.pipelines_batch, delays[2] as number[], never[2] as number, lb),
-      },
-      max_wait_seconds: maxWait / tps,
-      oom_failures: stats.failure_error_counts['OOM'] ?? 0,
-      timeout_kills: stats.failure_error_counts['timeout'] ?? 0,
-      cpu_allocation: this.cpuTicksHeld / totalCpu,
-      ram_allocation: this.ramTicksHeld / totalRam,
-      ram_consumption: this.ramTicksUsed / totalRam,
-      cpu_allocation_timeline: this.cpuTimeline.map((v) => v / (this.params.cpus_per_pool * this.params.num_pools * slice)),
-      fairness: rates.length ? jainIndex(rates) : null,
-      invalid_decisions: this.invalidCount,
-      policy_calls: this.policyCalls,
-      events: this.eventCount,
-      simulation_ms: ms,
-    };
-  }
-}
-
-/** Eudoxia's adjusted latency: weighted mean latency over completed pipelines / completion rate; null when none completed. */
-export function adjustedLatency(cats: readonly CategoryStats[]): number | null {
-  let weightedLatency = 0;
-  let weightedCount = 0;
-  let arrivals = 0;
-  let completions = 0;
-  cats.forEach((c, i) => {
-    const w = WEIGHTS[i] as number;
-    if (c.completion_count > 0 && c.mean_latency_seconds !== null) {
-      const wc = w * c.completion_count;
-      weightedLatency += wc * c.mean_latency_seconds;
-      weightedCount += wc;
-    }
-    arrivals += c.arrival_count;
-    completions += c.completion_count;
-  });
-  if (completions === 0) return null;
-  return weightedLatency / weightedCount / (completions / arrivals);
-}
-
-/** Adjusted latency where each of the U unfinished pipelines adds weight w and latency `penalty`. */
-export function penalizedLatency(cats: readonly CategoryStats[], penalty: number): number {
-  let num = 0;
-  let den = 0;
-  cats.forEach((c, i) => {
-    const w = WEIGHTS[i] as number;
-    const unfinished = c.arrival_count - c.completion_count;
-    if (c.completion_count > 0 && c.mean_latency_seconds !== null) num += w * c.completion_count * c.mean_latency_seconds;
-    num += w * unfinished * penalty;
-    den += w * (c.completion_count + unfinished);
-  });
-  return den > 0 ? num / den : 0;
 }
 
 /** Drops containers that are no longer active, in place (views compare versions, not arrays). */
