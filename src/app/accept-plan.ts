@@ -61,3 +61,20 @@ export function planAccept(base: string, candidate: string, current: string): Ac
   if (target === current) return { kind: 'unchanged' };
   return { kind: 'apply', edits: [minimalEdit(current, target)], rebased };
 }
+
+/** The text `edits` make of `text` (edits do not overlap; applied from the end so offsets hold). */
+export function applyEdits(text: string, edits: readonly TextEditSpec[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/**
+ * What accepting a candidate writes into a file whose current text is `current` (for front ends
+ * that write the file themselves, like the CLI's `apply`): the same plan the editor applies.
+ */
+export function acceptedText(base: string, candidate: string, current: string): { kind: 'write'; text: string; rebased: boolean } | { kind: 'unchanged' } | { kind: 'refused'; reason: string } {
+  const plan = planAccept(base, candidate, current);
+  if (plan.kind !== 'apply') return plan;
+  return { kind: 'write', text: applyEdits(current, plan.edits), rebased: plan.rebased };
+}

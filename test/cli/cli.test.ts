@@ -78,11 +78,19 @@ test('evolve, runs, show, diff, apply, reject on the bin-packing example', () =>
   assert.equal(apply.code, 0, apply.stderr);
   const applied = readFileSync(join(dir, 'heuristic.js'), 'utf8');
   assert.notEqual(applied, original);
-  // Changed by hand since the run: apply refuses without --force.
+  // Edited by hand outside the evolvable block since the run: apply merges, as the editor's Accept does.
   writeFileSync(join(dir, 'heuristic.js'), original + '\n// edited\n');
+  const merged = cli(['apply', 'latest', 'best', '--runs-dir', runs], { cwd: dir });
+  assert.equal(merged.code, 0, merged.stderr);
+  assert.match(merged.stdout, /merged with your edits outside the evolvable blocks/);
+  assert.equal(readFileSync(join(dir, 'heuristic.js'), 'utf8'), applied + '\n// edited\n');
+  // Edited inside the block: apply refuses without --force, naming the block.
+  writeFileSync(join(dir, 'heuristic.js'), original.replace('let score = 0.2', 'let score = 0.25'));
   const refused = cli(['apply', 'latest', 'best', '--runs-dir', runs], { cwd: dir });
   assert.equal(refused.code, 3);
-  assert.match(refused.stderr, /changed since the run started; use --force/);
+  assert.match(refused.stderr, /you edited evolvable block 1 \(line \d+\) since this run started; accepting would overwrite your change; use --force/);
+  assert.equal(cli(['apply', 'latest', 'best', '--force', '--runs-dir', runs], { cwd: dir }).code, 0);
+  assert.equal(readFileSync(join(dir, 'heuristic.js'), 'utf8'), applied);
   const json = JSON.parse(cli(['show', 'latest', '--runs-dir', runs, '--json'], { cwd: dir }).stdout) as { bestId: string };
   assert.equal(json.bestId, summary.best!.id);
   const journal = readFileSync(join(runs, runId, 'journal.jsonl'), 'utf8');

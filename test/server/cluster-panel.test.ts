@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { RunState } from '../../src/core/run-state';
 import type { JournalEvent } from '../../src/core/journal-events';
 import { DEFAULTS } from '../../src/core/run-session';
-import { paretoFront } from '../../src/server/snapshot';
+import { paretoFront } from '../../src/app/run-views';
 import { latestLeaderboard } from '../../src/server/selfplay-reports';
 import { tempDir } from '../helpers/tmp';
 

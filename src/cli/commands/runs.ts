@@ -7,6 +7,8 @@ import { listRunDirs, RunStore } from '../../core/journal';
 import { LoadedRun, loadRun } from '../../core/run-session';
 import { writeFileAtomic } from '../../core/store-fs';
 import type { CandidateEntry, RunState } from '../../core/run-state';
+import { acceptedText } from '../../app/accept-plan';
+import { rankedViews } from '../../app/run-views';
 import { UserError } from '../errors';
 import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
 import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
@@ -134,8 +136,9 @@ export function registerRunCommands(program: Command): void {
       store.close();
       warnSkipped(loaded.warnings);
       const top = Math.max(1, Number(flags.top) || 10);
-      const scored = [...state.candidates.values()].filter((c) => c.result?.ok && c.result.score !== null && !c.duplicateOf && !c.cascadeStopped);
-      scored.sort((a, b) => (b.result?.score as number) - (a.result?.score as number) || a.index - b.index);
+      // The same ranking and comparisons the review panel shows (app/run-views.ts).
+      const ranked = rankedViews(state).filter((c) => c.ok && c.score !== null && !c.duplicateOf);
+      const best = ranked.find((c) => c.id === state.championId);
       const initial = state.initial()?.result?.score ?? null;
       const series = bestSeries(state);
       if (flags.json) {
@@ -154,7 +157,22 @@ export function registerRunCommands(program: Command): void {
               candidates: Math.max(0, state.nextIndex - 1),
               failed: state.failed,
               duplicates: state.duplicates,
-              top: scored.slice(0, top).map((c) => ({ id: c.id, score: c.result?.score, validation: state.validation.get(c.id) ?? null, parentIds: c.parentIds, generator: c.generator, improvement: c.improvement ?? false, decision: c.decision?.decision ?? null, explanation: c.explanation ?? null })),
+              top: ranked.slice(0, top).map((c) => ({
+                id: c.id,
+                score: c.score,
+                baselineScore: c.baselineScore,
+                validation: c.validation ?? null,
+                holdout: c.holdout ?? null,
+                workloadsScored: c.workloadsScored,
+                cascadeStopped: c.cascadeStopped ?? false,
+                parentIds: c.parentIds,
+                generator: c.generator,
+                improvement: c.improvement,
+                decision: c.decision ?? null,
+                explanation: c.explanation ?? null,
+                concerns: c.concerns,
+              })),
+              bestWorkloads: best?.workloads ?? [],
               history: state.bestHistory,
               ...(commandsUnsandboxed(state.config) ? { unsandboxedCommands: true } : {}),
             },
@@ -173,22 +191,27 @@ export function registerRunCommands(program: Command): void {
         '',
         table(
           ['#', 'CANDIDATE', 'SCORE', 'VS START', 'VALIDATION', 'PARENT', 'GENERATOR', ''],
-          scored.slice(0, top).map((c, i) => [
+          ranked.slice(0, top).map((c, i) => [
             String(i + 1),
             c.id,
-            formatScore(c.result?.score),
-            formatDelta(c.result?.score, initial),
-            formatScore(state.validation.get(c.id)),
+            formatScore(c.score),
+            // Against the starting program on the same workloads, so a cascade-stopped candidate compares fairly.
+            formatDelta(c.score, c.baselineScore),
+            formatScore(c.validation),
             c.parentIds[0] ?? '',
             c.generator,
-            c.id === state.championId ? 'best' : (c.decision?.decision ?? ''),
+            [c.id === state.championId ? 'best' : (c.decision ?? ''), c.cascadeStopped ? `partial (${c.workloadsScored} workloads)` : ''].filter(Boolean).join(', '),
           ]),
         ),
         '',
         `best so far  ${sparkline(series)}  ${formatScore(series[0])} -> ${formatScore(series[series.length - 1])}`,
       ];
       if (state.holdout) out.push(`holdout      best ${formatScore(state.holdout.best)} vs start ${formatScore(state.holdout.initial)} (${formatDelta(state.holdout.best, state.holdout.initial)})`);
-      const best = state.champion();
+      if (best?.workloads.length) {
+        out.push('', `${best.id} on each workload:`);
+        out.push(table(['WORKLOAD', 'SCORE', 'START', ''], best.workloads.map((w) => [w.id, formatScore(w.score), formatScore(w.baseline), w.error ?? ''])));
+      }
+      for (const concern of best?.concerns ?? []) out.push(`note: ${concern}`);
       if (best?.explanation) out.push(`why ${best.id}: ${best.explanation}`);
       process.stdout.write(out.join('\n') + '\n');
     });
@@ -213,11 +236,11 @@ export function registerRunCommands(program: Command): void {
 
   program
     .command('apply')
-    .description("write a candidate into the evolved file (refuses if the file changed since the run started)")
+    .description('write a candidate into the evolved file (your edits outside its evolvable blocks are kept; refuses if you edited the blocks)')
     .argument('<run>', 'run id, id prefix, folder, or "latest"')
     .argument('<candidate>', "candidate id (c12), index (12) or 'best'")
     .option('--to <file>', 'write to another file instead')
-    .option('--force', 'overwrite even if the file changed since the run started')
+    .option('--force', 'overwrite the file with the candidate even if you edited its evolvable blocks')
     .option('--runs-dir <dir>', 'where runs are stored')
     .action((ref: string, cand: string, flags: { to?: string; force?: boolean; runsDir?: string }) => {
       const dir = findRunDir(ref, flags.runsDir);
@@ -231,15 +254,19 @@ export function registerRunCommands(program: Command): void {
         // Read and hash-checked before anything is written: a damaged source never reaches the user's file.
         const code = store.readSource(entry.sourceHash, `candidate ${entry.id}`);
         const target = resolve(flags.to ?? state.config.file);
+        // The editor's Accept and this command decide alike (app/accept-plan.ts): edits outside the
+        // evolvable blocks are kept, edits inside them are never overwritten silently.
+        let text = code;
+        let rebased = false;
         if (!flags.to && existsSync(target) && !flags.force) {
-          const current = readFileSync(target, 'utf8');
-          if (current !== store.readSource(state.initialSourceHash, 'the starting program (c0)') && current !== code) {
-            throw new UserError(`${target} changed since the run started; use --force to overwrite it or --to to write elsewhere`);
-          }
+          const accepted = acceptedText(store.readSource(state.initialSourceHash, 'the starting program (c0)'), code, readFileSync(target, 'utf8'));
+          if (accepted.kind === 'refused') throw new UserError(`${target}: ${accepted.reason}; use --force to overwrite it or --to to write elsewhere`);
+          if (accepted.kind === 'write') ({ text, rebased } = accepted);
         }
-        writeFileAtomic(target, code);
+        for (const concern of rankedViews(state).find((c) => c.id === entry.id)?.concerns ?? []) process.stderr.write(`warning: ${entry.id}: ${concern}\n`);
+        writeFileAtomic(target, text);
         store.append({ type: 'decision', id: entry.id, decision: 'accepted', time: new Date().toISOString() });
-        process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}\n`);
+        process.stdout.write(`wrote ${entry.id} (score ${formatScore(entry.result?.score)}) to ${target}${rebased ? ' (merged with your edits outside the evolvable blocks)' : ''}\n`);
       } finally {
         store.close();
       }

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { buildRlGroups } from '../../../src/cli/commands/export-rl';
+import { buildRlGroups } from '../../../src/app/rl-export';
 import { readJournal, RunStore } from '../../../src/core/journal';
 import type { JournalEvent, RunConfig } from '../../../src/core/journal-events';
 import { LocalEvaluationPool } from '../../../src/core/local-pool';
