@@ -139,6 +139,9 @@ export function fuzzCases(seed = 12): FuzzCase[] {
     }
     cases.push({ kind: 'scenario', args: rng.next() < 0.5 ? ['cluster', 'validate', 's.json'] : ['cluster', 'run', 'first-fit', 's.json'], files: { 's.json': text } });
   }
+  // Cluster scenario generator parameters.
+  const GEN_KEYS = ['tasks', 'nodes', 'load', 'profile', 'level', 'seed', 'burstiness', 'tenants', 'sizeScale', 'sizeSpread', 'heterogeneity', 'deadlineFraction', 'deadlineSlack', 'estimateError', 'preemption', 'maxWaitFactor', 'diurnalAmplitude', 'bogus'];
+  for (let i = 0; i < 25; i++) cases.push({ kind: 'generate', args: ['cluster', 'generate', 'out.json', '--param', `${rng.pick(GEN_KEYS)}=${rng.pick(TEXT_VALUES)}`], files: {} });
   // Runs folders and run references.
   const refs: string[][] = [['runs'], ['show', 'latest'], ['apply', 'latest', 'best'], ['diff', 'x', 'c1'], ['resume', 'latest']];
   const dirs = ['afile', '/proc/self/x', '/proc/self/x/y', '/dev/null', 'x'.repeat(5000), 'a/../../..', '', ' ', 'runs-bad'];
