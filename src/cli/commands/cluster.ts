@@ -9,6 +9,7 @@ import type { JsonValue } from '../../core/types';
 import {
   baselinesFor,
   builtinEntries,
+  familyScenarios,
   generateScenario,
   HEURISTIC_NAMES,
   ImportError,
@@ -51,6 +52,11 @@ import {
   scenarioFeatures,
   syntheticScenarios,
   loadedScenarios,
+  pairedComparison,
+  holm,
+  summarize,
+  REWARD_FLOOR,
+  type PairedComparison,
   traceShapedScenarios,
   transfer,
   validateParsed,
@@ -292,18 +298,27 @@ export function registerClusterCommands(program: Command, io: ClusterCliOutput =
       }
       if (flags.ablations) {
         const variants: [string, SelfPlayOptions['ablation']][] = [['full', {}], ['no attacker', { noAttacker: true }], ['no policy database', { noPolicyDb: true }], ['no curriculum', { noCurriculum: true }]];
-        const rows: { variant: string; holdoutBest: number; holdoutInitial: number; firstFit: number; rounds: number; reason: string }[] = [];
+        // Each variant's best policy plays the same fresh scenarios, so variants compare paired.
+        const heldOut = [...familyScenarios('medium', ABLATION_SCENARIOS_PER_LEVEL, 'ablation-heldout'), ...familyScenarios('hard', ABLATION_SCENARIOS_PER_LEVEL, 'ablation-heldout')];
+        const rewardsOf = async (policyCode: string): Promise<number[]> => (await runPolicyFile(policyCode, fileName, heldOut, sandbox, signal, weights)).map((x) => x.report?.reward ?? REWARD_FLOOR);
+        const start = await rewardsOf(code);
+        const played: { variant: string; rewards: number[]; rounds: number; reason: string }[] = [];
         for (const [name, ablation] of variants) {
           io.err(`ablation: ${name}...\n`);
           const workDir = join(outDir(flags.out, 'bench'), `ablation-${name.replace(/\s+/g, '-')}`);
           const options = selfPlayOptions(file, code, { ...flags, rounds: flags.rounds ?? '3', levels: 'easy,medium', holdoutLevels: 'medium,hard', out: workDir }, io);
           const r = await runSelfPlay({ ...options, ablation }, sandbox, signal);
-          rows.push({ variant: name, holdoutBest: r.holdout.best, holdoutInitial: r.holdout.initial, firstFit: r.holdout.firstFit, rounds: r.rounds.length, reason: r.reason });
+          played.push({ variant: name, rewards: await rewardsOf(readFileSync(r.best.file, 'utf8')), rounds: r.rounds.length, reason: r.reason });
         }
-        report['ablations'] = rows;
+        const full = played[0] as (typeof played)[number];
+        // One family of tests: the full loop against the starting policy, and each ablation against the full loop.
+        const tests = [pairedComparison(full.rewards, start, seed), ...played.slice(1).map((v) => pairedComparison(v.rewards, full.rewards, seed))];
+        const holmT = holm(tests.map((t) => t.pairedTP));
+        const rows = played.map((v, i) => ({ variant: v.variant, meanReward: summarize(v.rewards).mean, against: i === 0 ? 'start' : 'full', comparison: tests[i] as PairedComparison, holmPairedTP: holmT[i] as number, rounds: v.rounds, reason: v.reason }));
+        report['ablations'] = { scenarios: heldOut.map((x) => x.id), startMean: summarize(start).mean, rows };
         if (!flags.json) {
-          io.out('\nAblations (held-out medium and hard seeds, mean reward)\n');
-          for (const r of rows) io.out(`  ${r.variant.padEnd(20)} ${r.holdoutBest.toFixed(4)} (start ${r.holdoutInitial.toFixed(4)}, first-fit ${r.firstFit.toFixed(4)}; ${r.rounds} rounds, ${r.reason})\n`);
+          io.out(`\nAblations: each variant's best policy on ${heldOut.length} fresh medium and hard scenarios (start ${summarize(start).mean.toFixed(4)}); paired differences, Holm-corrected:\n`);
+          for (const r of rows) io.out(`  ${r.variant.padEnd(20)} ${r.meanReward.toFixed(4)}  vs ${r.against.padEnd(5)} ${fmtSigned(r.comparison.meanDiff)} [${fmtSigned(r.comparison.diffCi95[0])}, ${fmtSigned(r.comparison.diffCi95[1])}] dz ${fmtSigned(r.comparison.dz)} p ${formatP(r.holmPairedTP)}  (${r.rounds} rounds, ${r.reason})\n`);
         }
       }
       if (flags.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -658,6 +673,9 @@ function fmt(x: number): string {
   const a = Math.abs(x);
   return a >= 1000 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : x.toFixed(4);
 }
+
+/** Fresh scenarios per level on which the ablation variants are compared. */
+const ABLATION_SCENARIOS_PER_LEVEL = 10;
 
 function fmtSigned(x: number): string {
   return Number.isFinite(x) && x > 0 ? `+${fmt(x)}` : fmt(x);

@@ -103,15 +103,18 @@ test('cluster selfplay reports progress, the leaderboard and the held-out compar
 
 test('cluster bench --transfer and --ablations evolve on cloud, test on edge, and rerun self-play without each part', async () => {
   const out = tempDir();
-  const r = await run(['bench', EXAMPLE, '--synthetic', '0', '--levels', 'easy', '--trace-shaped', '0', '--ga-generations', '0', '--no-scale', '--transfer', '--transfer-scenarios', '2', '--ablations', '--rounds', '1', '-n', '4', '-j', '1', '--out', out, '--json']);
+  const r = await run(['bench', EXAMPLE, '--synthetic', '0', '--levels', 'easy', '--trace-shaped', '0', '--loaded', '0', '--ga-generations', '0', '--no-scale', '--transfer', '--transfer-scenarios', '2', '--ablations', '--rounds', '1', '-n', '4', '-j', '1', '--out', out, '--json']);
   assert.equal(r.error, undefined, r.error?.message);
   const report = JSON.parse(r.out);
   assert.equal(report.scalability, undefined);
   assert.equal(report.transfer.cloud.length, 2);
   assert.equal(report.transfer.edge.length, 2);
   assert.ok(report.transfer.candidates === 4 && Number.isFinite(report.transfer.after.edge));
-  assert.deepEqual(report.ablations.map((a: { variant: string }) => a.variant), ['full', 'no attacker', 'no policy database', 'no curriculum']);
-  for (const a of report.ablations) assert.ok(a.holdoutBest > 0 && a.rounds === 1);
+  const rows = report.ablations.rows as { variant: string; against: string; meanReward: number; rounds: number; comparison: { n: number }; holmPairedTP: number | null }[];
+  assert.deepEqual(rows.map((a) => [a.variant, a.against]), [['full', 'start'], ['no attacker', 'full'], ['no policy database', 'full'], ['no curriculum', 'full']]);
+  // Every variant played the same 20 fresh scenarios, so each comparison is paired over all of them.
+  assert.equal(report.ablations.scenarios.length, 20);
+  for (const a of rows) assert.ok(a.meanReward > 0 && a.rounds === 1 && a.comparison.n === 20, JSON.stringify(a));
 });
 
 test('cluster bench --rl trains DQN and PPO on the search seeds and compares them like the heuristics', async () => {
