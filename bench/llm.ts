@@ -5,6 +5,7 @@ import { assemblePrompt, loadPromptTemplates, parseReply } from '../src/core/pro
 import { createLlmGenerator } from '../src/generators/llm';
 import { searchReplaceReply, startFakeLlmServer } from '../test/helpers/fake-llm-server';
 import { context, PROGRAM, program, PROMPTS_DIR, request } from '../test/generators/llm/fixtures';
+import { runEvolution } from './llm-evolution';
 
 function rate(label: string, n: number, ms: number, unit: string): void {
   console.log(`${label}: ${((n * 1000) / ms).toFixed(0)} ${unit}/s (${(ms / n).toFixed(3)} ms each, n=${n})`);
@@ -51,6 +52,7 @@ export async function run(): Promise<void> {
   } finally {
     await server.close();
   }
+  await runEvolution();
 }
 
 if (require.main === module) void run();

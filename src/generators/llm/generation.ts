@@ -19,6 +19,7 @@ import { BlockError, PatchError, applyPatch } from '../../core/patch';
 import type { GenerationRequest, GenerationResult, TokenUsage } from '../../core/types';
 import { minimumReply, replyTokensFor, type ContextWindow } from './context-plan';
 import { LlmCallError } from './errors';
+import { duplicateProblem } from './novelty';
 
 export interface Reply {
   text: string;
@@ -153,12 +154,15 @@ function usable(reply: Reply, request: GenerationRequest): Usability {
     const cut = reply.finishReason === 'length' ? ` The reply stopped at the token limit${reply.maxTokens ? ` (maxTokens ${reply.maxTokens})` : ''}; raise maxTokens.` : '';
     return { ok: false, error: `${err.message}.${cut}` };
   }
+  let code: string;
   try {
-    applyPatch(request.parent.code, parsed.patch);
+    code = applyPatch(request.parent.code, parsed.patch);
   } catch (err) {
     if (!(err instanceof PatchError) && !(err instanceof BlockError)) throw err;
     return { ok: false, error: `the reply did not apply: ${err.message}` };
   }
+  const duplicate = duplicateProblem(code, request, NEAR_DUPLICATE);
+  if (duplicate) return { ok: false, error: `near-duplicate proposal: ${duplicate}` };
   return { ok: true, parsed };
 }
 
@@ -167,6 +171,11 @@ function result(parsed: ParsedReply, reply: Reply, usage: TokenUsage[], exchange
 }
 
 const REPAIR_REPLY_CHARS = 8000;
+/**
+ * Normalised-line similarity from which a proposal counts as a copy of a program the prompt
+ * showed. Fixed rather than configurable: replay must take the same path as the recording.
+ */
+const NEAR_DUPLICATE = 0.98;
 
 /** The original prompt plus the model's reply and why it could not be used. */
 function repairPrompt(prompt: AssembledPrompt, replyText: string, error: string): AssembledPrompt {

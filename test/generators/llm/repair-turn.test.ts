@@ -38,3 +38,33 @@ for (const provider of ['openai-compatible', 'anthropic'] as const) {
     }
   });
 }
+
+test('near-duplicate proposals are rejected before evaluation and asked for again', async () => {
+  const inspiration = PROGRAM.replace('-(b - item)', 'item - b');
+  const server = await startFakeLlmServer({
+    rules: [
+      {
+        reply: [
+          // Only a comment changes: the same program once normalised.
+          searchReplaceReply('  return bins.map((b) => -(b - item));', '  return bins.map((b) => -(b - item)); // tighter'),
+          // The inspiration the prompt showed, copied.
+          searchReplaceReply('  return bins.map((b) => -(b - item));', '  return bins.map((b) => item - b);'),
+          searchReplaceReply('  return bins.map((b) => -(b - item));', '  return bins.map((b) => (b - item) * 2);'),
+        ],
+      },
+    ],
+  });
+  try {
+    const ctx = context();
+    const g = await createLlmGenerator({ models: [{ provider: 'openai-compatible', model: 'fake-small', baseUrl: server.openaiBaseUrl }], ...fastRetry() }, ctx);
+    const withInspiration = { inspirations: [{ ...request().parent, id: 'c9', code: inspiration }] };
+    const first = await g.generate(request(withInspiration), signal()).catch((err: Error) => err);
+    assert.ok(first instanceof Error);
+    assert.match(first.message, /near-duplicate proposal: the change leaves the program as it was.*after one repair turn: near-duplicate proposal: the program is nearly the same as c9, a program shown above/);
+    assert.match(server.requests[1]?.user ?? '', /## Why it could not be used\n\nnear-duplicate proposal: the change leaves the program as it was/);
+    const ok = await g.generate(request({ index: 2, ...withInspiration }), signal());
+    assert.equal(applyPatch(PROGRAM, ok.patch), PROGRAM.replace('-(b - item)', '(b - item) * 2'));
+  } finally {
+    await server.close();
+  }
+});
