@@ -94,6 +94,26 @@ test('realism: memory per core far from every trace is refused, and the KS dista
   assert.equal(ksDistance([0.5, 0.5], (x) => x), 0.5, 'ties make one step of the empirical CDF');
 });
 
+test('realism judges small scenarios too: clones, all-service mixes and one-instant arrivals', () => {
+  // The good scenario is easy-level: 5 tasks, below the sizes where shapes can be tested.
+  const clones = variant((j) => j.tasks.forEach((t, i) => {
+    Object.assign(t, { cpu: 1, memory: 2, duration: 300, kind: 'batch', arrival: i * 10 });
+    delete t['deadline'];
+  }));
+  assert.match(rejectedAt(clones, 'realism'), /all 5 tasks are identical \(1 cores, 2 GB, 300 s\)/);
+  const services = variant((j) => {
+    j['constraints'] = { horizonSeconds: 400000 };
+    j.tasks.forEach((t) => {
+      Object.assign(t, { kind: 'service', duration: 86400 });
+      delete t['deadline'];
+    });
+  });
+  assert.match(rejectedAt(services, 'realism'), /5 of 5 tasks are services; .*accepted up to \d of 5/);
+  const burst = variant((j) => j.tasks.forEach((t) => Object.assign(t, { arrival: 0 })));
+  assert.match(rejectedAt(burst, 'realism'), /all 5 tasks arrive at the same instant/);
+  assert.equal(LAYER_CHECKS.realism(good(), ctx()), undefined, 'the generated small scenario is realistic');
+});
+
 test('diversity: the same scenario twice is refused the second time', () => {
   const diversity = new DiversityTracker();
   const first = good();

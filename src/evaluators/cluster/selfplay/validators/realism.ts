@@ -48,6 +48,15 @@ function problemsFor(s: Scenario, p: TraceProfile): string[] {
   const serviceShare = services.length / n;
   if (n >= 10 && serviceShare > Math.min(0.8, p.serviceFraction * 3)) out.push(`${Math.round(serviceShare * 100)}% of tasks are services; traces show about ${Math.round(p.serviceFraction * 100)}% (accepted up to ${Math.round(Math.min(0.8, p.serviceFraction * 3) * 100)}%)`);
   if (n >= 10 && burstShare(s) > 0.95) out.push('almost every task arrives in one burst; traces show bursts within a spread of arrivals');
+  // Small scenarios have too few tasks for shapes; what can still be judged is judged with counts.
+  if (n < 10) {
+    const allowed = Math.max(1, Math.ceil(n * Math.min(0.8, p.serviceFraction * 3)));
+    if (services.length > allowed) out.push(`${services.length} of ${n} tasks are services; traces show about ${Math.round(p.serviceFraction * 100)}% (accepted up to ${allowed} of ${n})`);
+    if (n >= 4 && burstShare(s) === 1) out.push(`all ${n} tasks arrive at the same instant; traces show arrivals spread over time`);
+  }
+  if (n >= 3 && n < 8 && s.tasks.every((t) => t.cpu === s.tasks[0]?.cpu && t.memory === s.tasks[0]?.memory && t.duration === s.tasks[0]?.duration)) {
+    out.push(`all ${n} tasks are identical (${s.tasks[0]?.cpu} cores, ${s.tasks[0]?.memory} GB, ${s.tasks[0]?.duration} s); traces never show clones`);
+  }
   return out;
 }
 
