@@ -62,13 +62,17 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   const accept = panel.locator('#accept');
   await expect(accept).toBeEnabled();
   // The packaged codicons load under the panel's Content Security Policy.
-  await expect(accept.locator('.codicon-check')).toHaveCSS('font-family', /codicon/);
+  await expect(accept.locator('.codicon').first()).toHaveCSS('font-family', /codicon/);
   await expect.poll(() => panel.evaluate(() => (globalThis as unknown as { document: { fonts: { check(font: string): boolean } } }).document.fonts.check('16px codicon'))).toBe(true);
   await expect(panel.locator('.diff .line.add').first()).toBeVisible();
   await panel.locator('#open-diff').click();
   await expect(page.locator('.monaco-diff-editor').first()).toBeVisible();
 
   await accept.click();
+  // A candidate that breaks a guardrail (or is worse on holdout) is accepted only after a confirmation.
+  const confirm = page.locator('.monaco-dialog-box');
+  await expect.poll(async () => (await confirm.isVisible()) || readFileSync(file, 'utf8') !== original, { timeout: 30_000 }).toBe(true);
+  if (await confirm.isVisible()) await confirm.getByRole('button', { name: 'Accept Anyway' }).click();
   await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 30_000 }).not.toBe(original);
   const after = await reviewFrame(page);
   await expect(after.locator('.badge.accepted').first()).toBeVisible();

@@ -69,3 +69,13 @@ test('busy flags, notices and drafts; persisted state restores selection and dra
   assert.equal(restored.drafts.c2, 'too slow');
   assert.deepEqual(setDraft(restored, 'c2', '').drafts, {});
 });
+
+test('until the person picks one, the selection follows the run’s best as results arrive', () => {
+  let s = reduce(initialState(), { type: 'snapshot', snapshot: { ...snap('r1', [cand('c0', 0, 1), cand('c1', 1, 2)]), bestId: 'c1' }, runs: [], trusted: true });
+  assert.equal(s.selectedId, 'c1');
+  s = reduce(s, { type: 'snapshot', snapshot: { ...snap('r1', [cand('c0', 0, 1), cand('c2', 2, 5), cand('c1', 1, 2)]), bestId: 'c2' }, runs: [], trusted: true });
+  assert.equal(s.selectedId, 'c2', 'an automatic selection moves to the new best');
+  s = select(s, 'c1');
+  s = reduce(s, { type: 'snapshot', snapshot: { ...snap('r1', [cand('c0', 0, 1), cand('c3', 3, 9), cand('c2', 2, 5), cand('c1', 1, 2)]), bestId: 'c3' }, runs: [], trusted: true });
+  assert.equal(s.selectedId, 'c1', 'a chosen candidate stays selected');
+});

@@ -8,6 +8,8 @@ export interface ViewState {
   runs: RunListEntry[];
   trusted: boolean;
   selectedId: string | undefined;
+  /** The person chose the selection; until then it follows the run's best as results arrive. */
+  pinned: boolean;
   detail: CandidateDetail | undefined;
   detailError: string | undefined;
   busy: string[];
@@ -25,6 +27,7 @@ export function initialState(persisted?: PersistedViewState): ViewState {
     runs: [],
     trusted: true,
     selectedId: persisted?.selectedId,
+    pinned: persisted?.selectedId !== undefined,
     detail: undefined,
     detailError: undefined,
     busy: [],
@@ -51,9 +54,10 @@ export function reduce(state: ViewState, message: HostMessage): ViewState {
       const runChanged = state.snapshot?.runId !== message.snapshot?.runId && state.snapshot !== null;
       const next: ViewState = { ...state, snapshot: message.snapshot, runs: message.runs, trusted: message.trusted };
       const list = visibleCandidates(next);
-      const keep = !runChanged && state.selectedId !== undefined && list.some((c) => c.id === state.selectedId);
+      const keep = !runChanged && state.pinned && state.selectedId !== undefined && list.some((c) => c.id === state.selectedId);
       next.selectedId = keep ? state.selectedId : defaultSelection(list, message.snapshot?.bestId);
-      if (!keep || runChanged) {
+      next.pinned = keep;
+      if (next.selectedId !== state.selectedId || runChanged) {
         next.detail = undefined;
         next.detailError = undefined;
       }
@@ -80,8 +84,8 @@ export function showCounterexample(state: ViewState, counterexample: { title: st
 }
 
 export function select(state: ViewState, candidateId: string): ViewState {
-  if (state.selectedId === candidateId) return state;
-  return { ...state, selectedId: candidateId, detail: undefined, detailError: undefined };
+  if (state.selectedId === candidateId) return state.pinned ? state : { ...state, pinned: true };
+  return { ...state, selectedId: candidateId, pinned: true, detail: undefined, detailError: undefined };
 }
 
 /** Keyboard navigation in the candidate list. */
