@@ -85,7 +85,7 @@ export class SandboxWorker {
   ) {
     sweepStaleDirectories();
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-    this.child = fork(entry.path, [], {
+    this.child = fork(entry.path, [String(process.pid)], {
       cwd: this.dir,
       // Nothing from the engine's environment (API keys, tokens, proxies) reaches candidates
       // or harnesses; node needs no variables to run.

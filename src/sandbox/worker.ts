@@ -3,13 +3,15 @@
 // evaluates the candidate in a fresh Compartment, serialise what the harness returns.
 // Limits (time, memory) are enforced from outside by the pool; this process only has to
 // report results and failures precisely.
+// First: orphan protection must be in place before the slow imports below.
+import { enginePid, workFolder } from './worker-orphan';
 import { getHeapStatistics } from 'node:v8';
 import type { JsonValue } from '../core/types';
 import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
 import { describeThrown } from './describe-error';
 import { loadHarness } from './harness-module';
 import { LruMap } from '../core/lru';
-import { startOrphanWatchdog } from './orphan-watchdog';
+import { removeWorkFolder } from './orphan-watchdog';
 import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './ipc';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
 import { isResultError, toJsonText } from './serialize-result';
@@ -20,7 +22,6 @@ if (typeof process.send !== 'function') {
   process.exit(2);
 }
 
-startOrphanWatchdog();
 
 const ses: SesGlobals = lockdownRealm({
   // Candidates must not read stack frames (host paths, harness internals: information that
@@ -84,7 +85,11 @@ process.on('uncaughtException', (error: unknown) => {
   }
 });
 
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  // The engine is gone (a normal close removes the folder itself; a killed one cannot).
+  if (process.ppid !== enginePid) removeWorkFolder(workFolder);
+  process.exit(0);
+});
 
 async function runJob(job: JobMessage): Promise<void> {
   currentJob = job.id;

@@ -53,16 +53,22 @@ test('a command candidate cannot read the CLI environment through /proc, so the 
   assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), 'nor does the CLI output');
 });
 
-test('kill -9 of the CLI takes the command, its daemons and its files with it', { timeout: 120_000 }, async () => {
-  const mark = '4917365';
-  const daemon = '4917366';
+test('kill -9 of the CLI takes the command, its daemons and its files with it', { timeout: 300_000 }, async () => {
+  // Unique sleep durations: the processes of this run are told apart from any other.
+  const mark = String(4_000_000 + Math.floor(Math.random() * 900_000));
+  const daemon = String(Number(mark) + 1);
   const dir = project(`setsid sleep ${daemon} </dev/null >/dev/null 2>&1 &\nsleep ${mark}\n`);
   const tmp = tempDir();
   const child = cliAsync(['evolve', 'policy.js', '--command', 'sh score.sh {file}', '--budget', '1', '--runs-dir', join(dir, 'runs'), '--quiet'], { cwd: dir, env: { TMPDIR: tmp } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await waitUntil(`the command to start (${stderr})`, () => processesWith(mark).length > 0 && processesWith(daemon).length > 0);
+  let ended = false;
+  void exited.then(() => (ended = true));
+  await waitUntil('the command to start', () => {
+    if (ended) throw new Error(`the CLI ended before its command started: ${stderr}`);
+    return processesWith(mark).length > 0 && processesWith(daemon).length > 0;
+  });
   child.kill('SIGKILL');
   await exited;
   await waitUntil('the command and its daemon to be gone', () => processesWith(mark).length === 0 && processesWith(daemon).length === 0);
@@ -97,4 +103,33 @@ test('without a usable bubblewrap, command candidates are refused naming the opt
   const wrongEvaluator = cli(['evolve', 'policy.js', '--evaluator', 'faas', '--unsandboxed-commands', '--runs-dir', runs], { cwd: dir });
   assert.equal(wrongEvaluator.code, 2, wrongEvaluator.stderr);
   assert.match(wrongEvaluator.stderr, /--unsandboxed-commands only applies to command evaluations/);
+});
+
+test('kill -9 of the CLI while a JS policy loops leaves no sandbox worker and no folder', { timeout: 300_000 }, async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'policy.js'), 'export function step(ctx, results, arrivals) {\n  for (;;) {}\n}\n');
+  const tmp = tempDir();
+  const child = cliAsync(['evolve', 'policy.js', '--budget', '1', '--runs-dir', join(dir, 'runs'), '--quiet'], { cwd: dir, env: { TMPDIR: tmp } });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const workers = (): number[] =>
+    readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          return ppid === child.pid && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('worker');
+        } catch {
+          return false;
+        }
+      });
+  let seen: number[] = [];
+  await waitUntil('a sandbox worker to run the policy', () => (seen = workers()).length > 0 && readdirSync(tmp).some((n) => n.startsWith('policy-evolver-sandbox-')));
+  child.kill('SIGKILL');
+  await exited;
+  await waitUntil('the orphaned workers to end', () => seen.every((pid) => !processAlive(pid)));
+  await waitUntil(`their folders to be removed (${seen.join(' ')})`, () => !readdirSync(tmp).some((n) => n.startsWith('policy-evolver-sandbox-')), 20_000).catch((err: Error) => {
+    throw new Error(`${err.message}: ${readdirSync(tmp).join(' ')} ${readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map((n) => { try { return readFileSync(`/proc/${n}/cmdline`, 'latin1'); } catch { return ''; } }).filter((c) => c.includes('sandbox/worker')).join(' | ')}`);
+  });
 });
