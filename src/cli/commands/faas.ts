@@ -23,6 +23,9 @@ import {
 } from '../../evaluators/faas';
 import type { LoadedWorkload } from '../../evaluators/faas/workload/workloads';
 import { FAAS_HARNESS } from '../../evaluators/faas/sandbox-harness';
+import { runPolicy } from '../../evaluators/faas/run';
+import { restPolicy } from '../../evaluators/faas/rest/rest-policy';
+import { SyncHttpClient } from '../../evaluators/faas/rest/sync-http';
 import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
 
@@ -56,7 +59,7 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
 
   faas
     .command('run')
-    .description(`simulate a scheduling policy: a policy file (.ts/.js) or a built-in (${BUILTIN_POLICY_NAMES.join(', ')})`)
+    .description(`simulate a scheduling policy: a policy file (.ts/.js), a built-in (${BUILTIN_POLICY_NAMES.join(', ')}), or 'rest' for an Eudoxia REST scheduler server at rest_scheduler_addr`)
     .argument('<policy>', 'policy file or built-in policy name')
     .option('--trace <file>', "workload trace CSV in Eudoxia's format (default: generate one from the parameters)")
     .option('--params <file>', "parameters in Eudoxia's TOML (or JSON) keys (default: Eudoxia's defaults)")
@@ -64,7 +67,7 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
     .option('--physics <mode>', "'eudoxia' (default: exactly Eudoxia, quirks included) or 'corrected' (exact memory sums, sub-tick suspension writes finish)")
     .action(async (policy: string, flags: RunFlags) => {
       const workload = loadInputs(flags);
-      const outcome = isBuiltin(policy) ? runBuiltinChecked(policy, workload, io) : await runFile(policy, workload);
+      const outcome = policy === 'rest' && !existsSync(policy) ? runRest(workload) : isBuiltin(policy) ? runBuiltinChecked(policy, workload, io) : await runFile(policy, workload);
       report(outcome, flags.json === true, io);
     });
 
@@ -132,6 +135,18 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
     throw err;
   }
   return { trace, params, label: flags.trace, csv: readFileSync(flags.trace, 'utf8') };
+}
+
+/** Eudoxia's REST scheduler protocol: the decisions come from the server at rest_scheduler_addr. */
+function runRest(workload: LoadedWorkload): SimulationOutcome {
+  const client = new SyncHttpClient();
+  try {
+    const outcome = runPolicy(restPolicy(client, workload.params), workload);
+    if (!outcome.ok) throw new UserError(`the REST scheduler at ${workload.params.rest_scheduler_addr} failed: ${outcome.failure.message}`, ExitCode.evaluation);
+    return outcome;
+  } finally {
+    client.close();
+  }
 }
 
 function runBuiltinChecked(name: string, workload: LoadedWorkload, io: FaasCliOutput): SimulationOutcome {
