@@ -19,6 +19,8 @@ export interface VerifyOptions {
   /** After every setting passes the interpreter, re-run each with the compiled model and exact receipts. */
   certify?: boolean;
   limits?: Partial<CheckLimits>;
+  /** Limits of best-effort settings (default: `limits`): a state budget keeps them bounded and the same on every machine. */
+  bestEffortLimits?: Partial<CheckLimits>;
   /** Stop at the first VIOLATED or INVALID setting (default true). UNKNOWN does not stop the run. */
   stopAtFirstFailure?: boolean;
   chart?: boolean;
@@ -152,9 +154,10 @@ export class ProtocolVerifier {
       } else if (opts.signal?.aborted) {
         check = { setting: setting.id, verdict: 'UNKNOWN', engine, skipped: true, reason: 'cancelled', wallMs: 0 };
       } else {
-        check = await this.checkSetting(protocol, setting, { ...opts, engine, limits });
+        const settingLimits = spec.bestEffort && opts.bestEffortLimits ? { ...limits, ...opts.bestEffortLimits } : limits;
+        check = await this.checkSetting(protocol, setting, { ...opts, engine, limits: settingLimits });
         if (opts.certify && engine === 'interpreter' && check.verdict === 'VERIFIED') {
-          const cert = await this.checkSetting(protocol, setting, { ...opts, engine: 'compiled', limits, exactReceipts: true });
+          const cert = await this.checkSetting(protocol, setting, { ...opts, engine: 'compiled', limits: settingLimits, exactReceipts: true });
           // The compiled model is the certificate; a disagreement is a harness bug worth seeing.
           check = cert.verdict === 'VERIFIED' ? cert : { ...cert, reason: `${cert.reason ?? ''} (the interpreter model had verified it)`.trim() };
         }

@@ -111,6 +111,8 @@ export interface SynthesisResult {
 export const LEARNING_LIMITS: CheckLimits = { timeMs: 300_000, memoryMb: 3072, maxStates: 3_000_000 };
 /** The winner's re-verification (N = kf+2 and f = 2 are much larger). */
 export const FINAL_LIMITS: CheckLimits = { timeMs: 900_000, memoryMb: 4096, maxStates: 30_000_000 };
+/** Best-effort settings (f = 2) of the re-verification: bounded by states, so "not completed" is the same everywhere. */
+export const BEST_EFFORT_LIMITS: Partial<CheckLimits> = { timeMs: 600_000, maxStates: 10_000_000 };
 
 function costKey(o: OracleOutcome, rules: RuleChoice[]): number[] {
   return [o.messagesWorst ?? Infinity, o.steps ?? Infinity, o.receiptsLockstep ?? Infinity, rules.length];
@@ -355,7 +357,7 @@ export class Synthesizer {
         tried.add(key);
         const proto = this.catalogue.toProtocol(rules);
         this.opts.onProgress?.(this.progress('optimizing', `re-verifying ${key} in ${this.finalSettings.map(settingId).join(', ')}`));
-        const final = await this.verifier.verify(proto, { settings: this.finalSettings, engine: 'interpreter', limits, chart: false, ...(signal ? { signal } : {}) });
+        const final = await this.verifier.verify(proto, { settings: this.finalSettings, engine: 'interpreter', limits, bestEffortLimits: BEST_EFFORT_LIMITS, chart: false, ...(signal ? { signal } : {}) });
         this.noteTimeCuts(final, `re-verifying ${key}`);
         if (!final.verified) {
           rejected.push({ text: this.catalogue.render(rules), coverage: final.coverage.summary });
@@ -365,7 +367,7 @@ export class Synthesizer {
         if (this.opts.certify !== false) {
           this.opts.onProgress?.(this.progress('optimizing', 'certifying with the compiled model'));
           const done = final.settings.filter((c) => c.verdict === 'VERIFIED').map((c) => this.finalSettings.find((x) => settingId(x) === c.setting) as SettingSpec);
-          certified = await this.verifier.verify(proto, { settings: done, engine: 'compiled', exactReceipts: true, limits, chart: true, ...(signal ? { signal } : {}) });
+          certified = await this.verifier.verify(proto, { settings: done, engine: 'compiled', exactReceipts: true, limits, bestEffortLimits: BEST_EFFORT_LIMITS, chart: true, ...(signal ? { signal } : {}) });
           this.noteTimeCuts(certified, `certifying ${key}`);
           if (certified.coverage.verdict === 'VIOLATED' || certified.coverage.verdict === 'INVALID') {
             rejected.push({ text: this.catalogue.render(rules), coverage: `compiled model: ${certified.coverage.summary}` });
