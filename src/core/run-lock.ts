@@ -124,7 +124,9 @@ const pause = (ms: number): void => {
 
 function describe(dir: string, info: LockInfo): string {
   const who = `process ${info.pid}${info.host !== hostname() ? ` on ${info.host}` : ''}${info.command ? ` (${info.command})` : ''}`;
-  return `run ${basename(dir)} is in use by ${who}; wait for it to finish or stop it`;
+  // A holder on another machine (a shared folder) cannot be checked from here.
+  const remote = info.host !== hostname() ? `; if it is gone, delete ${join(dir, LOCK_FILE)}` : '';
+  return `run ${basename(dir)} is in use by ${who}; wait for it to finish or stop it${remote}`;
 }
 
 /**
