@@ -5,14 +5,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { cli, ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 
 const oneLine = (s: string): boolean => s.trim().split('\n').length === 1 && !/\n\s+at /.test(s);
 
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+/** Far beyond the second or two a refusal takes: only a hang reaches it. */
+const HANG_MS = 120_000;
+
 function expectBad(args: string[], cwd: string, pattern: RegExp, code = 3): void {
-  const r = cli(args, { cwd });
-  assert.equal(r.code, code, `${args.join(' ')} -> ${r.code}: ${r.stderr}`);
+  const r = spawnSync(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd, encoding: 'utf8', input: '', timeout: HANG_MS, killSignal: 'SIGKILL' });
+  assert.equal(r.signal, null, `${args.join(' ')} hung or crashed (${r.signal}): ${r.stderr.slice(-500)}`);
+  assert.equal(r.status, code, `${args.join(' ')} -> ${r.status}: ${r.stderr}`);
   assert.ok(oneLine(r.stderr), `one line for ${args.join(' ')}: ${r.stderr}`);
   assert.match(r.stderr, pattern, args.join(' '));
   assert.doesNotMatch(r.stderr, /internal error/);
