@@ -118,6 +118,11 @@ export interface Placement {
   /** A waiting task (id or view). */
   task: string | TaskView;
   node: string | NodeView;
+  /**
+   * Why this node, in a sentence a person reviewing the policy can check (at most 200 characters
+   * are kept). Optional; never changes the outcome; shown by `cluster run --explain` and the editor.
+   */
+  reason?: string;
 }
 
 export interface Decision {

@@ -26,6 +26,8 @@ export interface ClusterEvaluatorOptions {
   memoryMb?: number;
   keepInvalid: number;
   seed: number;
+  /** Keep the policy's placement reasons in each scenario's report (for `cluster run --explain`). */
+  explain: boolean;
 }
 
 export const CLUSTER_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
@@ -41,7 +43,7 @@ export const CLUSTER_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   ],
 });
 
-const KNOWN_OPTIONS = ['scenarios', 'scenarioSet', 'levels', 'weights', 'successTolerance', 'timeoutMs', 'memoryMb', 'keepInvalid', 'seed'];
+const KNOWN_OPTIONS = ['scenarios', 'scenarioSet', 'levels', 'weights', 'successTolerance', 'timeoutMs', 'memoryMb', 'keepInvalid', 'seed', 'explain'];
 
 export function parseClusterOptions(options: { [key: string]: JsonValue }, baseDir: string): ClusterEvaluatorOptions {
   for (const key of Object.keys(options)) {
@@ -72,7 +74,9 @@ export function parseClusterOptions(options: { [key: string]: JsonValue }, baseD
     successTolerance: number('successTolerance', 0.01) as number,
     keepInvalid: number('keepInvalid', 20) as number,
     seed: number('seed', 1) as number,
+    explain: options['explain'] === true,
   };
+  if (options['explain'] !== undefined && typeof options['explain'] !== 'boolean') throw new Error('cluster option explain must be true or false');
   const timeoutMs = number('timeoutMs', undefined, 1);
   const memoryMb = number('memoryMb', undefined, 64);
   if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
@@ -264,6 +268,7 @@ export class ClusterEvaluator implements Evaluator {
             weights: this.options.weights as unknown as JsonValue,
             keepInvalid: this.options.keepInvalid,
             seed: this.options.seed,
+            explain: this.options.explain,
           },
           limits,
         },

@@ -18,6 +18,8 @@ export interface ClusterHarnessInput {
   keepInvalid?: number;
   maxLogLines?: number;
   seed?: number;
+  /** Return the policy's placement reasons (for people reading a decision, not for scoring). */
+  explain?: boolean;
 }
 
 
@@ -47,7 +49,7 @@ function runOne(ctx: HarnessContext, s: { id: string; scenario: JsonValue }, inp
     const kind = err instanceof BadPolicyModule ? 'bad-exports' : 'policy-error';
     return { ok: false, failure: { kind, time: 0, message: `loading the policy failed: ${(err as Error)?.message ?? String(err)}` }, invalid: [], calls: 0, logs };
   }
-  const outcome = simulate(scenario, policy, { weights, keepInvalid: input.keepInvalid ?? 20, seed, clock: () => performance.now() });
+  const outcome = simulate(scenario, policy, { weights, keepInvalid: input.keepInvalid ?? 20, seed, clock: () => performance.now(), explain: input.explain === true });
   return JSON.parse(JSON.stringify({ ...outcome, logs })) as JsonValue;
 }
 
@@ -64,6 +66,7 @@ function parseInput(value: JsonValue): ClusterHarnessInput {
   if (typeof value['keepInvalid'] === 'number') out.keepInvalid = value['keepInvalid'];
   if (typeof value['maxLogLines'] === 'number') out.maxLogLines = value['maxLogLines'];
   if (typeof value['seed'] === 'number') out.seed = value['seed'];
+  if (value['explain'] === true) out.explain = true;
   return out;
 }
 

@@ -169,3 +169,22 @@ test('percentile, Gini, weights and the Pareto front', () => {
   assert.equal(front.offer('s', { a: 1, b: 1 }), true);
   assert.deepEqual(front.members().map((m) => m.key), ['s']);
 });
+
+test('placements may carry a reason: kept per task when explaining, clipped, left out of scoring reports', () => {
+  const explaining: PolicyModule = {
+    decide: (view: ClusterView): Decision => ({
+      place: view.queue
+        .filter((t) => view.fits(t, 'n0'))
+        .slice(0, 1)
+        .map((t) => ({ task: t.id, node: 'n0', reason: t.id === 'c' ? 'x'.repeat(500) : `${t.id} is the oldest waiting task and n0 is the first node with room` })),
+    }),
+  };
+  const explained = ok(simulate(scenario(), explaining, { explain: true }));
+  assert.deepEqual(explained.reasons?.map((r) => [r.task, r.node, r.reason.length]), [['a', 'n0', 63], ['b', 'n0', 63], ['c', 'n0', 200]]);
+  assert.equal(explained.reasons?.[1]?.reason, 'b is the oldest waiting task and n0 is the first node with room');
+  const scored = ok(simulate(scenario(), explaining));
+  assert.equal(scored.reasons, undefined, 'scoring runs keep no reasons');
+  assert.equal(scored.reward, explained.reward, 'reasons never change the outcome');
+  const bad = ok(simulate(scenario(), { decide: (view) => ({ place: view.queue.slice(0, 1).map((t) => ({ task: t.id, node: 'n0', reason: 42 as unknown as string })) }) }, { explain: true }));
+  assert.ok(bad.invalid.some((e) => e.rule === 'malformed-decision' && /place\[0\]\.reason must be a string, got 42/.test(e.message)));
+});

@@ -4,7 +4,7 @@ import type { DecisionError, DecisionRule } from '../policy-api';
 
 export interface ParsedDecision {
   preempt: { taskId: string }[];
-  place: { taskId: string; nodeId: string }[];
+  place: { taskId: string; nodeId: string; reason?: string }[];
   wakeAt?: number;
 }
 
@@ -31,6 +31,9 @@ function idOf(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Longest explanation kept per placement: reasons are for people, and reports stay small. */
+export const MAX_REASON_CHARS = 200;
 
 function show(value: unknown): string {
   try {
@@ -66,12 +69,13 @@ export function parseDecision(raw: unknown, time: number, log: DecisionLog): Par
     else {
       d.place.forEach((p, i) => {
         if (p === null || typeof p !== 'object') return bad(`place[${i}] must be { task, node }, got ${show(p)}`);
-        const placement = p as { task?: unknown; node?: unknown };
+        const placement = p as { task?: unknown; node?: unknown; reason?: unknown };
         const taskId = idOf(placement.task);
         const nodeId = idOf(placement.node);
         if (taskId === undefined) return bad(`place[${i}].task must be a task id or a task view, got ${show(placement.task)}`);
         if (nodeId === undefined) return bad(`place[${i}].node must be a node id or a node view, got ${show(placement.node)}`);
-        out.place.push({ taskId, nodeId });
+        if (placement.reason !== undefined && typeof placement.reason !== 'string') return bad(`place[${i}].reason must be a string, got ${show(placement.reason)}`);
+        out.place.push(placement.reason ? { taskId, nodeId, reason: placement.reason.slice(0, MAX_REASON_CHARS) } : { taskId, nodeId });
       });
     }
   }

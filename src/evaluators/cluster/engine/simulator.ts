@@ -26,6 +26,8 @@ export interface SimulationOptions {
   /** Reward lost per rejected decision part, up to `maxInvalidPenalty`. */
   invalidPenalty?: number;
   maxInvalidPenalty?: number;
+  /** Keep the reasons the policy gives for its placements (off for scoring: reports stay small). */
+  explain?: boolean;
 }
 
 export interface SimulationFailure {
@@ -47,6 +49,15 @@ export interface SimulationReport {
   decisionMs: number | null;
   /** Per task: node it finished on (or null), for fingerprints and plans. */
   placements: (string | null)[];
+  /** With `explain`: the policy's reason for each task's last placement, in task order. */
+  reasons?: PlacementReason[];
+}
+
+export interface PlacementReason {
+  task: string;
+  node: string;
+  time: number;
+  reason: string;
 }
 
 export type SimulationOutcome = ({ ok: true } & SimulationReport) | { ok: false; failure: SimulationFailure; invalid: DecisionError[]; calls: number };
@@ -117,6 +128,8 @@ class Simulation {
   private readonly rng: Rng;
   private readonly weights: ObjectiveWeights;
   private readonly maxCalls: number;
+  /** Each task's last placement reason, by task index, when explaining. */
+  private readonly reasons: Map<number, PlacementReason> | null;
 
   constructor(
     private readonly scenario: Scenario,
@@ -125,6 +138,7 @@ class Simulation {
   ) {
     this.weights = options.weights ?? DEFAULT_WEIGHTS;
     this.log = new DecisionLog(options.keepInvalid ?? 20);
+    this.reasons = options.explain ? new Map() : null;
     this.rng = new Rng(deriveSeed(options.seed ?? 0, scenario.id));
     this.nodes = scenario.nodes.map((spec, index) => {
       const node: NodeState = {
@@ -330,7 +344,7 @@ class Simulation {
     }
     const placedNow = new Set<string>();
     let placedAny = false;
-    for (const { taskId, nodeId } of d.place) {
+    for (const { taskId, nodeId, reason } of d.place) {
       const t = this.taskById.get(taskId);
       if (!t || t.status === 'pending') {
         this.log.add({ rule: 'unknown-task', time, taskId, nodeId, message: `cannot place ${taskId}: no arrived task has this id` });
@@ -360,6 +374,7 @@ class Simulation {
       placedNow.add(taskId);
       placedAny = true;
       this.start(t, node);
+      if (reason !== undefined && this.reasons) this.reasons.set(t.index, { task: taskId, node: nodeId, time, reason });
     }
     if (placedAny) this.queue = this.queue.filter((t) => t.status === 'waiting');
     if (d.wakeAt !== undefined) this.wakes.push(d.wakeAt, null);
@@ -422,6 +437,7 @@ class Simulation {
       calls: this.calls,
       decisionMs: this.options.clock ? this.decisionMs : null,
       placements: records.map((r) => (r.status === 'completed' ? r.nodeId : null)),
+      ...(this.reasons ? { reasons: [...this.reasons].sort((a, b) => a[0] - b[0]).map(([, r]) => r) } : {}),
     };
   }
 

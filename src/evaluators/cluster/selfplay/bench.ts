@@ -126,16 +126,17 @@ export function failedEverywhere(r: SetReport): string[] {
 }
 
 /** An evaluator over the given scenarios, for running a candidate in the sandbox. */
-async function evaluatorFor(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined, timeoutMs?: number): Promise<ClusterEvaluator> {
+async function evaluatorFor(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined, timeoutMs?: number, explain = false): Promise<ClusterEvaluator> {
   const options: { [key: string]: JsonValue } = { scenarioSet: scenarios.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })) as unknown as JsonValue };
+  if (explain) options['explain'] = true;
   if (weights !== undefined) options['weights'] = weights;
   if (timeoutMs !== undefined) options['timeoutMs'] = timeoutMs;
   return (await createClusterEvaluator(options, { baseDir: '.', sandbox: () => sandbox })) as ClusterEvaluator;
 }
 
 /** Runs a policy file in the sandbox on the scenarios; per scenario its report, or undefined with an error. */
-export async function runPolicyFile(code: string, fileName: string, scenarios: readonly Scenario[], sandbox: SandboxPool, signal: AbortSignal, weights?: JsonValue, timeoutMs?: number): Promise<{ report: SimulationReport | undefined; error?: string }[]> {
-  const evaluator = await evaluatorFor(scenarios, sandbox, weights, timeoutMs);
+export async function runPolicyFile(code: string, fileName: string, scenarios: readonly Scenario[], sandbox: SandboxPool, signal: AbortSignal, weights?: JsonValue, timeoutMs?: number, explain = false): Promise<{ report: SimulationReport | undefined; error?: string }[]> {
+  const evaluator = await evaluatorFor(scenarios, sandbox, weights, timeoutMs, explain);
   const workloads = await evaluator.workloads();
   const runs = await evaluator.runCandidate({ code, fileName }, workloads, [...scenarios], signal);
   return runs.map((r) => {
