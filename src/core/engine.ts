@@ -505,7 +505,7 @@ export class Engine {
       time: now(),
     });
     // A generator counts its own failed calls; a reply that did not apply is the engine's to report.
-    if (stage === 'patch') this.options.generator.observe?.(details.source, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0 });
+    if (stage === 'patch') this.options.generator.observe?.(details.source, { improved: false, costUsd: this.costByIndex.get(index) ?? 0, scoreDelta: 0, index });
     this.journalGeneratorState();
     this.emit({ kind: 'candidate', outcome: { runId: this.state.runId, id: `c${index}`, index, parentIds, ok: false, score: null, improvement: false, admitted: false, error: `${stage}: ${error}` } });
     this.emit({ kind: 'progress', progress: this.progress() });
@@ -631,7 +631,7 @@ export class Engine {
       time: now(),
     });
     const scoreDelta = summary.score !== null && parentScore !== null ? summary.score - parentScore : 0;
-    this.options.generator.observe?.(this.state.candidates.get(entry.id)?.generator, { improved: improvement, costUsd: this.costByIndex.get(entry.index) ?? 0, scoreDelta });
+    this.options.generator.observe?.(this.state.candidates.get(entry.id)?.generator, { improved: improvement, costUsd: this.costByIndex.get(entry.index) ?? 0, scoreDelta, index: entry.index });
     this.journalGeneratorState();
     const outcome: CandidateOutcome = {
       runId: s.runId,

@@ -158,7 +158,8 @@ export interface SearchReplaceEdit {
   replace: string;
 }
 
-export type PatchMode = 'search-replace' | 'full';
+/** How the reply changes the program: edits, a rewrite, or a rewrite combining the parent with its first inspiration. */
+export type PatchMode = 'search-replace' | 'full' | 'crossover';
 
 export interface ProgramView {
   id: string;
@@ -251,7 +252,7 @@ export interface Generator {
   readonly id: string;
   generate(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult>;
   /** Feedback after evaluation, for bandits that learn which model pays off. */
-  observe?(source: string | undefined, outcome: { improved: boolean; costUsd: number; scoreDelta: number }): void;
+  observe?(source: string | undefined, outcome: { improved: boolean; costUsd: number; scoreDelta: number; index?: number }): void;
   /** What the generator has learnt (bandit statistics, rates), journaled so a resumed run keeps it. */
   snapshotState?(): JsonValue;
   /** Takes back a state `snapshotState` returned in an earlier session of the same run. */

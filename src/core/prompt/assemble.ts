@@ -163,7 +163,8 @@ function render(request: GenerationRequest, templates: PromptTemplates, shape: S
     recentFailures: renderFailures(request, shape.failures, shape.failureDiffs),
     history: renderHistory(request.history ?? [], shape.history),
     humanNotes: renderNotes(request.humanNotes, shape.notes),
-    task: taskInstructions(request.patchMode, language, blockCount, markers),
+    // A crossover needs its second parent in the prompt; trimmed away, the step is a plain rewrite.
+    task: taskInstructions(request.patchMode === 'crossover' && inspirations.length === 0 ? 'full' : request.patchMode, language, blockCount, markers),
   });
   return { system, user };
 }

@@ -73,7 +73,14 @@ export function taskInstructions(mode: PatchMode, language: string, blockCount: 
       `- Keep the code valid ${language} and keep the names and signatures that the rest of the file or the evaluator relies on.`,
     ].join('\n');
   }
-  const lines = ['Rewrite the evolvable code to improve the score.', '', explain];
+  const lines =
+    mode === 'crossover'
+      ? [
+          'Combine the current program with Inspiration 1 above into one program that scores better than both: keep what makes each of them score well, and resolve where they disagree.',
+          '',
+          explain,
+        ]
+      : ['Rewrite the evolvable code to improve the score.', '', explain];
   if (!markers) {
     lines.push(`Then give the complete new file in one fenced code block (\`\`\`${tag}).`);
   } else if (blockCount <= 1) {

@@ -3,7 +3,7 @@
 
 import { loadPromptTemplates } from '../../core/prompt';
 import { budgetFor, windowProblem } from './context-plan';
-import type { GenerationRequest, GenerationResult, Generator, JsonValue, TokenUsage } from '../../core/types';
+import type { GenerationRequest, GenerationResult, Generator, JsonValue, PatchMode, TokenUsage } from '../../core/types';
 import type { GeneratorFactoryContext } from '../types';
 import { createAnthropicClient } from './anthropic-client';
 import { callModel, type Arm, type CallHooks, type CallSettings } from './call';
@@ -19,6 +19,7 @@ import type { ProviderClient } from './provider';
 import { Redactor } from './redact';
 import { ArmSelector, type ArmStats } from './selection';
 import { rngFor } from '../../core/rng';
+import { PatchTypeSelector } from './patch-types';
 
 const PROVIDER_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible endpoint' } as const;
 
@@ -104,6 +105,9 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
     }
     return { spec, client, limiter };
   });
+  const patchTypes = new PatchTypeSelector(options.patchTypes === 'adaptive');
+  /** The arm and patch type of each candidate in flight, until its outcome is observed. */
+  const choices = new Map<number, { source: string; type: PatchMode }>();
   const selector = new ArmSelector(
     arms.map((a) => ({ source: a.spec.source, weight: a.spec.weight })),
     options.bandit,
@@ -147,6 +151,9 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
   async function generateWith(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
     const arm = arms[selector.pick(request.seed, request.index)] as Arm;
     const { spec } = arm;
+    const type = patchTypes.pick(spec.source, request.patchMode, request.inspirations.some((p) => p.id !== request.parent.id), rngFor(request.seed, 'patch-type', request.index));
+    choices.set(request.index, { source: spec.source, type });
+    request = { ...request, patchMode: type };
     // A model's own temperature wins; otherwise one is drawn from the list, seeded by the candidate (extended thinking takes none).
     const temperature =
       spec.temperature ?? (options.temperatures.length && !(spec.provider === 'anthropic' && spec.reasoningEffort) ? rngFor(request.seed, 'temperature', request.index).pick(options.temperatures) : undefined);
@@ -192,7 +199,11 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
     try {
       return await generateThrough(request, templates, budgetFor(spec), transport, log, spec);
     } catch (err) {
-      if (!signal.aborted) selector.recordOutcome(spec.source, false);
+      if (!signal.aborted) {
+        selector.recordOutcome(spec.source, false);
+        patchTypes.record(spec.source, type, false);
+      }
+      choices.delete(request.index);
       throw err instanceof Error ? redactor.redactError(err) : err;
     } finally {
       selector.recordCall(spec.source, spent);
@@ -205,11 +216,17 @@ export async function buildLlmGenerator(id: string, options: ResolvedLlmOptions,
     observe(source, outcome) {
       // Failed generations were counted when they failed; the engine reports them without a source.
       if (source !== undefined) selector.recordOutcome(source, outcome.improved);
+      const choice = outcome.index !== undefined ? choices.get(outcome.index) : undefined;
+      if (choice && outcome.index !== undefined) {
+        choices.delete(outcome.index);
+        patchTypes.record(choice.source, choice.type, outcome.improved);
+      }
     },
     armStats: () => selector.snapshot(),
-    snapshotState: () => ({ version: 1, arms: selector.snapshot().map((a) => ({ ...a })) }),
+    snapshotState: () => ({ version: 1, arms: selector.snapshot().map((a) => ({ ...a })), patchTypes: patchTypes.snapshot() }),
     restoreState(state) {
       selector.restore(armStatsOf(state));
+      if (typeof state === 'object' && state !== null && !Array.isArray(state)) patchTypes.restore(state.patchTypes);
     },
     async dispose() {
       // Clients hold no sockets between calls (fetch keep-alive is managed by undici).

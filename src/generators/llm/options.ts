@@ -73,6 +73,11 @@ export interface LlmSharedOptions extends ProviderLimits {
    * do not set their own `temperature`: a mix of careful and bold proposals. Default: the provider's.
    */
   temperatures?: number[];
+  /**
+   * `adaptive` (default): each call asks for edits, a rewrite or a crossover of two parents, by
+   * what has paid off for that model; `engine`: as the engine prefers (searchReplaceRatio).
+   */
+  patchTypes?: 'adaptive' | 'engine';
 }
 
 /** `llm` generator options: several models, fixed weights or a bandit. */
@@ -112,6 +117,7 @@ export interface ResolvedLlmOptions {
   stallTimeoutMs: number;
   promptCache: boolean;
   temperatures: number[];
+  patchTypes: 'adaptive' | 'engine';
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -132,6 +138,7 @@ const SHARED_KEYS = [
   'stallTimeoutMs',
   'promptCache',
   'temperatures',
+  'patchTypes',
 ];
 
 function editDistance(a: string, b: string): number {
@@ -391,6 +398,7 @@ function readShared(r: Reader, models: ResolvedModel[]): ResolvedLlmOptions {
     stallTimeoutMs: r.number('stallTimeoutMs', 100, 86_400_000, true) ?? 180_000,
     promptCache: r.boolean('promptCache') ?? true,
     temperatures: readTemperatures(r),
+    patchTypes: r.oneOf('patchTypes', ['adaptive', 'engine'] as const) ?? 'adaptive',
   };
 }
 

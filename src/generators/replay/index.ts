@@ -15,6 +15,7 @@ import { UserError } from '../../core/user-error';
 import { CassetteIndex, readCassette } from '../llm/cassette';
 import { LlmCallError, LlmConfigError, throwIfAborted } from '../llm/errors';
 import { generateThrough, type Transport } from '../llm/generation';
+import { PATCH_TYPES } from '../llm/patch-types';
 import type { GeneratorFactory } from '../types';
 
 export interface ReplayOptions {
@@ -58,14 +59,21 @@ export const createReplayGenerator: GeneratorFactory = async (options, ctx) => {
   const log = (message: string) => ctx.log?.(message);
 
   /** The budget the recording used for this request: the one whose prompt it has, for this candidate if possible. */
-  function budgetFor(request: GenerationRequest): number {
-    const hashes = budgets.map((b) => {
-      const p = assemblePrompt(request, templates, b);
+  /**
+   * The budget and patch type the recording used for this request: the ones whose prompt it has,
+   * for this candidate if possible (the live generator may have asked for another type than the
+   * engine preferred).
+   */
+  function variantFor(request: GenerationRequest): { budget: number; request: GenerationRequest } {
+    const modes = [...new Set([request.patchMode, ...PATCH_TYPES])];
+    const variants = modes.flatMap((patchMode) => budgets.map((budget) => ({ budget, request: { ...request, patchMode } })));
+    const hashes = variants.map((v) => {
+      const p = assemblePrompt(v.request, templates, v.budget);
       return promptHash(p.system, p.user);
     });
     const i = hashes.findIndex((h) => index.has(h, request.index));
     const j = i >= 0 ? i : hashes.findIndex((h) => index.has(h));
-    return budgets[Math.max(0, j)] as number;
+    return variants[Math.max(0, j)] as { budget: number; request: GenerationRequest };
   }
 
   async function generate(request: GenerationRequest, signal: AbortSignal): Promise<GenerationResult> {
@@ -93,7 +101,8 @@ export const createReplayGenerator: GeneratorFactory = async (options, ctx) => {
         ...(entry.finishReason ? { finishReason: entry.finishReason } : {}),
       };
     };
-    return generateThrough(request, templates, budgetFor(request), transport, log);
+    const variant = variantFor(request);
+    return generateThrough(variant.request, templates, variant.budget, transport, log);
   }
 
   const generator: Generator = { id: 'replay', generate };

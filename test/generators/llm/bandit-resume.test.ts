@@ -53,6 +53,11 @@ test('bandit statistics survive resume', { timeout: 180_000 }, async () => {
     const resumed = await runCli(['resume', 'latest', '--budget', '10', '--runs-dir', runs, '--quiet'], dir);
     assert.equal(resumed.code, 0, resumed.stderr);
     const after = lastArms(runDir);
+    // The patch-type rates per model are journaled with the arms.
+    const { events } = readJournal(join(runDir, 'journal.jsonl'));
+    const lastState = [...events].reverse().find((e) => e.type === 'generator-state') as unknown as { state: { patchTypes: Record<string, Record<string, { trials: number }>> } };
+    const typeTrials = Object.values(lastState.state.patchTypes).flatMap((t) => Object.values(t)).reduce((n, t) => n + t.trials, 0);
+    assert.equal(typeTrials, loadRun(runDir).state.nextIndex - 1, 'every candidate counted against its model and patch type');
     const state = loadRun(runDir).state;
     assert.equal(after.reduce((n, a) => n + a.trials, 0), state.nextIndex - 1, `every candidate of both sessions is counted: ${JSON.stringify(after)}`);
     // `show` breaks calls, tokens, spend and improvements down by model.

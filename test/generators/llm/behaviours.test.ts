@@ -68,7 +68,8 @@ test('a good SEARCH/REPLACE edit becomes a patch, with explanation, usage and th
 test('a full rewrite becomes a block patch', async () => {
   for (const api of APIS) {
     const code = 'function priority(item, bins) {\n  return bins.map((b) => item - b);\n}';
-    const { result, error } = await run(api, [{ reply: rewriteReply(code) }], {}, request({ patchMode: 'full' }));
+    // patchTypes 'engine': the engine's preference for a rewrite is followed as it is.
+    const { result, error } = await run(api, [{ reply: rewriteReply(code) }], { patchTypes: 'engine' }, request({ patchMode: 'full' }));
     assert.equal(error, undefined);
     assert.equal(result?.patch.kind, 'block');
     assert.equal(applyPatch(PROGRAM, result!.patch), PROGRAM.replace(OLD_LINE, '  return bins.map((b) => item - b);'));

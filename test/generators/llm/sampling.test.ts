@@ -33,3 +33,40 @@ test('temperatures are drawn per call from the list, seeded by the candidate; a 
   }
   assert.throws(() => parseLlmOptions({ models: ['openai:x'], temperatures: [3] }), /temperatures must be a list of 1 to 16 numbers from 0 to 2/);
 });
+
+test('patch types: each model is asked for edits, rewrites or crossovers by what paid off for it', async () => {
+  const { PatchTypeSelector } = await import('../../../src/generators/llm/patch-types');
+  const { rngFor } = await import('../../../src/core/rng');
+  const s = new PatchTypeSelector(true);
+  for (let i = 0; i < 30; i++) {
+    s.record('a', 'full', i % 2 === 0);
+    s.record('a', 'search-replace', false);
+    s.record('b', 'search-replace', i % 2 === 0);
+    s.record('b', 'full', false);
+  }
+  const picks = (source: string, canCrossover: boolean) => Array.from({ length: 40 }, (_, i) => s.pick(source, 'search-replace', canCrossover, rngFor(1, 'patch-type', i)));
+  const a = picks('a', false);
+  const b = picks('b', false);
+  assert.ok(a.filter((t) => t === 'full').length > 30, `model a mostly rewrites: ${a.join(',')}`);
+  assert.ok(b.filter((t) => t === 'search-replace').length > 30, `model b mostly edits: ${b.join(',')}`);
+  assert.ok(!a.includes('crossover'), 'no crossover without a second parent');
+  assert.ok(picks('c', true).includes('crossover'), 'an untried model tries crossover when it can');
+  // The rates survive a snapshot and restore (journaled as generator state).
+  const copy = new PatchTypeSelector(true);
+  copy.restore(JSON.parse(JSON.stringify(s.snapshot())));
+  assert.deepEqual(copy.snapshot(), s.snapshot());
+  assert.equal(new PatchTypeSelector(false).pick('a', 'full', true, rngFor(1, 'x', 0)), 'full', "'engine' follows the engine's preference");
+});
+
+test('a crossover prompt shows the second parent and asks to combine them', async () => {
+  const { assemblePrompt, loadPromptTemplates } = await import('../../../src/core/prompt');
+  const { PROMPTS_DIR, program } = await import('./fixtures');
+  const templates = loadPromptTemplates(PROMPTS_DIR, 'command');
+  const req = request({ patchMode: 'crossover', inspirations: [program({ id: 'c5', score: 1 })] });
+  const p = assemblePrompt(req, templates, 100_000);
+  assert.match(p.user, /### Inspiration 1 \(score 1\)/);
+  assert.match(p.user, /Combine the current program with Inspiration 1 above into one program/);
+  // With the inspiration trimmed away, the step is a plain rewrite.
+  const lone = assemblePrompt({ ...req, inspirations: [] }, templates, 100_000);
+  assert.match(lone.user, /Rewrite the evolvable code to improve the score/);
+});
