@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const modules = ['engine', 'sandbox', 'mutate', 'faas', 'llm', 'extension', 'cluster', 'distributed'];
+const modules = ['engine', 'sandbox', 'command-sandbox', 'mutate', 'faas', 'llm', 'extension', 'cluster', 'distributed'];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
