@@ -191,6 +191,7 @@ function report(outcome: SimulationOutcome, json: boolean, io: FaasCliOutput): v
     io.out(`${JSON.stringify({ ...stats, extra: { ...extra, invalid_examples: invalid, policy_logs: logs } }, null, 2)}\n`);
   } else {
     const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+    const secs = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(2)}s`);
     const counts = Object.entries(stats.failure_error_counts).map(([k, v]) => `'${k}': ${v}`).join(', ');
     const lines = [
       'Simulation completed:',
@@ -209,7 +210,7 @@ function report(outcome: SimulationOutcome, json: boolean, io: FaasCliOutput): v
       ['interactive', stats.pipelines_interactive],
       ['batch', stats.pipelines_batch],
     ] as const) {
-      lines.push(`  Pipelines (${name}): ${c.arrival_count} arrived, ${c.completion_count} completed, ${c.timeout_count} timed out, mean latency ${f(c.mean_latency_seconds)}s, p99 ${f(c.p99_latency_seconds)}s`);
+      lines.push(`  Pipelines (${name}): ${c.arrival_count} arrived, ${c.completion_count} completed, ${c.timeout_count} timed out, mean latency ${secs(c.mean_latency_seconds)}, p99 ${secs(c.p99_latency_seconds)}`);
     }
     const pct = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(1)}%`);
     const maxJob = extra.max_job_seconds;
