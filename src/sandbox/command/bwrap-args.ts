@@ -1,5 +1,6 @@
 // The bubblewrap command line of one sandboxed evaluation. Everything here is about what the
 // command can see and do; limits that need watching over time live in run-bubblewrap.ts.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -40,18 +41,19 @@ export interface BwrapLayout {
 
 /** Folders whose host contents the command must not see: sockets of services, other users' temp files, the user's home (keys, tokens). */
 function maskedFolders(): string[] {
-  const masked = ['/tmp', '/var/tmp', '/run', '/dev/shm'];
+  const masked = ['/tmp', '/var/tmp', '/run'];
   const home = homedir();
   if (home && resolve(home) !== '/') masked.push(resolve(home));
-  return masked;
+  // A folder that does not exist has nothing to hide (and bubblewrap cannot create it on a read-only root).
+  return masked.filter((folder) => existsSync(folder));
 }
 
 export function bwrapArgs(layout: BwrapLayout): string[] {
   const args = [...sandboxIsolationArgs({ network: layout.network }), '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev'];
-  for (const folder of maskedFolders()) {
-    if (folder === '/dev/shm') continue; // --dev already gives a private, empty /dev/shm
-    args.push('--size', String(layout.scratchBytes), '--tmpfs', folder);
-  }
+  // --dev already gives a private, empty /dev/shm.
+  for (const folder of maskedFolders()) args.push('--size', String(layout.scratchBytes), '--tmpfs', folder);
+  // With the network on, name resolution may live under /run (systemd-resolved).
+  if (layout.network) args.push('--ro-bind-try', '/run/systemd/resolve', '/run/systemd/resolve');
   // The evaluator's own folder (scripts, data) stays visible even when it lies in a masked one.
   const cwd = resolve(layout.cwd);
   if (cwd !== '/') args.push('--ro-bind', cwd, cwd);

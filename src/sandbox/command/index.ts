@@ -13,7 +13,7 @@ export const UNSANDBOXED_FLAG = '--unsandboxed-commands';
 
 export class CommandSandboxUnavailable extends Error {
   constructor(reason: string) {
-    super(`command candidates run in a bubblewrap sandbox, which cannot start here (${reason}); install bubblewrap and allow user namespaces, or pass ${UNSANDBOXED_FLAG} to run them without it`);
+    super(`command candidates run in a bubblewrap sandbox, which cannot start here (${reason}); install bubblewrap and allow user namespaces, or pass ${UNSANDBOXED_FLAG} (evaluator option "unsandboxed": true) to run them without it`);
     this.name = 'CommandSandboxUnavailable';
   }
 }
