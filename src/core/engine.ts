@@ -17,6 +17,7 @@ import { scoreOn } from './scoring';
 import { CandidateEntry, RunState } from './run-state';
 import { UserError } from './user-error';
 import { scrubSecrets } from './secrets';
+import { boundedResult } from './text-bounds';
 import { Semaphore } from './semaphore';
 import type { AttemptRecord, CandidateSource, EvalResult, FailureRecord, StageResult, EvaluationPool, GenerationResult, Generator, ProgramView, TokenUsage, Workload, WorkloadResult } from './types';
 
@@ -87,7 +88,9 @@ function errorDetails(err: unknown): Pick<GenerationResult, 'source' | 'exchange
 const now = (): string => new Date().toISOString();
 
 /** What the journal keeps of an evaluation (the editor's one-off evaluation keeps the same). */
-export function summarize(result: EvalResult): EvalSummary {
+export function summarize(raw: EvalResult): EvalSummary {
+  // Whatever an evaluator passes on from a candidate is bounded before it is journaled.
+  const result = boundedResult(raw);
   return {
     ok: result.ok,
     score: result.ok && Number.isFinite(result.score) ? result.score : null,
