@@ -28,6 +28,7 @@ const BUDGET: Record<string, FieldRule> = {
   maxWallSeconds: { kind: 'number', min: 0, exclusiveMin: true, max: 1e9, doc: 'stop after this many seconds' },
   maxCostUsd: { kind: 'number', min: 0, max: 1e7, doc: 'stop when LLM spend reaches this many dollars' },
   stagnation: { kind: 'int', min: 1, max: 10_000_000, doc: 'stop after this many candidates without a new best' },
+  maxConsecutiveFailures: { kind: 'int', min: 0, max: 10_000_000, doc: 'stop, as failed, after this many proposals in a row fail before evaluation (0 = never)' },
 };
 
 const CASCADE: Record<string, FieldRule> = {

@@ -14,6 +14,8 @@ export const SETTINGS_SCHEMA: Record<string, FieldRule> = {
   generator: { kind: 'string', doc: 'where candidates come from' },
   models: { kind: 'list', item: { kind: 'string', doc: 'provider:model[@weight]' }, maxItems: 64, doc: 'LLM models' },
   baseUrl: { kind: 'string', doc: 'OpenAI-compatible server for the models' },
+  prices: { kind: 'list', item: { kind: 'string', doc: 'MODEL=IN,OUT[,CACHED] in USD per million tokens' }, maxItems: 256, doc: 'prices of models missing from the price table' },
+  contextWindow: { kind: 'int', min: 0, max: 100_000_000, doc: "the models' context window in tokens; 0 = the model's default" },
   budget: {
     kind: 'object',
     fields: {

@@ -5,11 +5,13 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { Budget, RunConfig } from '../core/journal-events';
 import type { JsonValue } from '../core/types';
-import { resolveRunConfig, type RunRequest } from '../app/run-config';
+import { parsePrices, resolveRunConfig, type RunRequest } from '../app/run-config';
 import type { RunOverrides } from '../messages/lsp';
 import { globMatches } from './glob';
 import { settingsProblem } from '../app/settings-schema';
 import { UserError } from '../core/user-error';
+
+type JsonObject = { [key: string]: JsonValue };
 
 export interface FileRule {
   pattern: string;
@@ -24,6 +26,10 @@ export interface EvolverSettings {
   generator: string;
   models: string[];
   baseUrl: string;
+  /** `MODEL=IN,OUT[,CACHED]` in USD per million tokens, for models missing from the price table. */
+  prices: string[];
+  /** Context window of the models in tokens (a local server's real window); 0 = the model's default. */
+  contextWindow: number;
   maxCandidates: number;
   maxWallSeconds: number;
   maxCostUsd: number;
@@ -39,6 +45,8 @@ export const DEFAULT_SETTINGS: EvolverSettings = {
   generator: '',
   models: [],
   baseUrl: '',
+  prices: [],
+  contextWindow: 0,
   maxCandidates: 0,
   maxWallSeconds: 0,
   maxCostUsd: 0,
@@ -71,6 +79,8 @@ export function parseSettings(raw: unknown): EvolverSettings {
     generator: str(raw.generator, ''),
     models: Array.isArray(raw.models) ? raw.models.filter((m): m is string => typeof m === 'string') : [],
     baseUrl: str(raw.baseUrl, ''),
+    prices: Array.isArray(raw.prices) ? raw.prices.filter((p): p is string => typeof p === 'string') : [],
+    contextWindow: num(raw.contextWindow, 0),
     maxCandidates: num(budget.maxCandidates, 0),
     maxWallSeconds: num(budget.maxWallSeconds, 0),
     maxCostUsd: num(budget.maxCostUsd, 0),
@@ -99,6 +109,15 @@ export function configFileFor(rule: FileRule | undefined, file: string, workspac
 
 const positive = (n: number | undefined): number | undefined => (n !== undefined && n > 0 ? n : undefined);
 
+/** The `policyEvolver.prices` setting as the generators' prices, with errors naming the setting. */
+function settingPrices(entries: string[]): JsonObject {
+  try {
+    return parsePrices(entries) ?? {};
+  } catch (err) {
+    throw new UserError(`setting 'policyEvolver.prices': ${(err as Error).message.replace(/^--price takes /, 'each entry is ')}`);
+  }
+}
+
 /** Editor settings and the user's picks for one run -> a run request, field by field (no flag strings). */
 export function runRequestFor(file: string, code: string, settings: EvolverSettings, workspaceRoot: string | undefined, overrides: RunOverrides = {}): RunRequest {
   if (settings.problem) throw new UserError(settings.problem);
@@ -126,6 +145,8 @@ export function runRequestFor(file: string, code: string, settings: EvolverSetti
     ...(generator ? { generator } : {}),
     ...(settings.models.length && generator !== 'mutate' ? { models: settings.models } : {}),
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+    ...(settings.prices.length ? { prices: settingPrices(settings.prices) } : {}),
+    ...(settings.contextWindow > 0 ? { contextWindow: settings.contextWindow } : {}),
     ...(overrides.seed !== undefined ? { seed: overrides.seed } : {}),
     ...(evaluationConcurrency !== undefined ? { evaluationConcurrency } : {}),
     ...(generationConcurrency !== undefined ? { generationConcurrency } : {}),
