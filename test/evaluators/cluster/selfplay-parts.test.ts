@@ -168,6 +168,17 @@ test('the built-in attacker proposes valid scenarios and breeds from the ones th
   assert.equal(learnability(1), 0);
 });
 
+test('the built-in attacker probes the edges of the valid region, so the validator layers see real rejections', async () => {
+  const attacker = new BuiltinAttacker({ seed: 9, probing: 1 });
+  const diversity = new DiversityTracker();
+  const layers = new Set<string>();
+  for (const p of await attacker.propose({ level: 'medium', round: 1, count: 40, signal })) {
+    const v = validateScenario(p.json, { level: 'medium', diversity, config: DEFAULT_VALIDATOR_CONFIG });
+    if (!v.ok) layers.add(v.rejection.layer);
+  }
+  for (const layer of ['feasibility', 'realism', 'complexity']) assert.ok(layers.has(layer), `a probe was refused by ${layer}: ${[...layers].join(', ')}`);
+});
+
 test('the LLM attacker builds its prompt from the templates, parses JSON replies and learns per prompt variant', async () => {
   const templates = loadAttackerTemplates(join(__dirname, '..', '..', '..', 'prompts'));
   const prompts: { system: string; user: string }[] = [];

@@ -42,7 +42,10 @@ test('self-play with the built-in attacker and the mutate defender beats first-f
   const report = await runSelfPlay({ ...options(workDir), onEvent: (e) => events.push(e) }, pool, new AbortController().signal);
   assert.ok(report.holdout.best > report.holdout.firstFit, `held-out reward ${report.holdout.best} must beat first-fit ${report.holdout.firstFit}`);
   assert.equal(report.holdout.initial, report.holdout.firstFit, 'the example starts as first-fit');
-  assert.deepEqual(report.holdout.scenarios, ['medium-05', 'medium-10', 'medium-15', 'hard-05', 'hard-10', 'hard-15']);
+  // The held-out seeds of each level, then fresh scenarios drawn like them.
+  assert.deepEqual(report.holdout.scenarios.slice(0, 6), ['medium-05', 'medium-10', 'medium-15', 'hard-05', 'hard-10', 'hard-15']);
+  assert.equal(report.holdout.scenarios.length, 18);
+  assert.ok(report.holdout.scenarios.slice(6).every((id) => id.startsWith('selfplay-holdout-')));
   for (const r of report.rounds) for (const id of r.trainScenarios) assert.ok(!report.holdout.scenarios.includes(id), `${id} is held out`);
   assert.equal(report.rounds.length, 2);
   assert.ok(report.rounds.some((r) => r.accepted > 0), 'the attacker got scenarios accepted');

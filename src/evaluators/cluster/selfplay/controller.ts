@@ -115,6 +115,8 @@ export interface SelfPlayReport {
 const GENERATED_PER_LEVEL = 24;
 /** Fresh scenarios per held-out level that choose the best policy. */
 const VALIDATION_PER_LEVEL = 6;
+/** Fresh scenarios per held-out level added to that level's held-out seeds. */
+const HOLDOUT_PER_LEVEL = 6;
 
 /** Scenarios enter the ratings by level, so beating an easy one is worth less than a hard one. */
 export const LEVEL_RATING: Record<Level, number> = { easy: 1300, medium: 1450, hard: 1600, expert: 1750 };
@@ -363,7 +365,11 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
     if (v.meanReward > (validationScores[bestIndex] as PolicyScore).meanReward + 1e-12) bestIndex = i;
   });
   const best = contenders[bestIndex] as PolicyEntry;
-  const holdoutSet = holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'holdout').map((e) => e.scenario));
+  // The held-out seeds are few per level; fresh scenarios drawn like them make the comparison worth reading.
+  const holdoutSet = [
+    ...holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'holdout').map((e) => e.scenario)),
+    ...holdoutLevels.flatMap((l) => familyScenarios(l, HOLDOUT_PER_LEVEL, 'selfplay-holdout')),
+  ];
   const [before, after] = await Promise.all([
     scorePolicy(options.code, options.fileName, holdoutSet, sandbox, signal, options.weights),
     scorePolicy(best.code, options.fileName, holdoutSet, sandbox, signal, options.weights),

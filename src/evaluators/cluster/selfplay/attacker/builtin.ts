@@ -2,7 +2,7 @@
 // archive of parameter sets with their attack scores, breeds new proposals from the best by
 // tournament and mutation, and learns from rejections (a rejected set scores -1 and is never a
 // parent). No model, no key: the default attacker.
-import { Rng } from '../../../../core/rng';
+import { deriveSeed, Rng } from '../../../../core/rng';
 import { defaultParams, generateScenarioJson, PARAM_RANGES, TRACE_PROFILE_NAMES, type GeneratorParams, type Level, type NumericParam } from '../..';
 import { DEFAULT_VALIDATOR_CONFIG, type ValidatorConfig } from '../validators';
 import { attackScore, type Attacker, type Proposal, type ProposalContext, type ProposalOutcome } from './types';
@@ -36,6 +36,12 @@ export interface BuiltinAttackerOptions {
   seed?: number;
   /** Share of proposals drawn fresh rather than bred from the archive. */
   exploration?: number;
+  /**
+   * Share of proposals that probe the edges of what the generator accepts (sizes off the level,
+   * extreme loads and memory): most are refused, which keeps every validator layer exercised and
+   * teaches the search where the valid region ends.
+   */
+  probing?: number;
   validator?: ValidatorConfig;
 }
 
@@ -45,6 +51,9 @@ export class BuiltinAttacker implements Attacker {
   private readonly pending = new Map<string, GeneratorParams>();
   private readonly rng: Rng;
   private readonly exploration: number;
+  private readonly probing: number;
+  /** Its own stream: probes never shift the draws of the ordinary search. */
+  private readonly probeRng: Rng;
   private readonly validator: ValidatorConfig;
   private counter = 0;
   readonly rejections: Record<string, number> = {};
@@ -52,6 +61,8 @@ export class BuiltinAttacker implements Attacker {
   constructor(options: BuiltinAttackerOptions = {}) {
     this.rng = new Rng(options.seed ?? 1);
     this.exploration = options.exploration ?? 0.25;
+    this.probing = options.probing ?? 0.1;
+    this.probeRng = new Rng(deriveSeed(options.seed ?? 1, 'probe'));
     this.validator = options.validator ?? DEFAULT_VALIDATOR_CONFIG;
   }
 
@@ -61,7 +72,7 @@ export class BuiltinAttacker implements Attacker {
       ctx.signal.throwIfAborted();
       const id = `atk-${ctx.level}-r${ctx.round}-${++this.counter}`;
       const parents = this.archive.filter((e) => e.level === ctx.level && e.score > -1);
-      const params = !parents.length || this.rng.chance(this.exploration) ? this.fresh(ctx.level, id) : this.mutate(this.tournament(parents), id);
+      const params = this.probeRng.chance(this.probing) ? this.probe(ctx.level, id) : !parents.length || this.rng.chance(this.exploration) ? this.fresh(ctx.level, id) : this.mutate(this.tournament(parents), id);
       this.pending.set(id, params);
       out.push({ id, json: generateScenarioJson(params), params, source: this.id });
     }
@@ -78,17 +89,18 @@ export class BuiltinAttacker implements Attacker {
   }
 
   save(): unknown {
-    return { archive: this.archive, pending: [...this.pending], counter: this.counter, rng: this.rng.getState(), rejections: this.rejections };
+    return { archive: this.archive, pending: [...this.pending], counter: this.counter, rng: this.rng.getState(), probeRng: this.probeRng.getState(), rejections: this.rejections };
   }
 
   load(state: unknown): void {
-    const s = state as { archive: ArchiveEntry[]; pending: [string, GeneratorParams][]; counter: number; rng: number; rejections: Record<string, number> };
+    const s = state as { archive: ArchiveEntry[]; pending: [string, GeneratorParams][]; counter: number; rng: number; probeRng: number; rejections: Record<string, number> };
     if (!s || !Array.isArray(s.archive) || !Array.isArray(s.pending) || typeof s.counter !== 'number' || typeof s.rng !== 'number') throw new Error('not a saved built-in attacker');
     this.archive.splice(0, this.archive.length, ...s.archive);
     this.pending.clear();
     for (const [id, params] of s.pending) this.pending.set(id, params);
     this.counter = s.counter;
     this.rng.setState(s.rng);
+    this.probeRng.setState(s.probeRng);
     for (const key of Object.keys(this.rejections)) delete this.rejections[key];
     Object.assign(this.rejections, s.rejections);
   }
@@ -116,6 +128,24 @@ export class BuiltinAttacker implements Attacker {
       if (this.rng.chance(0.5)) p[key] = this.draw(key);
     }
     p.preemption = this.rng.chance(0.3);
+    return p;
+  }
+
+  /** A fresh proposal with one or two parameters pushed to the far ends of what the generator accepts. */
+  private probe(level: Level, id: string): GeneratorParams {
+    const p = this.fresh(level, id);
+    const want = this.validator.levels[level];
+    const edges: (() => void)[] = [
+      () => Object.assign(p, { tasks: Math.max(1, Math.floor(want.tasks[0] / 2)), nodes: Math.max(1, Math.floor(want.nodes[0] / 2)) }),
+      () => Object.assign(p, { tasks: want.tasks[1] * 2, nodes: want.nodes[1] * 2 }),
+      () => (p.load = PARAM_RANGES.load[1]),
+      () => (p.sizeScale = PARAM_RANGES.sizeScale[1]),
+      () => (p.memoryScale = this.rng.chance(0.5) ? PARAM_RANGES.memoryScale[0] : PARAM_RANGES.memoryScale[1]),
+      () => Object.assign(p, { deadlineFraction: 1, deadlineSlack: PARAM_RANGES.deadlineSlack[0] }),
+      () => Object.assign(p, { serviceFraction: 1, burstiness: PARAM_RANGES.burstiness[1] }),
+    ];
+    const count = 1 + this.probeRng.int(2);
+    for (let k = 0; k < count; k++) (this.probeRng.pick(edges) as () => void)();
     return p;
   }
 
