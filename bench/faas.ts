@@ -31,7 +31,7 @@ function loadShippedBundle(): { faas: FaasModule; how: string } {
 }
 
 const { faas, how } = loadShippedBundle();
-const { simulate, readParamsFile, readTraceFile, resolveParams, builtinPolicy, generateTrace, SEED_PAPER_PARAMS } = faas;
+const { simulate, readParamsFile, readTraceFile, resolveParams, builtinPolicy, generateTrace, formatTraceCsv, SEED_PAPER_PARAMS } = faas;
 
 /** Eudoxia's wall times from the spec (CPython 3.11, in-process), shown when Eudoxia cannot be run here. */
 const SPEC_EUDOXIA_MS: Record<string, number> = {
@@ -54,8 +54,8 @@ interface Case {
   params: SimParams;
   /** Parses or generates the trace. */
   trace: () => Trace;
-  /** The golden case's files, which Eudoxia can run. */
-  dir?: string;
+  /** What Eudoxia runs: Eudoxia parameter keys and the trace as CSV. */
+  eudoxia: () => { params: Record<string, unknown>; trace: string };
 }
 
 function cases(): Case[] {
@@ -63,10 +63,19 @@ function cases(): Case[] {
   for (const dir of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     const params = readParamsFile(join(FIXTURES, dir, 'params.toml'));
     const file = join(FIXTURES, dir, 'trace.csv');
-    out.push({ name: dir, policy: params.scheduler_algo, params, trace: () => readTraceFile(file), dir: join(FIXTURES, dir) });
+    out.push({
+      name: dir,
+      policy: params.scheduler_algo,
+      params,
+      trace: () => readTraceFile(file),
+      eudoxia: () => ({ params: tomlTable(readFileSync(join(FIXTURES, dir, 'params.toml'), 'utf8')), trace: readFileSync(file, 'utf8') }),
+    });
   }
   const seedPaper = resolveParams({ ...SEED_PAPER_PARAMS, random_seed: 42 });
-  for (const policy of ['priority', 'naive']) out.push({ name: 'seed-paper-default', policy, params: seedPaper, trace: () => generateTrace(seedPaper, 'eudoxia') });
+  for (const policy of ['priority', 'naive']) {
+    const trace = (): Trace => generateTrace(seedPaper, 'eudoxia');
+    out.push({ name: 'seed-paper-default', policy, params: seedPaper, trace, eudoxia: () => ({ params: { ...SEED_PAPER_PARAMS, random_seed: 42, scheduler_algo: policy }, trace: formatTraceCsv(trace()) }) });
+  }
   return out;
 }
 
@@ -80,13 +89,13 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** Eudoxia's own CPU seconds per golden case (one run each, in one Python process), or why not. */
+/** Eudoxia's own CPU seconds per case (one run each, in one Python process, on the same trace), or why not. */
 function eudoxiaCpu(all: readonly Case[]): { ms: Map<string, number> } | { why: string } {
   const src = process.env['EUDOXIA_SRC'];
   if (!src) return { why: 'EUDOXIA_SRC is not set: ratios use the spec\'s Eudoxia wall times (set it to an Eudoxia checkout to measure Eudoxia\'s CPU time here)' };
   if (!existsSync(join(src, 'eudoxia', 'simulator.py'))) return { why: `EUDOXIA_SRC=${src} is not an Eudoxia checkout` };
-  const golden = all.filter((c) => c.dir !== undefined);
-  const input = golden.map((c) => ({ params: tomlTable(readFileSync(join(c.dir as string, 'params.toml'), 'utf8')), trace: readFileSync(join(c.dir as string, 'trace.csv'), 'utf8') }));
+  const golden = all;
+  const input = golden.map((c) => c.eudoxia());
   const r = spawnSync('python3', [EUDOXIA_RUNNER, src], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) return { why: `Eudoxia did not run: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
   const runs = JSON.parse(r.stdout) as { cpu_seconds?: number; error?: string }[];
@@ -127,7 +136,7 @@ export async function run(): Promise<void> {
   const eudoxia = eudoxiaCpu(all);
   const measured = 'ms' in eudoxia;
   console.log(`faas simulator (${how}): CPU ms per simulation, in-process, median of ${RUNS} runs after ${WARMUP} warm-up runs (trace parsed once, outside the timing)`);
-  console.log(measured ? "Eudoxia: CPU ms of one run of the golden case in CPython (EUDOXIA_SRC)" : `note: ${eudoxia.why}`);
+  console.log(measured ? 'Eudoxia: CPU ms of one run of the same case and trace in CPython (EUDOXIA_SRC)' : `note: ${eudoxia.why}`);
   console.log(`${'case'.padEnd(26)} ${'policy'.padEnd(9)} ${'ours cpu'.padStart(9)} ${'(best)'.padStart(8)} ${(measured ? 'Eudoxia cpu' : 'Eudoxia wall').padStart(12)} ${'ratio'.padStart(7)}`);
   let worst = Infinity;
   // Warm the JIT on every case first, so the first case measured is not also the first compiled.
