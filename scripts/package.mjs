@@ -16,5 +16,8 @@ execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production']
 for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/grammars/tree-sitter.wasm']) {
   if (!existsSync(join(root, f))) throw new Error(`build did not produce ${f}`);
 }
-execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', out], { cwd: root, stdio: 'inherit' });
+// Relative links in the README (docs/...) point into the repository the package names.
+const repository = String(pkg.repository?.url ?? pkg.repository ?? '').replace(/\.git$/, '');
+const links = repository ? ['--baseContentUrl', `${repository}/blob/HEAD`, '--baseImagesUrl', `${repository}/raw/HEAD`] : [];
+execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', ...links, '--out', out], { cwd: root, stdio: 'inherit' });
 console.log(out);
