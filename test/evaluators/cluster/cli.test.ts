@@ -162,3 +162,29 @@ test('cluster flags are checked before any work: a bad --scale, an unknown gener
   const time = await run(['selfplay', EXAMPLE, '--time', 'soon', '--out', tempDir('sp-time')]);
   assert.match(time.error?.message ?? '', /--time must look like 90, 90s, 5m or 1h, got 'soon'/);
 });
+
+test('cluster run --explain prints the reasons a policy gives for its placements', async () => {
+  const dir = tempDir('cluster-explain');
+  const policy = join(dir, 'explained.ts');
+  writeFileSync(policy, `export function decide(view: any) {
+  const place: { task: string; node: string; reason: string }[] = [];
+  const free = view.nodes.map((n: any) => [n.freeCpu, n.freeMemory]);
+  for (const t of view.queue) {
+    const i = free.findIndex(([c, m]: number[]) => t.cpu <= c && t.memory <= m);
+    if (i < 0) continue;
+    free[i][0] -= t.cpu;
+    free[i][1] -= t.memory;
+    place.push({ task: t.id, node: view.nodes[i].id, reason: 'first node with room for ' + t.cpu + ' cores' });
+  }
+  return { place };
+}
+`);
+  const text = await run(['run', policy, join(SCENARIOS, 'easy-01.json'), '--explain']);
+  assert.equal(text.error, undefined, text.error?.message);
+  assert.match(text.out, /\n  t0 -> n\d+ at [\d.]+ s: first node with room for [\d.]+ cores\n/);
+  const one = await run(['run', policy, join(SCENARIOS, 'easy-01.json'), '--explain', 't1', '--json']);
+  const reasons = JSON.parse(one.out).reasons as { task: string; reason: string }[];
+  assert.deepEqual(reasons.map((r) => r.task), ['t1']);
+  const plain = await run(['run', policy, join(SCENARIOS, 'easy-01.json'), '--json']);
+  assert.equal(JSON.parse(plain.out).reasons, undefined, 'reasons only when asked for');
+});

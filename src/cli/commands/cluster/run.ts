@@ -19,7 +19,8 @@ export function registerRunCommand(cluster: Command, io: ClusterCliOutput): void
     .argument('<scenarios...>', 'scenario JSON files or folders')
     .option('--weights <json>', 'objective weights')
     .option('--json', 'print one JSON object per scenario')
-    .action(async (policy: string, paths: string[], flags: { weights?: string; json?: boolean }) => {
+    .option('--explain [task]', "print the policy's reason for each placement (or only for this task id)")
+    .action(async (policy: string, paths: string[], flags: { weights?: string; json?: boolean; explain?: string | boolean }) => {
       const scenarios = loadScenarioPaths(paths);
       const weights = parseWeightsFlag(flags.weights);
       let results: { report: SimulationReport | undefined; error?: string }[];
@@ -32,7 +33,7 @@ export function registerRunCommand(cluster: Command, io: ClusterCliOutput): void
         const { file, code } = readPolicy(policy);
         const sandbox = createSandboxPool({ size: 1 });
         try {
-          results = await runPolicyFile(code, basename(file), scenarios, sandbox, new AbortController().signal, weights);
+          results = await runPolicyFile(code, basename(file), scenarios, sandbox, new AbortController().signal, weights, undefined, flags.explain !== undefined);
         } finally {
           await sandbox.close();
         }
@@ -42,9 +43,17 @@ export function registerRunCommand(cluster: Command, io: ClusterCliOutput): void
         const r = results[i];
         const ff = baselinesFor(s, parseWeights(weights)).reports['first-fit'].reward;
         if (!r?.report) failed = true;
-        if (flags.json) io.out(`${JSON.stringify({ scenario: s.id, ok: !!r?.report, error: r?.error, reward: r?.report?.reward, firstFitReward: ff, metrics: r?.report?.metrics, goodness: r?.report?.goodness, invalid: r?.report?.invalid })}\n`);
+        const only = typeof flags.explain === 'string' ? flags.explain : undefined;
+        const reasons = flags.explain !== undefined ? (r?.report?.reasons ?? []).filter((x) => only === undefined || x.task === only) : undefined;
+        if (flags.json) io.out(`${JSON.stringify({ scenario: s.id, ok: !!r?.report, error: r?.error, reward: r?.report?.reward, firstFitReward: ff, metrics: r?.report?.metrics, goodness: r?.report?.goodness, invalid: r?.report?.invalid, ...(reasons ? { reasons } : {}) })}\n`);
         else if (!r?.report) io.out(`${s.id}: FAILED: ${r?.error ?? 'no result'}\n`);
-        else io.out(`${s.id}: reward ${r.report.reward.toFixed(4)} (first-fit ${ff.toFixed(4)}); ${metricLine(r.report)}${r.report.invalidCount ? `; ${r.report.invalidCount} rejected decisions (first: ${r.report.invalid[0]?.rule}: ${r.report.invalid[0]?.message})` : ''}\n`);
+        else {
+          io.out(`${s.id}: reward ${r.report.reward.toFixed(4)} (first-fit ${ff.toFixed(4)}); ${metricLine(r.report)}${r.report.invalidCount ? `; ${r.report.invalidCount} rejected decisions (first: ${r.report.invalid[0]?.rule}: ${r.report.invalid[0]?.message})` : ''}\n`);
+          if (reasons) {
+            if (!reasons.length) io.out(`  no reasons given${only !== undefined ? ` for task ${only}` : ''} (placements may carry { task, node, reason })\n`);
+            for (const x of reasons) io.out(`  ${x.task} -> ${x.node} at ${x.time} s: ${x.reason}\n`);
+          }
+        }
       });
       if (failed) setExitCode(io, ExitCode.evaluation);
     });
