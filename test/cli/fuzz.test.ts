@@ -43,7 +43,7 @@ test('malformed inputs: one line and a documented exit code, never a crash or a 
     if (msg.start !== undefined) {
       current = msg.start;
       arm();
-    } else if (msg.done !== undefined) results.push(msg as { done: number; code: number; stderr: string });
+    } else if (msg.done !== undefined) results.push(msg as { done: number; code: number; stderr: string; stdout: string });
     else if (msg.finished !== undefined) finished = true;
   });
   const exit = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -42,6 +42,7 @@ export function step(ctx, results, arrivals) {
   }
   return { assignments };
 }`);
+  assert.ok(out.ok, 'the simulation ran');
   assert.ok(out.stats.assignments > 0, 'the policy did assign');
   assert.deepEqual(out.logs.filter((l) => /container with [2-9]/.test(l)), [], 'no container ran more than one operator');
 });

@@ -1,9 +1,12 @@
 // Sampling temperatures drawn per call from a configured list, through both SDKs against the fake.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { assemblePrompt, loadPromptTemplates } from '../../../src/core/prompt';
+import { rngFor } from '../../../src/core/rng';
 import { createLlmGenerator, parseLlmOptions } from '../../../src/generators/llm';
+import { PatchTypeSelector } from '../../../src/generators/llm/patch-types';
 import { searchReplaceReply, startFakeLlmServer } from '../../helpers/fake-llm-server';
-import { context, request, signal } from './fixtures';
+import { PROMPTS_DIR, context, program, request, signal } from './fixtures';
 
 const REPLY = searchReplaceReply('  return bins.map((b) => -(b - item));', '  return bins;');
 
@@ -35,8 +38,6 @@ test('temperatures are drawn per call from the list, seeded by the candidate; a 
 });
 
 test('patch types: each model is asked for edits, rewrites or crossovers by what paid off for it', async () => {
-  const { PatchTypeSelector } = await import('../../../src/generators/llm/patch-types');
-  const { rngFor } = await import('../../../src/core/rng');
   const s = new PatchTypeSelector(true);
   for (let i = 0; i < 30; i++) {
     s.record('a', 'full', i % 2 === 0);
@@ -59,8 +60,6 @@ test('patch types: each model is asked for edits, rewrites or crossovers by what
 });
 
 test('a crossover prompt shows the second parent and asks to combine them', async () => {
-  const { assemblePrompt, loadPromptTemplates } = await import('../../../src/core/prompt');
-  const { PROMPTS_DIR, program } = await import('./fixtures');
   const templates = loadPromptTemplates(PROMPTS_DIR, 'command');
   const req = request({ patchMode: 'crossover', inspirations: [program({ id: 'c5', score: 1 })] });
   const p = assemblePrompt(req, templates, 100_000);
