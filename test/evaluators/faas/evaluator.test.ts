@@ -46,7 +46,8 @@ test('the example priority policy scores 0 against the built-in priority it reim
   assert.equal(result.score, 0);
   assert.deepEqual(result.perWorkload.map((r) => r.score), [0, 0]);
   assert.equal(pool.jobs.length, 1, 'one sandbox job for all workloads');
-  assert.equal(pool.jobs[0]?.harness, 'faas');
+  const harness = pool.jobs[0]?.harness;
+  assert.equal(typeof harness === 'string' ? harness : harness?.name, 'faas');
   assert.ok(result.features['completionRate'] !== undefined && result.features['completionRate'] > 0);
   assert.match(result.feedback, /relative to the built-in `priority` policy/);
   assert.match(result.feedback, /query: \d+\/\d+ done/);
