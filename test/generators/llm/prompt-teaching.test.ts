@@ -35,7 +35,8 @@ test('prompts carry labelled cascade stages, own-parent failure diffs, patch fai
             broke = true;
             return searchReplaceReply('  return score;', '  return undefined.x;', 'Crash on purpose.');
           }
-          if (!missed) {
+          // An edit that matches nothing, and again when asked to repair it.
+          if (!missed || req.user.includes('## Why it could not be used')) {
             missed = true;
             return searchReplaceReply('  return nothing_like_this;', '  return 1;', 'An edit that matches nothing.');
           }
@@ -60,7 +61,10 @@ test('prompts carry labelled cascade stages, own-parent failure diffs, patch fai
       const fence = diff.slice(diff.indexOf('```diff'), diff.indexOf('```', diff.indexOf('```diff') + 7));
       assert.doesNotMatch(fence, /^[-+].*waste \+ 1\.0 \* fill|^[-+].*-1\.0 \* waste/m, `the diff is against the failed candidate's own parent:\n${fence}`);
     }
-    assert.ok(prompts.some((u) => u.includes('Recent attempts that failed') && u.includes('(the reply did not apply to its parent)') && u.includes('return nothing_like_this;')), 'a reply that did not apply is fed back');
+    assert.ok(
+      prompts.some((u) => u.includes('Recent attempts that failed') && /\(the reply could not be used\)\nError: .*the reply did not apply: edit 1: the SEARCH text did not match the parent/.test(u) && u.includes('return nothing_like_this;')),
+      'a reply that did not apply, even after its repair turn, is fed back',
+    );
     assert.ok(prompts.some((u) => /- c\d+ from c\d+ improved on its parent \(\+[\d.]+\): Best fit\./.test(u)), 'the history names what improved and why');
   } finally {
     await server.close();
