@@ -43,6 +43,19 @@ test('the editor gets every domain with the generators that fit its files', () =
   assert.ok(!byId.get('faas')?.generators.some((g) => g.id === 'qlearning'), 'the synthesizer belongs to the protocol domain');
 });
 
+test("every domain's default generator can work on the files it scores, so a run started without --generator is never refused for a generator nobody chose", () => {
+  for (const d of domains.all()) {
+    // The command domain scores any language its command scores, not only the ones the editor knows.
+    const names = [...d.extensions.map((ext) => `p.${ext}`), ...(d.id === 'command' ? ['plain.txt', 'main.go', 'lib.rs', 'Makefile'] : [])];
+    for (const name of names) {
+      const chosen = d.defaultGenerator(name);
+      assert.ok(domains.generatorsFor(d.id, name).includes(chosen), `${d.id} defaults to ${chosen} for ${name}, which cannot work on it`);
+    }
+  }
+  // Through run settings too: with a command on a text file, the run starts with a model generator.
+  assert.equal(buildRunConfig('/w/plain.txt', 'hello', { command: 'true', model: ['openai:gpt-5'] }).generator.id, 'llm');
+});
+
 test('package.json activates on every language a domain scores and its menus read the domains\' file types', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { activationEvents: string[]; contributes: { menus: Record<string, { when?: string }[]> } };
   for (const d of describeDomains()) for (const id of d.languageIds) assert.ok(pkg.activationEvents.includes(`onLanguage:${id}`), `onLanguage:${id} for ${d.id}`);
