@@ -4,7 +4,7 @@
 // most of the time, sometimes the whole file without its markers, a bare unified diff, a SEARCH
 // copied with the wrong text, or JSON around the code (and a clean edit when asked to repair).
 // Reported: improvements per 100 model calls and spend per improvement. POLICY_EVOLVER_CLI points
-// at another CLI entry (e.g. an older checkout) to compare.
+// at another CLI entry (e.g. an older checkout) to compare, POLICY_EVOLVER_EXAMPLES at its examples.
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,8 @@ import { Rng } from '../src/core/rng';
 import { startFakeLlmServer, type FakeReply, type FakeRequest } from '../test/helpers/fake-llm-server';
 
 const ROOT = join(__dirname, '..');
+/** Examples to evolve; POLICY_EVOLVER_EXAMPLES points at another checkout's, to compare versions on their own inputs. */
+const EXAMPLES_DIR = resolve(process.env.POLICY_EVOLVER_EXAMPLES ?? join(ROOT, 'examples'));
 const PRICE = { input: 1, output: 4 };
 
 /** The parent program: the first fenced block of the prompt. */
@@ -87,7 +89,7 @@ const EXAMPLES: Example[] = [
 export async function runEvolution(): Promise<void> {
   for (const ex of EXAMPLES) {
     const dir = mkdtempSync(join(tmpdir(), `pe-bench-llm-${ex.name}-`));
-    for (const f of ex.files) copyFileSync(join(ROOT, 'examples', ex.folder, f), join(dir, f));
+    for (const f of ex.files) copyFileSync(join(EXAMPLES_DIR, ex.folder, f), join(dir, f));
     const server = await startFakeLlmServer({ rules: [{ reply: scriptedModel }] });
     const started = performance.now();
     let result;
