@@ -59,6 +59,13 @@ module.exports = {
   forbidden: [
     ...layerRules,
     {
+      name: 'domains-independent',
+      comment: 'a domain folder never imports another domain; what domains share lives in evaluators/*.ts (descriptor, policy kit, types)',
+      severity: 'error',
+      from: { path: '^src/evaluators/([^/]+)/' },
+      to: { path: '^src/evaluators/[^/]+/', pathNot: '^src/evaluators/$1/' },
+    },
+    {
       name: 'llm-through-its-facade',
       comment: 'other layers use models through generators/llm/index (generators, createTextModel, errors), never its internals',
       severity: 'error',

@@ -90,6 +90,19 @@ test('other layers reach models only through the public facade of generators/llm
   assert.doesNotMatch(output, /replay/);
 });
 
+test('a domain never imports another domain; shared evaluator files are open to all', () => {
+  const dir = writeTree({
+    'src/evaluators/cluster/evaluator.ts': "import { value } from '../faas/run';\nimport { value as k } from '../policy-kit';\nimport { value as own } from './model/parse';\nexport const x = value + k + own;\n",
+    'src/evaluators/cluster/model/parse.ts': leaf,
+    'src/evaluators/faas/run.ts': leaf,
+    'src/evaluators/policy-kit.ts': leaf,
+  });
+  const { status, output } = cruise(dir);
+  assert.notEqual(status, 0);
+  assert.match(output, /domains-independent: src\/evaluators\/cluster\/evaluator\.ts → src\/evaluators\/faas\/run\.ts/);
+  assert.doesNotMatch(output, /policy-kit|model\/parse/);
+});
+
 test('vscode is imported only by the extension', () => {
   const dir = writeTree({
     'src/app/editor.ts': "import * as vscode from 'vscode';\nexport const x = vscode;\n",
