@@ -13,6 +13,7 @@ import type { EngineEvent } from '../messages/progress';
 import type { CandidateSource, RunFailure, RunListEntry, RunSnapshot, RunStatus } from '../messages/lsp';
 import { compose, Composed } from '../app/compose';
 import { secretLookup, withStoredKeys } from './secrets';
+import { domains } from '../app/domains';
 import { latestLeaderboard } from './selfplay-reports';
 import { runListEntry, runSnapshot, statusOf } from './snapshot';
 import { failureOfError, failureOfState } from './run-failure';
@@ -109,7 +110,8 @@ export class RunManager {
   snapshot(runId: string): RunSnapshot {
     const { state, startedAt, live, dir } = this.stateOf(runId);
     const workers = live?.composed.handles.pool.workers?.();
-    const leaderboard = state.domain === 'cluster' ? latestLeaderboard(state.config.file) : undefined;
+    // Domains whose policies self-play can harden say so in their descriptor.
+    const leaderboard = domains.get(state.config.evaluator.id)?.editor.selfPlay ? latestLeaderboard(state.config.file) : undefined;
     const known = live ? undefined : this.failures.get(runId);
     return runSnapshot(state, {
       dir,
