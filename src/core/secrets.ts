@@ -59,7 +59,10 @@ function scrub(text: string): string {
   let out = text;
   for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   // Bearer tokens and passwords inside URLs are credentials whatever their origin.
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`).replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s"'`]*:)[^@\s"'`/]+@/gi, `$1${REDACTED}@`);
+  // Both patterns start with literal text and use bounded repeats: linear on megabytes of candidate output.
+  if (out.includes('Bearer')) out = out.replace(/(Bearer\s{1,8})[A-Za-z0-9._~+/=-]{8,4096}/g, `$1${REDACTED}`);
+  if (out.includes('://')) out = out.replace(/(:\/\/[^:/@\s"'`]{0,256}:)[^@\s"'`/]{1,256}@/g, `$1${REDACTED}@`);
+  return out;
 }
 
 /** A copy of a JSON-like value with every string scrubbed (keys included). */
