@@ -24,6 +24,20 @@ const nodeEntries = {
   ...Object.fromEntries(Object.entries({ ...entries.harnesses, ...domainHarnesses }).map(([name, file]) => [`harness-${name}`, file])),
 };
 
+// Libraries too big to parse on every start: each ships as its own file in dist/ and every bundle
+// that imports it requires that file at run time instead of inlining a copy. Their importers load
+// them on first use (src/core/typescript-lazy.ts), so a command that never needs one never parses
+// it. One file per library also keeps a single copy in a process that runs several bundles.
+const separate = { typescript: 'typescript.js' };
+const separateLibraries = {
+  name: 'separate-libraries',
+  setup(b) {
+    // Package names hold no regular-expression syntax but '.', which only widens a match of a whole name.
+    const filter = new RegExp(`^(${Object.keys(separate).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: `./${separate[args.path]}`, external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   sourcemap: !production,
@@ -40,7 +54,10 @@ const jobs = [
     format: 'cjs',
     outdir: 'dist',
     entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),
+    plugins: [separateLibraries],
   }),
+  // The separately shipped libraries themselves, from their packages' own entry points.
+  ...Object.entries(separate).map(([pkg, file]) => build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: join('dist', file), entryPoints: [pkg] })),
 ];
 if (existsSync(join(root, 'src/extension/main.ts'))) {
   jobs.push(build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', entryPoints: ['src/extension/main.ts'], external: ['vscode'] }));

@@ -1,14 +1,15 @@
 // Code identity for deduplication: a hash that ignores whitespace and comments, so a candidate
 // that differs from a known one only in layout is recognised and never evaluated again.
 import { createHash } from 'node:crypto';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from './typescript-lazy';
 import { hasBlockComments, isJsLike, languageOf, lineCommentPrefixes } from './language';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-let scanner: ts.Scanner | undefined;
+let scanner: TS.Scanner | undefined;
 
 /** JS/TS tokens joined by single spaces; the TypeScript scanner knows strings, templates and regexes. */
 function normalizeJs(code: string, language: string): string {
@@ -16,7 +17,7 @@ function normalizeJs(code: string, language: string): string {
   scanner.setLanguageVariant(language === 'typescript' ? ts.LanguageVariant.Standard : ts.LanguageVariant.JSX);
   scanner.setText(code);
   const parts: string[] = [];
-  let previous: ts.SyntaxKind = ts.SyntaxKind.Unknown;
+  let previous: TS.SyntaxKind = ts.SyntaxKind.Unknown;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
     // A `/` after an operand-less position starts a regex; rescanning gives the whole literal.
     if ((token === ts.SyntaxKind.SlashToken || token === ts.SyntaxKind.SlashEqualsToken) && !endsOperand(previous)) {
@@ -28,7 +29,7 @@ function normalizeJs(code: string, language: string): string {
   return parts.join(' ');
 }
 
-function endsOperand(kind: ts.SyntaxKind): boolean {
+function endsOperand(kind: TS.SyntaxKind): boolean {
   return (
     kind === ts.SyntaxKind.Identifier ||
     kind === ts.SyntaxKind.NumericLiteral ||

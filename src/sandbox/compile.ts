@@ -3,7 +3,8 @@
 // extension), and caches by content hash because a candidate is evaluated on many workloads.
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from '../core/typescript-lazy';
 import { LruMap } from '../core/lru';
 
 export interface CompiledCandidate {
@@ -102,9 +103,9 @@ function transpile(code: string, fileName: string, loader: Loader, hash: string)
   return { ok: true, compiled: { hash, fileName, js, map: out.sourceMapText ?? '' } };
 }
 
-function topLevelAwait(source: ts.SourceFile): number | undefined {
+function topLevelAwait(source: TS.SourceFile): number | undefined {
   let found: number | undefined;
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (found !== undefined || ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
     if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) {
       found = node.getStart(source);
@@ -116,7 +117,7 @@ function topLevelAwait(source: ts.SourceFile): number | undefined {
   return found;
 }
 
-function formatErrors(diagnostics: readonly ts.Diagnostic[], code: string, fileName: string): string {
+function formatErrors(diagnostics: readonly TS.Diagnostic[], code: string, fileName: string): string {
   const lines: string[] = [];
   const source = ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false);
   diagnostics.slice(0, MAX_REPORTED_ERRORS).forEach((d, index) => {

@@ -1,7 +1,8 @@
 // One pass over a parsed file that lists every mutation site lying entirely inside an evolvable
 // region, plus the named "units" (functions, methods, initialisers, statements) that
 // recombination can exchange between two programs. The result is cached per file content.
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { lazily, ts } from '../../core/typescript-lazy';
 import { effectsOf, independent, type Effects } from './effects';
 import { isTunable } from './numbers';
 import { intersectsAnyRegion, regionOf, type Region } from './regions';
@@ -23,31 +24,31 @@ export interface Unit {
 }
 
 export interface Analysis {
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
   text: string;
   regions: Region[];
-  numbers: ts.NumericLiteral[];
-  comparisons: ts.BinaryExpression[];
-  booleans: ts.Expression[];
-  logicals: ts.BinaryExpression[];
+  numbers: TS.NumericLiteral[];
+  comparisons: TS.BinaryExpression[];
+  booleans: TS.Expression[];
+  logicals: TS.BinaryExpression[];
   /** If statements with a plain else, and conditional expressions. */
-  branches: (ts.IfStatement | ts.ConditionalExpression)[];
+  branches: (TS.IfStatement | TS.ConditionalExpression)[];
   /** Neighbouring links of `if / else if` chains whose tests and bodies can trade places. */
-  chainPairs: [ts.IfStatement, ts.IfStatement][];
+  chainPairs: [TS.IfStatement, TS.IfStatement][];
   /** Neighbouring switch clauses that both end in a jump, so their bodies can trade places. */
-  casePairs: [ts.CaseOrDefaultClause, ts.CaseOrDefaultClause][];
-  arrays: ts.ArrayLiteralExpression[];
-  statementPairs: [ts.Statement, ts.Statement][];
+  casePairs: [TS.CaseOrDefaultClause, TS.CaseOrDefaultClause][];
+  arrays: TS.ArrayLiteralExpression[];
+  statementPairs: [TS.Statement, TS.Statement][];
   units: Map<string, Unit>;
 }
 
-const COMPARISONS = new Set([
+const COMPARISONS = lazily(() => new Set([
   ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken,
   ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
-]);
+]));
 
-const STATEMENT_WORDS: Partial<Record<ts.SyntaxKind, string>> = {
+const STATEMENT_WORDS = lazily((): Partial<Record<TS.SyntaxKind, string>> => ({
   [ts.SyntaxKind.IfStatement]: 'if',
   [ts.SyntaxKind.ReturnStatement]: 'return',
   [ts.SyntaxKind.ForStatement]: 'for',
@@ -59,16 +60,16 @@ const STATEMENT_WORDS: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.TryStatement]: 'try',
   [ts.SyntaxKind.ThrowStatement]: 'throw',
   [ts.SyntaxKind.Block]: 'block',
-};
+}));
 
 /** Statement kinds that are declarations or carry no behaviour worth exchanging or moving. */
-function isDeclarationLike(s: ts.Statement): boolean {
+function isDeclarationLike(s: TS.Statement): boolean {
   return ts.isVariableStatement(s) || ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s)
     || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s) || ts.isModuleDeclaration(s) || ts.isImportDeclaration(s)
     || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || ts.isEmptyStatement(s);
 }
 
-function isTypeOnly(s: ts.Statement): boolean {
+function isTypeOnly(s: TS.Statement): boolean {
   return ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isModuleDeclaration(s) || ts.isEmptyStatement(s)
     || ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s) || ts.isImportEqualsDeclaration(s);
 }
@@ -83,26 +84,26 @@ function compact(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function propertyNameText(name: ts.PropertyName | undefined, sf: ts.SourceFile): string | undefined {
+function propertyNameText(name: TS.PropertyName | undefined, sf: TS.SourceFile): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
   return compact(name.getText(sf));
 }
 
 /** A "simple" statement can move into a then-position without capturing a dangling else. */
-function isSafeBranchBody(s: ts.Statement): boolean {
+function isSafeBranchBody(s: TS.Statement): boolean {
   return ts.isBlock(s) || ts.isExpressionStatement(s) || ts.isReturnStatement(s) || ts.isThrowStatement(s)
     || ts.isBreakStatement(s) || ts.isContinueStatement(s);
 }
 
-function endsWithJump(clause: ts.CaseOrDefaultClause): boolean {
-  let last: ts.Statement | undefined = clause.statements[clause.statements.length - 1];
+function endsWithJump(clause: TS.CaseOrDefaultClause): boolean {
+  let last: TS.Statement | undefined = clause.statements[clause.statements.length - 1];
   while (last && ts.isBlock(last)) last = last.statements[last.statements.length - 1];
   return !!last && (ts.isBreakStatement(last) || ts.isReturnStatement(last) || ts.isThrowStatement(last) || ts.isContinueStatement(last));
 }
 
 /** True for array literals that are destructuring targets, where order is not data. */
-function isAssignmentPattern(node: ts.Node): boolean {
+function isAssignmentPattern(node: TS.Node): boolean {
   let n = node;
   while (ts.isArrayLiteralExpression(n.parent) || ts.isObjectLiteralExpression(n.parent) || ts.isSpreadElement(n.parent)
     || ts.isParenthesizedExpression(n.parent) || (ts.isPropertyAssignment(n.parent) && n.parent.initializer === n)) {
@@ -114,15 +115,15 @@ function isAssignmentPattern(node: ts.Node): boolean {
   return false;
 }
 
-export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
+export function analyse(sf: TS.SourceFile, regions: Region[]): Analysis {
   const text = sf.text;
   const a: Analysis = {
     sf, text, regions, numbers: [], comparisons: [], booleans: [], logicals: [], branches: [], chainPairs: [],
     casePairs: [], arrays: [], statementPairs: [], units: new Map(),
   };
-  const inside = (node: ts.Node): boolean => regionOf(regions, node.getStart(sf), node.end) !== undefined;
+  const inside = (node: TS.Node): boolean => regionOf(regions, node.getStart(sf), node.end) !== undefined;
 
-  const addUnit = (key: string, node: ts.Node, label: string): void => {
+  const addUnit = (key: string, node: TS.Node, label: string): void => {
     if (a.units.has(key) || !inside(node)) return;
     const start = node.getStart(sf);
     const unitText = text.slice(start, node.end);
@@ -131,28 +132,28 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
     a.units.set(key, { key, start, end: node.end, text: unitText, indent, label });
   };
 
-  const collectSites = (node: ts.Node): void => {
+  const collectSites = (node: TS.Node): void => {
     switch (node.kind) {
       case ts.SyntaxKind.NumericLiteral: {
         const p = node.parent;
         const isName = (ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isEnumMember(p)
           || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && p.name === node;
-        if (!isName && inside(node) && isTunable(node.getText(sf))) a.numbers.push(node as ts.NumericLiteral);
+        if (!isName && inside(node) && isTunable(node.getText(sf))) a.numbers.push(node as TS.NumericLiteral);
         break;
       }
       case ts.SyntaxKind.TrueKeyword:
       case ts.SyntaxKind.FalseKeyword:
-        if (inside(node)) a.booleans.push(node as ts.Expression);
+        if (inside(node)) a.booleans.push(node as TS.Expression);
         break;
       case ts.SyntaxKind.BinaryExpression: {
-        const b = node as ts.BinaryExpression;
+        const b = node as TS.BinaryExpression;
         const op = b.operatorToken.kind;
-        if (COMPARISONS.has(op) && inside(b)) a.comparisons.push(b);
+        if (COMPARISONS().has(op) && inside(b)) a.comparisons.push(b);
         else if ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && inside(b)) a.logicals.push(b);
         break;
       }
       case ts.SyntaxKind.IfStatement: {
-        const s = node as ts.IfStatement;
+        const s = node as TS.IfStatement;
         if (s.elseStatement && ts.isIfStatement(s.elseStatement)) {
           // Each link is visited as its own IfStatement, so only the link and its successor are paired here.
           const next = s.elseStatement;
@@ -166,13 +167,13 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
         break;
       }
       case ts.SyntaxKind.ConditionalExpression:
-        if (inside(node)) a.branches.push(node as ts.ConditionalExpression);
+        if (inside(node)) a.branches.push(node as TS.ConditionalExpression);
         break;
       case ts.SyntaxKind.CaseBlock: {
-        const clauses = (node as ts.CaseBlock).clauses;
+        const clauses = (node as TS.CaseBlock).clauses;
         for (let i = 0; i + 1 < clauses.length; i++) {
-          const c1 = clauses[i] as ts.CaseOrDefaultClause;
-          const c2 = clauses[i + 1] as ts.CaseOrDefaultClause;
+          const c1 = clauses[i] as TS.CaseOrDefaultClause;
+          const c2 = clauses[i + 1] as TS.CaseOrDefaultClause;
           if (endsWithJump(c1) && endsWithJump(c2) && inside(c1) && inside(c2)
             && c1.statements.map((x) => x.getText(sf)).join('\n') !== c2.statements.map((x) => x.getText(sf)).join('\n')) {
             a.casePairs.push([c1, c2]);
@@ -181,7 +182,7 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
         break;
       }
       case ts.SyntaxKind.ArrayLiteralExpression: {
-        const arr = node as ts.ArrayLiteralExpression;
+        const arr = node as TS.ArrayLiteralExpression;
         if (arr.elements.length < 2 || arr.elements.some(ts.isOmittedExpression) || !inside(arr) || isAssignmentPattern(arr)) break;
         const texts = new Set(arr.elements.map((e) => e.getText(sf)));
         if (texts.size >= 2) a.arrays.push(arr);
@@ -192,9 +193,9 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
     }
   };
 
-  const visitList = (statements: ts.NodeArray<ts.Statement>, path: string, owner: string): void => {
+  const visitList = (statements: TS.NodeArray<TS.Statement>, path: string, owner: string): void => {
     const counts = new Map<string, number>();
-    let previous: { statement: ts.Statement; effects: Effects | undefined } | undefined;
+    let previous: { statement: TS.Statement; effects: Effects | undefined } | undefined;
     for (const s of statements) {
       if (!intersectsAnyRegion(regions, s.pos, s.end)) {
         previous = undefined;
@@ -228,7 +229,7 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
     }
   };
 
-  const visitStatementChildren = (s: ts.Statement, key: string, owner: string): void => {
+  const visitStatementChildren = (s: TS.Statement, key: string, owner: string): void => {
     if (ts.isIfStatement(s)) {
       visit(s.expression, key, owner);
       visit(s.thenStatement, `${key}/then`, owner);
@@ -242,11 +243,11 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
     }
   };
 
-  const visitChildren = (node: ts.Node, path: string, owner: string): void => {
+  const visitChildren = (node: TS.Node, path: string, owner: string): void => {
     ts.forEachChild(node, (child) => visit(child, path, owner));
   };
 
-  const visit = (node: ts.Node, path: string, owner: string): void => {
+  const visit = (node: TS.Node, path: string, owner: string): void => {
     if (!intersectsAnyRegion(regions, node.pos, node.end) || ts.isTypeNode(node)) return;
     collectSites(node);
     const children = (childPath: string, childOwner: string): void => visitChildren(node, childPath, childOwner);
@@ -298,7 +299,7 @@ export function analyse(sf: ts.SourceFile, regions: Region[]): Analysis {
   return a;
 }
 
-function statementSignature(s: ts.Statement, sf: ts.SourceFile): string {
+function statementSignature(s: TS.Statement, sf: TS.SourceFile): string {
   if (ts.isExpressionStatement(s)) {
     const e = s.expression;
     if (ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
@@ -307,7 +308,7 @@ function statementSignature(s: ts.Statement, sf: ts.SourceFile): string {
     if (ts.isCallExpression(e)) return `call:${compact(e.expression.getText(sf))}`;
     return 'expr';
   }
-  return STATEMENT_WORDS[s.kind] ?? ts.SyntaxKind[s.kind];
+  return STATEMENT_WORDS()[s.kind] ?? ts.SyntaxKind[s.kind];
 }
 
 function describeStatement(sig: string): string {

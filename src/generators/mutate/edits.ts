@@ -1,6 +1,7 @@
 // Text-level edits. Mutations never re-print the file: they replace byte ranges of the original,
 // so formatting and comments outside the touched nodes survive untouched.
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from '../../core/typescript-lazy';
 import type { Region } from './regions';
 
 export interface Edit {
@@ -35,7 +36,7 @@ export function overlapsAny(existing: readonly Edit[], added: readonly Edit[]): 
 }
 
 /** Own comments are those on the lines just before the node and on its last line after it; never outside the region. */
-export function pieceOf(sf: ts.SourceFile, node: ts.Node, region: Region): Piece {
+export function pieceOf(sf: TS.SourceFile, node: TS.Node, region: Region): Piece {
   const text = sf.text;
   let start = node.getStart(sf);
   for (const c of ts.getLeadingCommentRanges(text, node.pos) ?? []) {

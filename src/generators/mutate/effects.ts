@@ -1,7 +1,8 @@
 // Decides whether two adjacent statements can trade places without changing behaviour. It is a
 // conservative over-approximation: any call it does not know to be pure, any control transfer
 // and any await/yield pins a statement in place.
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { lazily, ts } from '../../core/typescript-lazy';
 
 export interface Effects {
   reads: Set<string>;
@@ -23,17 +24,17 @@ const PURE_METHODS = new Set([
   'toReversed', 'with', 'toFixed', 'toPrecision', 'toString', 'trim', 'toLowerCase', 'toUpperCase',
   'startsWith', 'endsWith', 'padStart', 'padEnd', 'charAt', 'charCodeAt', 'split', 'has', 'get',
 ]);
-const PINNED_KINDS = new Set([
+const PINNED_KINDS = lazily(() => new Set([
   ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.BreakStatement, ts.SyntaxKind.ContinueStatement,
   ts.SyntaxKind.ThrowStatement, ts.SyntaxKind.AwaitExpression, ts.SyntaxKind.YieldExpression,
   ts.SyntaxKind.DeleteExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.TaggedTemplateExpression,
   ts.SyntaxKind.LabeledStatement, ts.SyntaxKind.DebuggerStatement, ts.SyntaxKind.ImportDeclaration,
   ts.SyntaxKind.ExportDeclaration, ts.SyntaxKind.ExportAssignment, ts.SyntaxKind.ImportEqualsDeclaration,
-]);
+]));
 
 /** Root variable of an access chain (`a.b[c].d` -> `a`), or undefined when it is not a plain name. */
-function rootName(node: ts.Expression): string | undefined {
-  let n: ts.Expression = node;
+function rootName(node: TS.Expression): string | undefined {
+  let n: TS.Expression = node;
   for (;;) {
     if (ts.isIdentifier(n)) return n.text;
     if (n.kind === ts.SyntaxKind.ThisKeyword) return 'this';
@@ -47,7 +48,7 @@ function rootName(node: ts.Expression): string | undefined {
   }
 }
 
-function isPureCallee(callee: ts.Expression): boolean {
+function isPureCallee(callee: TS.Expression): boolean {
   if (ts.isIdentifier(callee)) return PURE_FUNCTIONS.has(callee.text);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const method = callee.name.text;
@@ -58,11 +59,11 @@ function isPureCallee(callee: ts.Expression): boolean {
   return PURE_METHODS.has(method);
 }
 
-function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+function isAssignmentOperator(kind: TS.SyntaxKind): boolean {
   return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
-function addBindingNames(name: ts.BindingName, into: Set<string>): void {
+function addBindingNames(name: TS.BindingName, into: Set<string>): void {
   if (ts.isIdentifier(name)) {
     into.add(name.text);
     return;
@@ -70,12 +71,12 @@ function addBindingNames(name: ts.BindingName, into: Set<string>): void {
   for (const element of name.elements) if (!ts.isOmittedExpression(element)) addBindingNames(element.name, into);
 }
 
-export function effectsOf(statement: ts.Statement): Effects {
+export function effectsOf(statement: TS.Statement): Effects {
   const effects: Effects = { reads: new Set(), writes: new Set(), movable: true };
-  const write = (target: ts.Expression): void => {
+  const write = (target: TS.Expression): void => {
     if (ts.isArrayLiteralExpression(target) || ts.isObjectLiteralExpression(target)) {
       // Destructuring assignment: every name inside may be written.
-      const visitPattern = (n: ts.Node): void => {
+      const visitPattern = (n: TS.Node): void => {
         if (ts.isIdentifier(n)) effects.writes.add(n.text);
         ts.forEachChild(n, visitPattern);
       };
@@ -86,9 +87,9 @@ export function effectsOf(statement: ts.Statement): Effects {
     if (root === undefined) effects.movable = false;
     else effects.writes.add(root);
   };
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (!effects.movable) return;
-    if (PINNED_KINDS.has(node.kind)) {
+    if (PINNED_KINDS().has(node.kind)) {
       effects.movable = false;
       return;
     }

@@ -1,7 +1,8 @@
 // The mutation operators. Each one draws a site from the analysis with the request's PRNG and
 // returns text edits plus a plain-words description, or undefined when the draw is unusable
 // (the caller then draws again).
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { ts } from '../../core/typescript-lazy';
 import type { Analysis, Unit } from './analysis';
 import { pieceOf, reindent, swapPieces, type Edit } from './edits';
 import { tuneNumber } from './numbers';
@@ -63,12 +64,12 @@ function where(a: Analysis, pos: number): string {
   return region && region.block > 0 ? `block ${region.block}, line ${line}` : `line ${line}`;
 }
 
-function snippet(a: Analysis, node: ts.Node, max = 48): string {
+function snippet(a: Analysis, node: TS.Node, max = 48): string {
   const text = node.getText(a.sf).replace(/\s+/g, ' ');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function unwrap(node: ts.Node): ts.Node {
+function unwrap(node: TS.Node): TS.Node {
   let n = node;
   while (ts.isPrefixUnaryExpression(n.parent) || ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent)
     || ts.isSatisfiesExpression(n.parent) || ts.isNonNullExpression(n.parent)) {
@@ -78,10 +79,10 @@ function unwrap(node: ts.Node): ts.Node {
 }
 
 /** What the value at `node` is called in the program, e.g. `cpuShare` or "element 2 of `weights`". */
-function nameOf(a: Analysis, node: ts.Node, depth = 0): string | undefined {
+function nameOf(a: Analysis, node: TS.Node, depth = 0): string | undefined {
   const n = unwrap(node);
   const p = n.parent;
-  const ident = (name: ts.Node): string | undefined => (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) ? `\`${name.text}\`` : undefined);
+  const ident = (name: TS.Node): string | undefined => (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) ? `\`${name.text}\`` : undefined);
   if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isPropertyDeclaration(p) || ts.isBindingElement(p)) && p.initializer === n) return ident(p.name);
   if (ts.isPropertyAssignment(p) && p.initializer === n) return ident(p.name);
   if (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment
@@ -91,10 +92,10 @@ function nameOf(a: Analysis, node: ts.Node, depth = 0): string | undefined {
   }
   if (depth < 2 && ts.isArrayLiteralExpression(p)) {
     const outer = nameOf(a, p, depth + 1);
-    return `element ${p.elements.indexOf(n as ts.Expression) + 1} of ${outer ?? 'the array'}`;
+    return `element ${p.elements.indexOf(n as TS.Expression) + 1} of ${outer ?? 'the array'}`;
   }
   if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments) {
-    const i = p.arguments.indexOf(n as ts.Expression);
+    const i = p.arguments.indexOf(n as TS.Expression);
     if (i >= 0) return `argument ${i + 1} of \`${snippet(a, p.expression, 32)}\``;
   }
   return undefined;
@@ -120,7 +121,7 @@ const numbers: Operator = ({ a, rng }) => {
   // priority): a float knob sometimes crosses zero. Integers keep their sign: they are counts and
   // indices far more often than weights.
   if (/[.eE]/.test(old) && !/^0[xob]/i.test(old) && rng.chance(SIGN_FLIP_CHANCE)) {
-    const from = negative ? (outer as ts.PrefixUnaryExpression).getStart(a.sf) : start;
+    const from = negative ? (outer as TS.PrefixUnaryExpression).getStart(a.sf) : start;
     const flipped = negative ? tuned.text : `-${tuned.text}`;
     const label = name ?? `\`${snippet(a, unwrap(lit).parent, 40)}\``;
     return { edits: [{ start: from, end: lit.end, text: flipped }], description: `flipped the sign of ${label} from ${sign}${old} to ${flipped} (${where(a, start)})`, at: from };
@@ -179,14 +180,14 @@ const logic: Operator = ({ a, rng }) => {
   };
 };
 
-function isSimpleOperand(e: ts.Expression): boolean {
+function isSimpleOperand(e: TS.Expression): boolean {
   return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e)
     || ts.isParenthesizedExpression(e) || e.kind === ts.SyntaxKind.ThisKeyword || e.kind === ts.SyntaxKind.TrueKeyword
     || e.kind === ts.SyntaxKind.FalseKeyword || ts.isNonNullExpression(e);
 }
 
 /** Text of the logical negation of `e`, readable rather than wrapped in `!( )` where possible. */
-function negation(a: Analysis, e: ts.Expression, inIfHead: boolean): string {
+function negation(a: Analysis, e: TS.Expression, inIfHead: boolean): string {
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
     const operand = e.operand;
     // Dropping the parentheses is only safe where the if statement supplies its own.
@@ -227,7 +228,7 @@ const branches: Operator = ({ a, rng }) => {
 const chains: Operator = ({ a, rng }) => {
   const [x, y] = rng.pick(a.chainPairs);
   const t = a.text;
-  const span = (n: ts.Node): [number, number] => [n.getStart(a.sf), n.end];
+  const span = (n: TS.Node): [number, number] => [n.getStart(a.sf), n.end];
   const [xc0, xc1] = span(x.expression);
   const [yc0, yc1] = span(y.expression);
   const [xt0, xt1] = span(x.thenStatement);
@@ -245,13 +246,13 @@ const chains: Operator = ({ a, rng }) => {
   };
 };
 
-function swapNodes(a: Analysis, first: ts.Node, second: ts.Node): Edit[] | undefined {
+function swapNodes(a: Analysis, first: TS.Node, second: TS.Node): Edit[] | undefined {
   const region = regionOf(a.regions, first.getStart(a.sf), first.end);
   if (!region || regionOf(a.regions, second.getStart(a.sf), second.end) !== region) return undefined;
   return swapPieces(a.text, pieceOf(a.sf, first, region), pieceOf(a.sf, second, region));
 }
 
-function caseLabel(a: Analysis, c: ts.CaseOrDefaultClause): string {
+function caseLabel(a: Analysis, c: TS.CaseOrDefaultClause): string {
   return ts.isCaseClause(c) ? `case ${snippet(a, c.expression, 32)}` : 'default';
 }
 
@@ -260,9 +261,9 @@ const cases: Operator = ({ a, rng }) => {
   const [c1, c2] = rng.pick(a.casePairs);
   const region = regionOf(a.regions, c1.getStart(a.sf), c2.end);
   if (!region) return undefined;
-  const body = (c: ts.CaseOrDefaultClause) => {
-    const first = pieceOf(a.sf, c.statements[0] as ts.Statement, region);
-    const last = pieceOf(a.sf, c.statements[c.statements.length - 1] as ts.Statement, region);
+  const body = (c: TS.CaseOrDefaultClause) => {
+    const first = pieceOf(a.sf, c.statements[0] as TS.Statement, region);
+    const last = pieceOf(a.sf, c.statements[c.statements.length - 1] as TS.Statement, region);
     return { start: first.start, end: last.end, endsWithLineComment: last.endsWithLineComment };
   };
   const edits = swapPieces(a.text, body(c1), body(c2));
@@ -287,8 +288,8 @@ const arrays: Operator = ({ a, rng }) => {
     lo = Math.min(i, j);
     hi = Math.max(i, j);
   }
-  const e1 = arr.elements[lo] as ts.Expression;
-  const e2 = arr.elements[hi] as ts.Expression;
+  const e1 = arr.elements[lo] as TS.Expression;
+  const e2 = arr.elements[hi] as TS.Expression;
   const s1 = e1.getStart(a.sf);
   const s2 = e2.getStart(a.sf);
   const t1 = a.text.slice(s1, e1.end);

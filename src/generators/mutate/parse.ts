@@ -2,15 +2,16 @@
 // resolution because `Program.getSyntacticDiagnostics` is the public way to read parse errors
 // (including the JS-only ones such as type annotations in a .js file); it costs ~0.1 ms over a
 // bare parse.
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import { lazily, ts } from '../../core/typescript-lazy';
 
 export interface SourceLanguage {
-  kind: ts.ScriptKind;
+  kind: TS.ScriptKind;
   /** Internal file name with the extension the compiler expects for this kind. */
   virtualName: string;
 }
 
-const BY_EXTENSION: Record<string, SourceLanguage> = {
+const BY_EXTENSION = lazily((): Record<string, SourceLanguage> => ({
   '.ts': { kind: ts.ScriptKind.TS, virtualName: 'candidate.ts' },
   '.mts': { kind: ts.ScriptKind.TS, virtualName: 'candidate.ts' },
   '.cts': { kind: ts.ScriptKind.TS, virtualName: 'candidate.ts' },
@@ -19,26 +20,26 @@ const BY_EXTENSION: Record<string, SourceLanguage> = {
   '.mjs': { kind: ts.ScriptKind.JS, virtualName: 'candidate.js' },
   '.cjs': { kind: ts.ScriptKind.JS, virtualName: 'candidate.js' },
   '.jsx': { kind: ts.ScriptKind.JSX, virtualName: 'candidate.jsx' },
-};
+}));
 
 export function languageOf(fileName: string): SourceLanguage {
   const dot = fileName.lastIndexOf('.');
   const ext = dot === -1 ? '' : fileName.slice(dot).toLowerCase();
-  const lang = BY_EXTENSION[ext];
+  const lang = BY_EXTENSION()[ext];
   if (!lang) {
-    throw new Error(`mutate handles JavaScript and TypeScript files (${Object.keys(BY_EXTENSION).join(', ')}); cannot mutate "${fileName}"`);
+    throw new Error(`mutate handles JavaScript and TypeScript files (${Object.keys(BY_EXTENSION()).join(', ')}); cannot mutate "${fileName}"`);
   }
   return lang;
 }
 
 /** JSDoc is never mutated and its errors are not syntax errors, so it is not parsed at all. */
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+const PARSE_OPTIONS = lazily((): TS.CreateSourceFileOptions => ({ languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }));
 
-export function parse(code: string, lang: SourceLanguage, withParents: boolean): ts.SourceFile {
-  return ts.createSourceFile(lang.virtualName, code, PARSE_OPTIONS, withParents, lang.kind);
+export function parse(code: string, lang: SourceLanguage, withParents: boolean): TS.SourceFile {
+  return ts.createSourceFile(lang.virtualName, code, PARSE_OPTIONS(), withParents, lang.kind);
 }
 
-const GATE_OPTIONS: ts.CompilerOptions = {
+const GATE_OPTIONS = lazily((): TS.CompilerOptions => ({
   noLib: true,
   noResolve: true,
   allowJs: true,
@@ -46,12 +47,12 @@ const GATE_OPTIONS: ts.CompilerOptions = {
   noEmit: true,
   target: ts.ScriptTarget.Latest,
   jsx: ts.JsxEmit.Preserve,
-};
+}));
 
 /** The file the shared gate host serves; set just before each Program is built. */
-let gated: ts.SourceFile | undefined;
+let gated: TS.SourceFile | undefined;
 
-const GATE_HOST: ts.CompilerHost = {
+const GATE_HOST: TS.CompilerHost = {
   getSourceFile: (name) => (gated && name === gated.fileName ? gated : undefined),
   getDefaultLibFileName: () => 'lib.d.ts',
   writeFile: () => undefined,
@@ -71,10 +72,10 @@ const GATE_HOST: ts.CompilerHost = {
 Object.assign(GATE_HOST, { resolveLibrary: () => ({ resolvedModule: undefined }) });
 
 /** Parse errors of `sf` as "line N: message" strings; empty when the file parses cleanly. */
-export function syntaxErrors(sf: ts.SourceFile): string[] {
+export function syntaxErrors(sf: TS.SourceFile): string[] {
   gated = sf;
   try {
-    const program = ts.createProgram({ rootNames: [sf.fileName], options: GATE_OPTIONS, host: GATE_HOST });
+    const program = ts.createProgram({ rootNames: [sf.fileName], options: GATE_OPTIONS(), host: GATE_HOST });
     return program.getSyntacticDiagnostics(sf).map((d) => {
       const line = d.start === undefined ? 0 : sf.getLineAndCharacterOfPosition(d.start).line + 1;
       return `line ${line}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;

@@ -4,7 +4,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildProgram } from '../../../src/cli/main';
+import { buildProgram } from '../../../src/cli/program';
 import { runProgram } from '../../../src/app/run-program';
 import type { FuzzCase } from './cases';
 
