@@ -26,9 +26,10 @@ const nodeEntries = {
 
 // Libraries too big to parse on every start: each ships as its own file in dist/ and every bundle
 // that imports it requires that file at run time instead of inlining a copy. Their importers load
-// them on first use (src/core/typescript-lazy.ts), so a command that never needs one never parses
-// it. One file per library also keeps a single copy in a process that runs several bundles.
-const separate = { typescript: 'typescript.js' };
+// them on first use (src/core/typescript-lazy.ts; the others sit behind the CLI's lazily loaded
+// command groups and the generator registry's dynamic imports), so a command that never needs one
+// never parses it. One file per library also keeps a single copy in a process that runs several bundles.
+const separate = { typescript: 'typescript.js', '@anthropic-ai/sdk': 'anthropic-sdk.js', openai: 'openai.js', amqplib: 'amqplib.js' };
 const separateLibraries = {
   name: 'separate-libraries',
   setup(b) {

@@ -13,7 +13,9 @@ if (!existsSync(vsce)) throw new Error('@vscode/vsce is not installed: run npm i
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/grammars/tree-sitter.wasm']) {
+// The language server requires the separately shipped libraries (scripts/build.mjs) at run time.
+const separateLibraries = ['dist/typescript.js', 'dist/anthropic-sdk.js', 'dist/openai.js', 'dist/amqplib.js'];
+for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/grammars/tree-sitter.wasm', ...separateLibraries]) {
   if (!existsSync(join(root, f))) throw new Error(`build did not produce ${f}`);
 }
 // Relative links in the README (docs/...) point into the repository the package names.

@@ -1,0 +1,75 @@
+// The CLI loads only the invoked command's code: the groups' names must match what their modules
+// register, and in the bundle the big libraries (shipped as their own files) stay unloaded by a
+// command that does not use them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { COMMAND_GROUPS, programFor } from '../../src/cli/command-groups';
+import { baseProgram } from '../../src/cli/base-program';
+import { buildProgram } from '../../src/cli/program';
+import { ROOT } from '../helpers/cli';
+
+const names = (program: Command): string[] => program.commands.map((c) => c.name()).sort();
+
+test('every top-level command belongs to exactly one group, and each group registers exactly its names', async () => {
+  const all = names(buildProgram());
+  const listed = COMMAND_GROUPS.flatMap((g) => [...g.commands]).sort();
+  assert.deepEqual(listed, all);
+  for (const group of COMMAND_GROUPS) {
+    const program = new Command();
+    (await group.load())(program);
+    assert.deepEqual(names(program), [...group.commands].sort());
+  }
+});
+
+test('an invocation loads its own group, the bare root for --version, everything for help or an unknown command', async () => {
+  const full = async (): Promise<Command> => buildProgram();
+  assert.deepEqual(names(await programFor(['--version'], baseProgram, full)), []);
+  assert.deepEqual(names(await programFor(['faas', 'run', 'naive', '--json'], baseProgram, full)), ['faas']);
+  assert.deepEqual(names(await programFor(['show', 'abc'], baseProgram, full)), ['apply', 'diff', 'reject', 'runs', 'show', 'unreject']);
+  const everything = names(buildProgram());
+  for (const args of [[], ['--help'], ['help', 'faas'], ['bogus'], ['--version', '--bogus']]) {
+    assert.deepEqual(names(await programFor(args, baseProgram, full)), everything, args.join(' '));
+  }
+});
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+const SEPARATE = ['typescript.js', 'anthropic-sdk.js', 'openai.js', 'amqplib.js'];
+
+/** The dist/ files a bundled CLI process loaded, with its exit code. */
+function loadedFiles(args: string[]): { code: number | null; loaded: string[]; stderr: string } {
+  const hook = join(mkdtempSync(join(tmpdir(), 'cli-loaded-')), 'hook.js');
+  writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+  const r = spawnSync(process.execPath, ['--require', hook, CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  assert.ok(line, r.stderr);
+  const dist = join(ROOT, 'dist');
+  const loaded = (JSON.parse(line.slice('LOADED '.length)) as string[]).filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length + 1));
+  return { code: r.status, loaded, stderr: r.stderr };
+}
+
+test('the bundled CLI parses a separately shipped library only when the command uses it', { skip: !existsSync(CLI) && 'dist/cli.js is not built' }, () => {
+  const version = loadedFiles(['--version']);
+  assert.equal(version.code, 0, version.stderr);
+  assert.deepEqual(version.loaded, ['cli.js']);
+
+  const golden = join(ROOT, 'test', 'fixtures', 'eudoxia', 'naive_defaults_10m');
+  const builtin = loadedFiles(['faas', 'run', 'naive', '--trace', join(golden, 'trace.csv'), '--params', join(golden, 'params.toml'), '--json']);
+  assert.equal(builtin.code, 0, builtin.stderr);
+  assert.deepEqual(builtin.loaded.filter((f) => SEPARATE.includes(f)), []);
+
+  // A policy file is compiled in the CLI process: the compiler is loaded then, and from its own file.
+  const faas = join(ROOT, 'examples', 'faas');
+  const file = loadedFiles(['faas', 'run', join(faas, 'naive.ts'), '--trace', join(faas, 'sample-trace.csv'), '--params', join(faas, 'params.toml'), '--json']);
+  assert.equal(file.code, 0, file.stderr);
+  assert.deepEqual(file.loaded.filter((f) => SEPARATE.includes(f)), ['typescript.js']);
+
+  // Errors thrown in a lazily loaded command still reach the launcher's exit-code mapping.
+  const missing = loadedFiles(['faas', 'run', 'no-such-policy.ts']);
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /^policy-evolver: no policy file 'no-such-policy\.ts'/m);
+});
