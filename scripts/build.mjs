@@ -29,15 +29,31 @@ const nodeEntries = {
 // them on first use (src/core/typescript-lazy.ts; the others sit behind the CLI's lazily loaded
 // command groups and the generator registry's dynamic imports), so a command that never needs one
 // never parses it. One file per library also keeps a single copy in a process that runs several bundles.
-const separate = { typescript: 'typescript.js', '@anthropic-ai/sdk': 'anthropic-sdk.js', openai: 'openai.js', amqplib: 'amqplib.js' };
+const separate = [
+  { file: 'typescript.js', packages: ['typescript'] },
+  { file: 'anthropic-sdk.js', packages: ['@anthropic-ai/sdk'] },
+  { file: 'openai.js', packages: ['openai'] },
+  { file: 'amqplib.js', packages: ['amqplib'] },
+  // TensorFlow's core, its gradients and its CPU backend register into one engine: one file for all.
+  { file: 'tensorflow.js', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-cpu'] },
+];
+const separateFile = new Map(separate.flatMap(({ file, packages }) => packages.map((p) => [p, file])));
 const separateLibraries = {
   name: 'separate-libraries',
   setup(b) {
-    // Package names hold no regular-expression syntax but '.', which only widens a match of a whole name.
-    const filter = new RegExp(`^(${Object.keys(separate).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: `./${separate[args.path]}`, external: true }));
+    const filter = new RegExp(`^(${[...separateFile.keys()].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: `./${separateFile.get(args.path)}`, external: true }));
   },
 };
+
+/** A separately shipped file: one package's own entry point, or the exports of several together. */
+function separateBuild({ file, packages }) {
+  const entry =
+    packages.length === 1
+      ? { entryPoints: packages }
+      : { stdin: { contents: packages.map((p) => `export * from '${p}';`).join('\n'), resolveDir: root, sourcefile: file, loader: 'js' } };
+  return build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: join('dist', file), ...entry });
+}
 
 const common = {
   bundle: true,
@@ -58,7 +74,7 @@ const jobs = [
     plugins: [separateLibraries],
   }),
   // The separately shipped libraries themselves, from their packages' own entry points.
-  ...Object.entries(separate).map(([pkg, file]) => build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: join('dist', file), entryPoints: [pkg] })),
+  ...separate.map(separateBuild),
 ];
 if (existsSync(join(root, 'src/extension/main.ts'))) {
   jobs.push(build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', entryPoints: ['src/extension/main.ts'], external: ['vscode'] }));

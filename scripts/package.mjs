@@ -14,7 +14,7 @@ if (!existsSync(vsce)) throw new Error('@vscode/vsce is not installed: run npm i
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
 // The language server requires the separately shipped libraries (scripts/build.mjs) at run time.
-const separateLibraries = ['dist/typescript.js', 'dist/anthropic-sdk.js', 'dist/openai.js', 'dist/amqplib.js'];
+const separateLibraries = ['dist/typescript.js', 'dist/anthropic-sdk.js', 'dist/openai.js', 'dist/amqplib.js', 'dist/tensorflow.js'];
 for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/grammars/tree-sitter.wasm', ...separateLibraries]) {
   if (!existsSync(join(root, f))) throw new Error(`build did not produce ${f}`);
 }

@@ -38,7 +38,7 @@ test('an invocation loads its own group, the bare root for --version, everything
 });
 
 const CLI = join(ROOT, 'dist', 'cli.js');
-const SEPARATE = ['typescript.js', 'anthropic-sdk.js', 'openai.js', 'amqplib.js'];
+const SEPARATE = ['typescript.js', 'anthropic-sdk.js', 'openai.js', 'amqplib.js', 'tensorflow.js'];
 
 /** The dist/ files a bundled CLI process loaded, with its exit code. */
 function loadedFiles(args: string[]): { code: number | null; loaded: string[]; stderr: string } {
