@@ -4,7 +4,7 @@
 //   --no-e2e   leave out test/e2e (the Playwright end-to-end tests run through `npm run test:e2e`)
 //   words      only files whose path contains one of them
 // After the run it prints the slowest files, to keep the tiers honest.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { isFast, SLOW_TESTS } from './test-tiers.mjs';
@@ -30,6 +30,17 @@ if (!files.length) {
   console.error('no test files matched');
   process.exit(1);
 }
+// CLI tests run the built CLI when it is current (see test/helpers/cli.ts): newer than every source.
+const env = { ...process.env };
+const builtCli = join(process.cwd(), 'dist', 'cli.js');
+const newestSource = (dir) =>
+  readdirSync(dir).reduce((newest, name) => {
+    const p = join(dir, name);
+    const s = statSync(p);
+    return Math.max(newest, s.isDirectory() ? newestSource(p) : s.mtimeMs);
+  }, 0);
+if (existsSync(builtCli) && statSync(builtCli).mtimeMs >= Math.max(newestSource('src'), statSync('package.json').mtimeMs)) env.POLICY_EVOLVER_TEST_CLI = builtCli;
+else console.error('dist/cli.js is missing or older than src/: CLI tests run the sources through tsx (npm run build makes them faster)');
 const reporters = ['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout', '--test-reporter', './scripts/slowest-files-reporter.mjs', '--test-reporter-destination', 'stdout'];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...files], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);
