@@ -65,8 +65,10 @@ test('globs and settings resolve the evaluator per file', () => {
   assert.equal(globMatches('policies/*.ts', 'policies/a/b.ts'), false);
   assert.equal(globMatches('*.{ts,js}', 'deep/x.js'), true);
   const file = join(root, 'examples/bin-packing/heuristic.js');
-  const settings = parseSettings({ generator: 'mutate', budget: { maxCandidates: 7 }, files: [{ pattern: 'nothing/**' }, 42] });
+  const settings = parseSettings({ generator: 'mutate', budget: { maxCandidates: 7 }, files: [{ pattern: 'nothing/**' }] });
   assert.equal(settings.files.length, 1);
+  // A malformed rule is not dropped silently: the run refuses to start, naming it.
+  assert.throws(() => runConfigFor(file, 'x', parseSettings({ files: [{ pattern: 'nothing/**' }, 42] }), root), /setting 'policyEvolver\.files\[1\]' must be an object/);
   const config = runConfigFor(file, 'x', settings, root);
   assert.equal(config.evaluator.id, 'command');
   assert.equal(config.budget.maxCandidates, 7);
