@@ -2,7 +2,7 @@
 // re-established with exponential backoff, and the owner's `setup` re-declares its topology and
 // consumers on every new connection. Publishing waits for the broker's confirm and, when the
 // connection drops first, publishes again on the next one (receivers deduplicate by key).
-import { connect, type ChannelModel, type ConfirmChannel, type Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { UserError } from '../core/user-error';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './backoff';
 import type { BrokerAddress } from './broker-url';
@@ -164,6 +164,10 @@ export class BrokerConnection {
       let connection: ChannelModel | undefined;
       try {
         // noDelay: with Nagle's algorithm every small confirm or reply waits ~40 ms for a delayed ACK.
+        // Required here, not imported: the client ships as its own file (scripts/build.mjs) that
+        // only a process that talks to a broker should parse.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { connect } = require('amqplib') as typeof import('amqplib');
         connection = await connect(address.connect, { clientProperties: { connection_name: this.options.name }, timeout: 10_000, noDelay: true });
         const conn = connection;
         // Until `lost` below listens, an unhandled 'error' event would crash the process.

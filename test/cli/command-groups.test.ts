@@ -57,6 +57,13 @@ test('the bundled CLI parses a separately shipped library only when the command 
   assert.equal(version.code, 0, version.stderr);
   assert.deepEqual(version.loaded, ['cli.js']);
 
+  // Defining a command must not load what running it needs: each group's help, and the full tree's.
+  for (const args of [['--help'], ...COMMAND_GROUPS.map((g) => [g.commands[0] as string, '--help'])]) {
+    const help = loadedFiles(args);
+    assert.equal(help.code, 0, help.stderr);
+    assert.deepEqual(help.loaded, ['cli.js'], args.join(' '));
+  }
+
   const golden = join(ROOT, 'test', 'fixtures', 'eudoxia', 'naive_defaults_10m');
   const builtin = loadedFiles(['faas', 'run', 'naive', '--trace', join(golden, 'trace.csv'), '--params', join(golden, 'params.toml'), '--json']);
   assert.equal(builtin.code, 0, builtin.stderr);

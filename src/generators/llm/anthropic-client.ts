@@ -2,7 +2,7 @@
 // cache counts in message_start, cumulative output in message_delta) and is normalised so that
 // input counts every prompt token, cached or not, as OpenAI reports it.
 
-import Anthropic from '@anthropic-ai/sdk';
+import type AnthropicSdk from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming } from '@anthropic-ai/sdk/resources/messages';
 import { classifyError, LlmCallError } from './errors';
 import type { ReasoningEffort } from './options';
@@ -13,6 +13,10 @@ import { estimateUsage, NO_KEY, type ClientConfig, type Completion, type Complet
 const THINKING_BUDGET: Record<ReasoningEffort, number> = { minimal: 1024, low: 2048, medium: 8192, high: 24576 };
 
 export function createAnthropicClient(config: ClientConfig): ProviderClient {
+  // Required here, not imported: the SDK ships as its own file (scripts/build.mjs) that only a
+  // process talking to Anthropic should parse.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Anthropic = (require('@anthropic-ai/sdk') as { default: typeof AnthropicSdk }).default;
   const client = new Anthropic({
     // Always explicit: without it the SDK would look for credentials in the environment and on disk.
     apiKey: config.apiKey ?? NO_KEY,

@@ -1,13 +1,17 @@
 // OpenAI chat completions through the official SDK: OpenAI itself and any server speaking the
 // same wire format (Ollama, vLLM, LM Studio, llama.cpp, Azure's v1 endpoint).
 
-import OpenAI from 'openai';
+import type OpenAiSdk from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { classifyError, LlmCallError } from './errors';
 import type { NormalizedTokens } from './prices';
 import { estimateUsage, NO_KEY, type ClientConfig, type Completion, type CompletionRequest, type ProviderClient } from './provider';
 
 export function createOpenAiClient(provider: 'openai' | 'openai-compatible', config: ClientConfig): ProviderClient {
+  // Required here, not imported: the SDK ships as its own file (scripts/build.mjs) that only a
+  // process talking to an OpenAI-style server should parse.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const OpenAI = (require('openai') as { default: typeof OpenAiSdk }).default;
   const client = new OpenAI({
     apiKey: config.apiKey ?? NO_KEY,
     adminAPIKey: null,
