@@ -70,3 +70,18 @@ export function treeUsage(root: number): TreeUsage | undefined {
   }
   return total;
 }
+
+/** When `pid` started (clock ticks after boot): tells it from a later process that reuses the pid. */
+export function startTimeOf(pid: number): string | undefined {
+  const stat = read(`/proc/${pid}/stat`);
+  // starttime is field 22, index 19 after the name.
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+/** Whether the process `pid` that started at `start` is still running (a zombie has finished). */
+export function isRunning(pid: number, start: string): boolean {
+  const stat = read(`/proc/${pid}/stat`);
+  if (stat === undefined) return false;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === start;
+}

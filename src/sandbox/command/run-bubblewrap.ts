@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { bwrapArgs, SANDBOX_DIR } from './bwrap-args';
 import { watchLimits, type LimitHit } from './limits-watch';
+import { isRunning, startTimeOf } from './process-tree';
 import { drain, OutputCollector } from './output';
 import { prlimitArgv, SIGXCPU_STATUS } from './rlimits';
 import type { CommandEnd, CommandRun, CommandSandbox, CommandSpec } from './types';
@@ -12,6 +13,9 @@ import type { CommandEnd, CommandRun, CommandSandbox, CommandSpec } from './type
 /** After the main process is gone, how long its pipes may take to deliver what is buffered. */
 const DRAIN_GRACE_MS = 500;
 const STATUS_FD = 3;
+/** How often, and at most how long, to look for the namespace's end after bubblewrap exits. */
+const TEARDOWN_POLL_MS = 5;
+const TEARDOWN_MAX_MS = 10_000;
 
 export function bubblewrapSandbox(tools: { bwrap: string; prlimit: string }): CommandSandbox {
   return { kind: 'bubblewrap', run: (spec) => runInBubblewrap(tools, spec) };
@@ -35,6 +39,7 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
     let end: CommandEnd | undefined;
     let detail: string | undefined;
     let sandboxPid: number | undefined;
+    let sandboxStart: string | undefined;
     let stopWatch = (): void => undefined;
     const kill = (why: CommandEnd, what?: string): void => {
       if (end === undefined) {
@@ -61,6 +66,7 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
       const match = /"child-pid":\s*(\d+)/.exec(status);
       if (!match || sandboxPid !== undefined) return;
       sandboxPid = Number(match[1]);
+      sandboxStart = startTimeOf(sandboxPid);
       if (end !== undefined) signalQuietly(sandboxPid);
       else stopWatch = watchLimits(sandboxPid, spec.limits, (hit: LimitHit) => kill(hit.end, hit.detail));
     });
@@ -79,7 +85,9 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
       clearTimeout(timer);
       stopWatch();
       spec.signal.removeEventListener('abort', onAbort);
-      void drain([child.stdout as Readable, child.stderr as Readable, statusStream], DRAIN_GRACE_MS).then(() => {
+      // The status pipe may deliver the sandbox's pid only while draining: look for its end after.
+      void drain([child.stdout as Readable, child.stderr as Readable, statusStream], DRAIN_GRACE_MS).then(async () => {
+        await namespaceGone(sandboxPid, sandboxStart);
         const stderr = output.stderr;
         let finalEnd: CommandEnd = end ?? 'exited';
         let finalDetail = detail;
@@ -102,6 +110,17 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
     child.on('exit', (code, signal) => finish(code, signal));
     if (spec.signal.aborted) onAbort();
   });
+}
+
+/**
+ * bubblewrap exits as soon as the command does, while the namespace's init is still killing what
+ * is left in it: an evaluation is over only when the init has finished, daemons with it.
+ */
+async function namespaceGone(pid: number | undefined, start: string | undefined): Promise<void> {
+  if (pid === undefined || start === undefined) return;
+  signalQuietly(pid);
+  const deadline = Date.now() + TEARDOWN_MAX_MS;
+  while (isRunning(pid, start) && Date.now() < deadline) await new Promise((r) => setTimeout(r, TEARDOWN_POLL_MS));
 }
 
 function signalQuietly(pid: number): void {
