@@ -1,6 +1,7 @@
 // Turns candidate TypeScript/JavaScript into CommonJS text that a Compartment can evaluate. Runs
 // in the trusted parent with the TypeScript compiler (pure JS, shipped beside the bundles as
-// dist/typescript.js and loaded on first compile, see core/typescript-lazy.ts), and caches by content hash because a candidate is evaluated on many workloads.
+// dist/typescript.js and loaded on first compile, see core/typescript-lazy.ts), and caches by
+// content hash because a candidate is evaluated on many workloads.
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type * as TS from 'typescript';
