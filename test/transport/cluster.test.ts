@@ -55,7 +55,8 @@ test('one coordinator and three worker processes end with the same population as
     env: { POLICY_EVOLVER_BROKER_URL: userUrl },
   });
   await remote.waitFor(/3 evaluation worker\(s\) attached/);
-  const status = spawnCli(cli.path, ['status', '--broker', userUrl, '--experiment', 'same', '--json'], { cwd: dir });
+  // Listen long enough that a heartbeat delayed by a loaded machine is still heard.
+  const status = spawnCli(cli.path, ['status', '--broker', userUrl, '--experiment', 'same', '--json', '--listen', '10'], { cwd: dir });
   assert.equal((await status.exited).code, 0, status.output());
   const report = JSON.parse(status.output().trim().split('\n').pop() as string) as StatusReport;
   assert.equal(report.workers.filter((w) => w.kind === 'evaluator').length, 3, status.output());
