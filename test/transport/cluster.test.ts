@@ -44,7 +44,11 @@ function cmdline(pid: number): string {
 const evolveArgs = (runsDir: string, extra: string[]): string[] => ['evolve', 'heuristic.js', '--config', 'evolve.json', '--seed', '5', '--runs-dir', runsDir, ...extra];
 
 test('one coordinator and three worker processes end with the same population as the local pool; no credentials leak', { timeout: 600_000 }, async () => {
-  const dir = makeProject(tempDir());
+  // Candidates after the starting program wait until the status has been read: on a fast machine
+  // the run could otherwise end before it reports its workers or before status sees its coordinator.
+  const base = tempDir();
+  const hold = { file: join(base, 'go'), from: 1 };
+  const dir = makeProject(base, { hold });
   const localRuns = join(dir, 'local-runs');
   const remoteRuns = join(dir, 'remote-runs');
   const worker = spawnCli(cli.path, ['worker', '--broker', userUrl, '--experiment', 'same', '--evaluators', '3', '--min-evaluators', '3', '--samplers', '1'], { cwd: dir });
@@ -64,6 +68,7 @@ test('one coordinator and three worker processes end with the same population as
   assert.equal(report.supervisors.length, 1);
   assert.equal(report.coordinators.length, 1);
   for (const w of report.workers) assert.ok(!cmdline(w.pid).includes(PASSWORD), `worker ${w.pid} has the password on its command line`);
+  releaseHold(hold);
 
   assert.equal((await remote.exited).code, 0, remote.output());
   assert.equal((await local.exited).code, 0, local.output());
