@@ -14,23 +14,10 @@ import type { JsonValue, ProgramView, TokenUsage } from '../core/types';
 import { UserError } from '../core/user-error';
 import { createTextModel, type TextModel } from '../generators/llm';
 import { buildEvaluator } from './compose';
+import type { RlResponse } from './rl-export';
 
 /** One exported response; the shape `export-rl` writes. */
-export interface SampledResponse {
-  response: string;
-  reward: number;
-  model: string;
-  candidate: string;
-  index: number;
-  ok: boolean;
-  score: number | null;
-  parentScore: number | null;
-  improvement: boolean;
-  duplicateOf: string | null;
-  error: string | null;
-  /** Sampled for the export (not part of the run). */
-  sampled?: boolean;
-}
+export type SampledResponse = RlResponse;
 
 export interface SampleGroup {
   prompt: { role: string; content: string }[] | string;

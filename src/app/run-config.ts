@@ -188,7 +188,12 @@ export function parsePrices(entries: string[] | undefined): JsonObject | undefin
 }
 
 export function buildBudget(flags: EvolveFlags, base: Budget): Budget {
-  const budget: Budget = { ...base };
+  return { ...base, ...budgetFromFlags(flags) };
+}
+
+/** The budget flags that were given, parsed, each error naming its flag. */
+function budgetFromFlags(flags: EvolveFlags): Partial<Budget> {
+  const budget: Partial<Budget> = {};
   const candidates = parseIntFlag('budget', flags.budget, 1);
   if (candidates !== undefined) budget.maxCandidates = candidates;
   const time = parseDuration(flags.time);
@@ -269,15 +274,7 @@ function wholeNumber(what: string, value: number | undefined, min: number): numb
 
 /** CLI flags -> a run request: strings parsed and checked here, with the flag named in every error. */
 export function requestFromFlags(file: string, code: string, flags: EvolveFlags): RunRequest {
-  const budget: Partial<Budget> = {};
-  const candidates = parseIntFlag('budget', flags.budget, 1);
-  if (candidates !== undefined) budget.maxCandidates = candidates;
-  const time = parseDuration(flags.time);
-  if (time !== undefined) budget.maxWallSeconds = time;
-  const cost = parseNumberFlag('max-cost', flags.maxCost);
-  if (cost !== undefined) budget.maxCostUsd = cost;
-  const stagnation = parseIntFlag('stagnation', flags.stagnation, 1);
-  if (stagnation !== undefined) budget.stagnation = stagnation;
+  const budget = budgetFromFlags(flags);
   const evaluatorOptions = parseKeyValues(flags.evalOption, 'eval-option');
   const generatorOptions = parseKeyValues(flags.genOption, 'gen-option');
   const prices = parsePrices(flags.price);
