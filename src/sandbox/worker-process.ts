@@ -2,7 +2,7 @@
 // private empty directory, heap cap), its output tail for crash reports, its memory watch, and
 // killing it. Scheduling decisions live in pool.ts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { SandboxEntry } from './entries';
 import { LruMap } from '../core/lru';
 import { memoryProbe } from './memory-probe';
+import { sweepFoldersOfDeadOwners } from './stale-folders';
 import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './ipc';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
@@ -32,37 +33,6 @@ const OUTPUT_TAIL_CHARS = 8 * 1024;
 const DIR_PREFIX = 'policy-evolver-sandbox-';
 const EXIT_DRAIN_MS = 250;
 
-let swept = false;
-
-/**
- * Working directories are removed when their worker exits, which an engine process that
- * crashed never sees. The owner's pid is in the name, so leftovers of dead owners can go.
- */
-function sweepStaleDirectories(): void {
-  if (swept) return;
-  swept = true;
-  let names: string[];
-  try {
-    names = readdirSync(tmpdir());
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const owner = new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name);
-    if (!owner || isAlive(Number(owner[1]))) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class SandboxWorker {
   state: WorkerState = 'starting';
@@ -83,7 +53,7 @@ export class SandboxWorker {
     readonly memoryMb: number,
     private readonly events: WorkerEvents,
   ) {
-    sweepStaleDirectories();
+    sweepFoldersOfDeadOwners(DIR_PREFIX);
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
     this.child = fork(entry.path, [String(process.pid)], {
       cwd: this.dir,

@@ -2,10 +2,11 @@
 // limits watched, in a private temporary folder. Without a PID namespace a process that leaves the
 // group (setsid) can outlive the evaluation; that is the trade the opt-out accepts.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { sweepFoldersOfDeadOwners } from '../stale-folders';
 import { watchLimits } from './limits-watch';
 import { drain, OutputCollector } from './output';
 import { prlimitArgv, SIGXCPU_STATUS } from './rlimits';
@@ -18,35 +19,9 @@ export function unsandboxed(prlimit: string | undefined): CommandSandbox {
   return { kind: 'none', run: (spec) => runUnsandboxed(prlimit, spec) };
 }
 
-let swept = false;
-
-/** Folders of engine processes that were killed (kill -9 skips every cleanup); the owner's pid is in the name. */
-function sweepStaleFolders(): void {
-  if (swept) return;
-  swept = true;
-  let names: string[];
-  try {
-    names = readdirSync(tmpdir());
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const owner = new RegExp(`^${DIR_PREFIX}(\\d+)-`).exec(name);
-    if (owner && !isAlive(Number(owner[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function runUnsandboxed(prlimit: string | undefined, spec: CommandSpec): Promise<CommandRun> {
-  sweepStaleFolders();
+  sweepFoldersOfDeadOwners(DIR_PREFIX);
   const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
   try {
     mkdirSync(join(dir, 'tmp'));
