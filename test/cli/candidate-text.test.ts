@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { cli } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 
-test('a 2 MB error and feedback are clipped before the journal', { timeout: 120_000 }, () => {
+test('a 2 MB error and feedback are clipped before the journal', { timeout: 900_000 }, () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'policy.js'), 'export const x = 1;\n');
   writeFileSync(join(dir, 'score.js'), `const big = 'y'.repeat(2 * 1024 * 1024);\nconsole.log(JSON.stringify({ ok: false, error: 'broken: ' + big + ' END', feedback: big }));\n`);

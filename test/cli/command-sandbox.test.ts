@@ -34,7 +34,7 @@ function processesWith(mark: string): number[] {
     });
 }
 
-test('a command candidate cannot read the CLI environment through /proc, so the journal never holds it', { timeout: 120_000 }, () => {
+test('a command candidate cannot read the CLI environment through /proc, so the journal never holds it', { timeout: 900_000 }, () => {
   const dir = project(
     [
       `all=$(for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/environ; tr '\\0' ' ' < $p/cmdline; done 2>/dev/null)`,
@@ -53,7 +53,7 @@ test('a command candidate cannot read the CLI environment through /proc, so the 
   assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET), 'nor does the CLI output');
 });
 
-test('kill -9 of the CLI takes the command, its daemons and its files with it', { timeout: 300_000 }, async () => {
+test('kill -9 of the CLI takes the command, its daemons and its files with it', { timeout: 900_000 }, async () => {
   // Unique sleep durations: the processes of this run are told apart from any other.
   const mark = String(4_000_000 + Math.floor(Math.random() * 900_000));
   const daemon = String(Number(mark) + 1);
@@ -76,7 +76,7 @@ test('kill -9 of the CLI takes the command, its daemons and its files with it', 
   assert.deepEqual(readdirSync(tmp).filter((name) => !name.startsWith('tsx-')), [], 'no temporary folder is left behind');
 });
 
-test('without a usable bubblewrap, command candidates are refused naming the opt-out; the opt-out is announced', { timeout: 120_000 }, () => {
+test('without a usable bubblewrap, command candidates are refused naming the opt-out; the opt-out is announced', { timeout: 900_000 }, () => {
   const dir = project(`echo '{"score": 1}'\n`);
   // A bubblewrap that fails the way it does where user namespaces are disabled.
   const fake = join(dir, 'bwrap');
@@ -105,7 +105,7 @@ test('without a usable bubblewrap, command candidates are refused naming the opt
   assert.match(wrongEvaluator.stderr, /--unsandboxed-commands only applies to command evaluations/);
 });
 
-test('kill -9 of the CLI while a JS policy loops leaves no sandbox worker and no folder', { timeout: 300_000 }, async () => {
+test('kill -9 of the CLI while a JS policy loops leaves no sandbox worker and no folder', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'policy.js'), 'export function step(ctx, results, arrivals) {\n  for (;;) {}\n}\n');
   const tmp = tempDir();

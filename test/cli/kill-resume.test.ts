@@ -20,7 +20,7 @@ function evaluatedCount(runsDir: string): number {
   return readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"type":"evaluated"')).length;
 }
 
-test('kill -9 mid-run, resume, same final population as an uninterrupted run', { timeout: 240_000 }, async () => {
+test('kill -9 mid-run, resume, same final population as an uninterrupted run', { timeout: 900_000 }, async () => {
   const straight = tempDir();
   const a = cli(args(straight), { cwd: example });
   assert.equal(a.code, 0, a.stderr);

@@ -61,7 +61,7 @@ function changedCandidate(run: string): { id: string; hash: string } {
   return { id: c.id, hash: c.sourceHash };
 }
 
-test('every source is stored whole and verified: a damaged one cannot be applied or diffed, a missing one names its candidate', { timeout: 120_000 }, () => {
+test('every source is stored whole and verified: a damaged one cannot be applied or diffed, a missing one names its candidate', { timeout: 900_000 }, () => {
   const { dir, runs, runId, run } = copyRun();
   const { id, hash } = changedCandidate(run);
   for (const f of readdirSync(join(run, 'sources'))) assert.equal(sha256(readFileSync(join(run, 'sources', f), 'utf8')), f, `sources/${f} holds what its name says`);
@@ -86,7 +86,7 @@ test('every source is stored whole and verified: a damaged one cannot be applied
   assert.equal(readFileSync(join(dir, 'heuristic.js'), 'utf8'), before);
 });
 
-test('replay is idempotent: duplicated events are ignored, with or without event ids', { timeout: 120_000 }, () => {
+test('replay is idempotent: duplicated events are ignored, with or without event ids', { timeout: 900_000 }, () => {
   const { dir, runs, runId, journal } = copyRun();
   const show = () => {
     const r = cli(['show', runId, '--runs-dir', runs, '--json'], { cwd: dir });
@@ -108,7 +108,7 @@ test('replay is idempotent: duplicated events are ignored, with or without event
   assert.deepEqual(show(), expected);
 });
 
-test('a malformed or unknown event in the middle is skipped with a warning naming its line; a BOM loads; an empty journal is one line', { timeout: 120_000 }, () => {
+test('a malformed or unknown event in the middle is skipped with a warning naming its line; a BOM loads; an empty journal is one line', { timeout: 900_000 }, () => {
   const { dir, runs, runId, journal } = copyRun();
   const all = lines(journal);
   const damaged = [...all.slice(0, 3), '{"type":"evaluated","id":"c1"}', '{"type":"teleported","id":"c1"}', 'not json at all', '[1,2]', ...all.slice(3)];
@@ -135,7 +135,7 @@ test('a malformed or unknown event in the middle is skipped with a warning namin
   assert.match(list.stdout, /damaged: .*journal is empty/);
 });
 
-test('one writer per run: a second resume is refused naming the holder; a dead holder\'s lock is taken over', { timeout: 180_000 }, async () => {
+test('one writer per run: a second resume is refused naming the holder; a dead holder\'s lock is taken over', { timeout: 900_000 }, async () => {
   const { dir, runs, runId, run, journal } = copyRun();
   const first = cliAsync(['resume', runId, '--runs-dir', runs, '--budget', '100000', '--quiet'], { cwd: dir });
   let stderr = '';

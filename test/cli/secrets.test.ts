@@ -30,7 +30,7 @@ function echoKey(req: FakeRequest): FakeTextReply {
   return { kind: 'text', text: `Use the key ${key} for speed.\n\n<<<<<<< SEARCH\nlimit = 1\n=======\nlimit = 2  # ${key}\n>>>>>>> REPLACE\n`, usage: { input: 100, output: 20 } };
 }
 
-test('a marker key reaches no journal, source, cassette, export or output line', { timeout: 180_000 }, async () => {
+test('a marker key reaches no journal, source, cassette, export or output line', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'policy.py'), 'limit = 1\n');
   // The evaluator repeats the candidate in its error, its feedback and on stderr.

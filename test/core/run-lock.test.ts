@@ -24,7 +24,7 @@ function contender(dir: string): { pid: number; answer: Promise<string>; release
   return { pid: child.pid as number, answer, release: async () => { child.stdin.end(); await exited; } };
 }
 
-test('racing processes: a dead holder\'s lock goes to exactly one, the others are refused with its pid', { timeout: 120_000 }, async () => {
+test('racing processes: a dead holder\'s lock goes to exactly one, the others are refused with its pid', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname() }));

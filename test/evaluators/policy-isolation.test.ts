@@ -27,7 +27,7 @@ async function simulate(code: string): Promise<SimulationOutcome & { logs: strin
   return (outcome.value as unknown as { results: { outcome: SimulationOutcome & { logs: string[] } }[] }).results[0]?.outcome as SimulationOutcome & { logs: string[] };
 }
 
-test('an operators Proxy that reports one length to the validator and another to the simulator gets no multi-operator container', { timeout: 120_000 }, async () => {
+test('an operators Proxy that reports one length to the validator and another to the simulator gets no multi-operator container', { timeout: 900_000 }, async () => {
   const out = await simulate(`
 let most = 0;
 export function step(ctx, results, arrivals) {
@@ -47,13 +47,13 @@ export function step(ctx, results, arrivals) {
   assert.deepEqual(out.logs.filter((l) => /container with [2-9]/.test(l)), [], 'no container ran more than one operator');
 });
 
-test('a step that returns a Promise is reported as such, not scored as a policy that schedules nothing', { timeout: 120_000 }, async () => {
+test('a step that returns a Promise is reported as such, not scored as a policy that schedules nothing', { timeout: 900_000 }, async () => {
   const out = await simulate('export async function step(ctx, results, arrivals) { return {}; }');
   assert.equal(out.ok, false);
   assert.match(out.failure?.message ?? '', /step returned a Promise/);
 });
 
-test('a 2 MB thrown message is clipped before it leaves the sandbox', { timeout: 120_000 }, async () => {
+test('a 2 MB thrown message is clipped before it leaves the sandbox', { timeout: 900_000 }, async () => {
   const out = await simulate(`export function step(ctx) { throw new Error('x'.repeat(2 * 1024 * 1024)); }`);
   assert.equal(out.ok, false);
   const message = out.failure?.message ?? '';
@@ -61,7 +61,7 @@ test('a 2 MB thrown message is clipped before it leaves the sandbox', { timeout:
   assert.match(message, /more characters/);
 });
 
-test('the cluster domain reads decisions once too, and refuses an async decide', { timeout: 120_000 }, async () => {
+test('the cluster domain reads decisions once too, and refuses an async decide', { timeout: 900_000 }, async () => {
   const scenario = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'cluster', 'scenarios', 'easy-01.json'), 'utf8')) as JsonValue;
   const run = async (code: string): Promise<{ ok: boolean; failure?: { message: string }; invalid: { rule: string }[] }> => {
     const outcome = await pool.run({ harness: CLUSTER_HARNESS, candidateCode: code, candidateFileName: 'policy.js', input: { scenarios: [{ id: 's', scenario }] } });
@@ -83,7 +83,7 @@ export function decide(view) {
   assert.deepEqual(growing.invalid, [], 'nothing beyond the length first reported was read');
 });
 
-test('a candidate cannot leave a message on the view classes for the next candidate in the worker', { timeout: 120_000 }, async () => {
+test('a candidate cannot leave a message on the view classes for the next candidate in the worker', { timeout: 900_000 }, async () => {
   // Every function reachable from a view's prototype chain: getters, setters, methods, constructors.
   const reachable = `
 function reachable(view) {

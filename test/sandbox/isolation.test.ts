@@ -25,7 +25,7 @@ function workerPids(): number[] {
     });
 }
 
-test('memory left behind by one candidate is not charged to the next one in the worker', { timeout: 180_000 }, async () => {
+test('memory left behind by one candidate is not charged to the next one in the worker', { timeout: 900_000 }, async () => {
   const pool = createSandboxPool({ size: 1, limits: { memoryMb: 256, timeoutMs: 60_000 } });
   try {
     assertValue(await callHostile(pool, 'memory-squatter.js', 'run', [176]), 22);
@@ -56,7 +56,7 @@ test('a worker starved of CPU by a busy host is reported as overload, not as a s
   }
 });
 
-test('a candidate that computes past its limit is still a timeout on a busy host', { timeout: 180_000 }, async () => {
+test('a candidate that computes past its limit is still a timeout on a busy host', { timeout: 900_000 }, async () => {
   const pool = createSandboxPool({ size: 1, limits: { timeoutMs: 1000 }, cpu: { worker: processCpuSeconds, hostIdle: () => 0 } });
   try {
     assertFailure(await callHostile(pool, 'infinite-loop.js'), 'timeout', /exceeded the 1000 ms time limit \(it computed for \d+\.\d s of CPU time\)/);

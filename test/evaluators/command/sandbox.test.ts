@@ -36,7 +36,7 @@ function processesWith(mark: string): number[] {
   return found;
 }
 
-test('a setsid daemon holding stdout neither delays the result nor outlives the evaluation', { timeout: 120_000 }, async () => {
+test('a setsid daemon holding stdout neither delays the result nor outlives the evaluation', { timeout: 900_000 }, async () => {
   const mark = marker();
   // The time limit is far off: an evaluation that waited for the daemon's pipe would end as a timeout.
   const r = await run({ command: `setsid sleep ${mark} & echo '{"score": 7}' #`, timeoutSeconds: 60 });
@@ -45,14 +45,14 @@ test('a setsid daemon holding stdout neither delays the result nor outlives the 
   assert.deepEqual(processesWith(mark), [], 'the daemon is gone with the evaluation');
 });
 
-test('a double-forked daemon (fork, setsid, fork, no stdio) does not outlive the evaluation', { timeout: 120_000 }, async () => {
+test('a double-forked daemon (fork, setsid, fork, no stdio) does not outlive the evaluation', { timeout: 900_000 }, async () => {
   const mark = marker();
   const r = await run({ command: `setsid sh -c 'sleep ${mark} </dev/null >/dev/null 2>&1 &' </dev/null >/dev/null 2>&1; echo '{"score": 1}' #`, timeoutSeconds: 60 });
   assert.equal(r.ok, true, r.error);
   assert.deepEqual(processesWith(mark), []);
 });
 
-test('a command that exits leaving background children ends with its own result, not a timeout', { timeout: 120_000 }, async () => {
+test('a command that exits leaving background children ends with its own result, not a timeout', { timeout: 900_000 }, async () => {
   const mark = marker();
   const r = await run({ command: `sleep ${mark} & sleep ${mark} & echo '{"score": 2}' #`, timeoutSeconds: 60 });
   assert.equal(r.ok, true, r.error);
@@ -60,7 +60,7 @@ test('a command that exits leaving background children ends with its own result,
   assert.deepEqual(processesWith(mark), []);
 });
 
-test('the command sees its own processes only, with an environment of PATH, locale and its inputs', { timeout: 120_000 }, async () => {
+test('the command sees its own processes only, with an environment of PATH, locale and its inputs', { timeout: 900_000 }, async () => {
   process.env.OPENAI_API_KEY = 'sk-marker-env-7f3a';
   process.env.POLICY_EVOLVER_BROKER_URL = 'amqp://user:pw-marker-7f3a@localhost';
   process.env.SOME_SETTING = 'setting-value';
@@ -88,11 +88,11 @@ test('the command sees its own processes only, with an environment of PATH, loca
   }
 });
 
-test('credentials cannot be passed through by name', { timeout: 120_000 }, async () => {
+test('credentials cannot be passed through by name', { timeout: 900_000 }, async () => {
   await assert.rejects(createCommandEvaluator({ command: 'x', env: ['OPENAI_API_KEY'] }, { baseDir: tempDir(), sandbox: () => { throw new Error('not used'); } }), /looks like a credential/);
 });
 
-test('the system and the evaluator folder are read-only; the scratch folder is writable', { timeout: 120_000 }, async () => {
+test('the system and the evaluator folder are read-only; the scratch folder is writable', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   const r = await run({
     command: `touch /usr/pe-probe 2>/dev/null && a=1 || a=0; touch pe-probe 2>/dev/null && b=1 || b=0; touch "$HOME/x" && touch "$TMPDIR/y" && touch /tmp/z && c=1 || c=0; echo "{\\"score\\": 1, \\"metrics\\": {\\"system\\": $a, \\"cwd\\": $b, \\"scratch\\": $c}}" #`,
@@ -102,7 +102,7 @@ test('the system and the evaluator folder are read-only; the scratch folder is w
   assert.deepEqual(readdirSync(dir), [], 'nothing was written to the evaluator folder');
 });
 
-test('no network unless the run opts in', { timeout: 120_000 }, async () => {
+test('no network unless the run opts in', { timeout: 900_000 }, async () => {
   const count = `echo "{\\"score\\": $(tail -n +3 /proc/net/dev | grep -vc '^ *lo:')}" #`;
   const isolated = await run({ command: count });
   assert.equal(isolated.ok, true, isolated.error);
@@ -112,7 +112,7 @@ test('no network unless the run opts in', { timeout: 120_000 }, async () => {
   assert.equal(shared.score, hostInterfaces, 'with network: true the host network is shared');
 });
 
-test('memory, process and CPU limits apply to the whole process tree', { timeout: 120_000 }, async () => {
+test('memory, process and CPU limits apply to the whole process tree', { timeout: 900_000 }, async () => {
   const memory = await run({ command: `for i in 1 2 3 4; do python3 -c "x = bytearray(40 << 20); import time; time.sleep(60)" & done; wait #`, memoryMb: 100 });
   assert.match(memory.error ?? '', /exceeded its 100 MB memory limit and was killed \(resident memory reached \d+ MB\)/);
   const processes = await run({ command: 'for i in $(seq 1 64); do sleep 60 & done; wait #', maxProcesses: 16 });
@@ -121,7 +121,7 @@ test('memory, process and CPU limits apply to the whole process tree', { timeout
   assert.match(cpu.error ?? '', /exceeded its 1 s CPU time limit and was killed/);
 });
 
-test('a sandbox that cannot be built is a failed evaluation naming the reason', { timeout: 120_000 }, async () => {
+test('a sandbox that cannot be built is a failed evaluation naming the reason', { timeout: 900_000 }, async () => {
   const r = await run({ command: 'true', cwd: '/nonexistent-folder-for-the-sandbox' });
   assert.equal(r.ok, false);
   assert.match(r.error ?? '', /the command sandbox failed: bwrap: .*nonexistent-folder-for-the-sandbox/);

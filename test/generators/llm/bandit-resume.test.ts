@@ -25,7 +25,7 @@ function lastArms(runDir: string): Arm[] {
   return (states[states.length - 1] as unknown as { state: { arms: Arm[] } }).state.arms;
 }
 
-test('bandit statistics survive resume', { timeout: 180_000 }, async () => {
+test('bandit statistics survive resume', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
   const server = await startFakeLlmServer({

@@ -19,7 +19,7 @@ function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-test('evolve with a model over loopback, then replay the cassette offline', { timeout: 120_000 }, async () => {
+test('evolve with a model over loopback, then replay the cassette offline', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
   // The model first proposes best fit, then a useless reply, then tunes the near-fit bonus.

@@ -16,7 +16,7 @@ function faasExample(): string {
   return dir;
 }
 
-test('a window too small for the program is refused before any request, in one line', { timeout: 60_000 }, async () => {
+test('a window too small for the program is refused before any request, in one line', { timeout: 900_000 }, async () => {
   const server = await startFakeLlmServer({ rules: [{ reply: { kind: 'text', text: 'unused' } }] });
   try {
     const dir = faasExample();
@@ -33,7 +33,7 @@ test('a window too small for the program is refused before any request, in one l
   }
 });
 
-test('an 8k local model gets a reply reservation that fits its window', { timeout: 120_000 }, async () => {
+test('an 8k local model gets a reply reservation that fits its window', { timeout: 900_000 }, async () => {
   const window = 8192;
   // The server enforces the window as a real one would: prompt plus requested reply (4 characters a token).
   const server = await startFakeLlmServer({

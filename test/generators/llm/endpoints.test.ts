@@ -34,7 +34,7 @@ async function evolve(args: string[]): Promise<void> {
   assert.equal(r.code, 0, `${args.join(' ')}\n${r.stderr}`);
 }
 
-test('--base-url reaches -g openai, -g anthropic, mixed providers and per-model URLs', { timeout: 120_000 }, async () => {
+test('--base-url reaches -g openai, -g anthropic, mixed providers and per-model URLs', { timeout: 900_000 }, async () => {
   const server = await startFakeLlmServer({ rules: [{ reply: searchReplaceReply('score += 0.5;', 'score += 0.75;') }] });
   try {
     await evolve(['-g', 'openai', '--gen-option', 'model=fake-small', '--base-url', server.openaiBaseUrl]);

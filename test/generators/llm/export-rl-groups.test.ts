@@ -15,7 +15,7 @@ interface Group {
   responses: { reward: number; sampled?: boolean; ok: boolean; score: number | null; parentScore: number | null; improvement: boolean }[];
 }
 
-test('export-rl --group-size K gives every prompt K scored responses', { timeout: 180_000 }, async () => {
+test('export-rl --group-size K gives every prompt K scored responses', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
   const server = await startFakeLlmServer({

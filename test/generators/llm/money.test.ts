@@ -25,7 +25,7 @@ const tweak = (req: { user: string }, n: number) => {
   return { ...searchReplaceReply(`score += ${bonus};`, `score += ${(Number(bonus) + 0.01 * (n + 1)).toFixed(2)};`), usage: { input: 1000, output: 500 } };
 };
 
-test('--max-cost with a model of unknown price: one line, exit 3, no request, no run folder', { timeout: 300_000 }, async () => {
+test('--max-cost with a model of unknown price: one line, exit 3, no request, no run folder', { timeout: 900_000 }, async () => {
   const dir = binPacking();
   const server = await startFakeLlmServer({ rules: [{ reply: tweak }] });
   try {
@@ -46,7 +46,7 @@ test('--max-cost with a model of unknown price: one line, exit 3, no request, no
   }
 });
 
-test('the cost cap reserves calls in flight: spend ends within one call of the cap with -j 8', { timeout: 120_000 }, async () => {
+test('the cost cap reserves calls in flight: spend ends within one call of the cap with -j 8', { timeout: 900_000 }, async () => {
   const dir = binPacking();
   const server = await startFakeLlmServer({ rules: [{ reply: tweak }] });
   try {

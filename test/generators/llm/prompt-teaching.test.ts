@@ -13,7 +13,7 @@ import { runCli } from './cli-run';
 
 const BEST_FIT = 'let score = -1.0 * waste;';
 
-test('prompts carry labelled cascade stages, own-parent failure diffs, patch failures and history', { timeout: 180_000 }, async () => {
+test('prompts carry labelled cascade stages, own-parent failure diffs, patch failures and history', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
   let improved = false;

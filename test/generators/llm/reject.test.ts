@@ -12,7 +12,7 @@ import { searchReplaceReply, startFakeLlmServer } from '../../helpers/fake-llm-s
 import { tempDir } from '../../helpers/tmp';
 import { runCli } from './cli-run';
 
-test('reject excludes a candidate from best, apply and parents; unreject reverses it', { timeout: 180_000 }, async () => {
+test('reject excludes a candidate from best, apply and parents; unreject reverses it', { timeout: 900_000 }, async () => {
   const dir = tempDir();
   for (const f of ['heuristic.js', 'evaluate.mjs', 'evolve.json']) copyFileSync(join(ROOT, 'examples', 'bin-packing', f), join(dir, f));
   // First best fit (a large gain), then small tweaks of the near-fit bonus of whatever parent is shown.

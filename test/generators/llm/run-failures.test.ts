@@ -24,7 +24,7 @@ function onlyRun(runs: string) {
   return loadRun(join(runs, dirs[0] as string)).state;
 }
 
-test('401 and 404 end the run as failed: one line, exit 3, reason journaled, key never shown', { timeout: 120_000 }, async () => {
+test('401 and 404 end the run as failed: one line, exit 3, reason journaled, key never shown', { timeout: 900_000 }, async () => {
   const server = await startFakeLlmServer({ apiKey: 'sk-right-000000', rules: [{ match: (r) => r.model === 'no-such-model', reply: { kind: 'error', status: 404, message: 'model not found' } }] });
   try {
     for (const [api, args, env, pattern] of [
@@ -49,7 +49,7 @@ test('401 and 404 end the run as failed: one line, exit 3, reason journaled, key
   }
 });
 
-test('proposals failing N times in a row stop the run with the last error', { timeout: 300_000 }, async () => {
+test('proposals failing N times in a row stop the run with the last error', { timeout: 900_000 }, async () => {
   const server = await startFakeLlmServer({ rules: [{ reply: { kind: 'text', text: 'I would rather not change anything.' } }] });
   try {
     const dir = binPacking();
@@ -67,7 +67,7 @@ test('proposals failing N times in a row stop the run with the last error', { ti
   }
 });
 
-test('a configuration error (missing key) leaves no run folder', { timeout: 300_000 }, async () => {
+test('a configuration error (missing key) leaves no run folder', { timeout: 900_000 }, async () => {
   const dir = binPacking();
   const runs = join(dir, 'runs');
   const r = await runCli(['evolve', 'heuristic.js', '--config', 'evolve.json', '-m', 'openai:gpt-4.1-mini', '--runs-dir', runs], dir);
