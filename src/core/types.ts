@@ -1,5 +1,6 @@
 // The engine's contracts. Every domain, generator, pool and front end plugs in through these
 // types, so they stay small and JSON-serialisable (tasks cross process and machine boundaries).
+import type { CheckView } from '../messages/lsp';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -67,22 +68,11 @@ export interface EvalResult {
   checks?: EvalCheck[];
 }
 
-/** One verdict on one property or guardrail, over the settings or workloads it covers. */
-export interface EvalCheck {
-  /** `safety` and `liveness`: correctness properties; `guardrail`: a limit a candidate may not break (e.g. a starved class). */
-  kind: 'safety' | 'liveness' | 'guardrail';
-  /** The property or guardrail, e.g. `RB-Agreement`, `completion rate INTERACTIVE`. */
-  name: string;
-  status: 'verified' | 'violated' | 'unknown';
-  /** Settings or workloads the verdict covers, e.g. `byz-sender:4` or `none:3, none:4, crash:3`. */
-  scope: string;
-  /** What broke, or why the verdict is unknown, in one line. */
-  detail?: string;
-  /** The counterexample (e.g. a message-sequence chart as text), when there is one. */
-  evidence?: string;
-  /** 1-based line in the candidate the verdict concerns. */
-  line?: number;
-}
+/**
+ * One verdict on one property or guardrail, over the settings or workloads it covers. The editor
+ * shows it as is, so the shape is the message layer's CheckView.
+ */
+export type EvalCheck = CheckView;
 
 export interface EvalDiagnostic {
   /** 1-based line in the candidate file. */

@@ -15,14 +15,20 @@ export interface RunFailure {
   message: string;
 }
 
-/** A verdict on a property or guardrail (see EvalCheck in core), as the editor shows it. */
+/** A verdict on a property or guardrail over the settings or workloads it covers (core's EvalCheck). */
 export interface CheckView {
+  /** `safety` and `liveness`: correctness properties; `guardrail`: a limit a candidate may not break (e.g. a starved class). */
   kind: 'safety' | 'liveness' | 'guardrail';
+  /** The property or guardrail, e.g. `RB-Agreement`, `completion rate INTERACTIVE`. */
   name: string;
   status: 'verified' | 'violated' | 'unknown';
+  /** Settings or workloads the verdict covers, e.g. `byz-sender:4` or `none:3, none:4, crash:3`. */
   scope: string;
+  /** What broke, or why the verdict is unknown, in one line. */
   detail?: string;
+  /** The counterexample (e.g. a message-sequence chart as text), when there is one. */
   evidence?: string;
+  /** 1-based line in the candidate the verdict concerns. */
   line?: number;
 }
 
