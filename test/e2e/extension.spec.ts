@@ -2,41 +2,15 @@
 // the palette, candidates in the review panel, a diff, Accept (file on disk changes), Ctrl+Z
 // (the change is undone), and the run in the Runs tree; then a language server killed mid-run is
 // restarted and its run resumes from the journal.
-import { test, expect, Frame, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
 import { createWorkspace, workspaceUrl, type Session } from './code-server';
+import { openFile, reviewFrame, runCommand } from './workbench';
 
 const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await expect(input).toBeVisible();
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await expect(row).toBeVisible();
-  await row.click();
-}
-
-/** The review panel's document: inside the webview's nested frames. */
-async function reviewFrame(page: Page): Promise<Frame> {
-  let found: Frame | undefined;
-  await expect
-    .poll(async () => {
-      for (const frame of page.frames()) {
-        if (await frame.locator('#app').count().catch(() => 0)) {
-          found = frame;
-          return true;
-        }
-      }
-      return false;
-    }, { timeout: 60_000 })
-    .toBe(true);
-  return found as Frame;
-}
 
 test('evolve, review, accept and undo in code-server', async ({ page }) => {
   const s = session();
@@ -44,11 +18,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   const file = join(workspace, 'faas', 'priority.ts');
   const original = readFileSync(file, 'utf8');
   await page.goto(workspaceUrl(s, workspace));
-  await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
-
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' }).click();
-  await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
+  await openFile(page, 'faas', 'priority.ts');
 
   // The server scores the file on open; CodeLens shows the score.
   await expect(page.locator('.codelens-decoration', { hasText: /Score −?-?\d/ }).first()).toBeVisible({ timeout: 90_000 });
@@ -106,13 +76,7 @@ test('a server crash mid-run: the server restarts and the run resumes from its j
   const runsDir = join(workspace, '.policy-evolver', 'runs');
   const runs = (): string[] => (existsSync(runsDir) ? readdirSync(runsDir) : []);
   await page.goto(workspaceUrl(s, workspace));
-  await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 60_000 });
-  const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'priority.ts' });
-  await expect(page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' })).toBeVisible();
-  // The explorer remembers expanded folders per browser profile; expand `faas` only when needed.
-  if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'faas' }).click();
-  await fileRow.click();
-  await expect(page.locator('.tab', { hasText: 'priority.ts' })).toBeVisible();
+  await openFile(page, 'faas', 'priority.ts');
   // The CodeLens shows once the extension is active and knows the file can be evolved.
   await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 90_000 });
   await runCommand(page, 'Policy Evolver: Evolve This Policy');

@@ -4,56 +4,16 @@
 // protocol violation is a diagnostic and a VIOLATED CodeLens, and accepting a violating candidate
 // asks for confirmation; the panel at 400 px shows Accept and Reject without sideways scrolling,
 // and holdout scores. Each test has its own workspace; every wait is on a condition.
-import { test, expect, Frame, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
 import { createWorkspace, repoRoot, workspaceUrl, type Session } from './code-server';
 import { searchReplaceReply, startFakeLlmServer } from '../helpers/fake-llm-server';
+import { openFile, reviewFrame, runCommand } from './workbench';
 
 const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
 const shots = join(repoRoot, '.test-tmp', 'e2e-screenshots');
-
-/** Runs a palette command; `row` matches its title when VS Code words it differently across versions. */
-async function runCommand(page: Page, title: string, row_: RegExp | string = title): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await expect(input).toBeVisible();
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: row_ }).first();
-  await expect(row).toBeVisible();
-  await row.click();
-}
-
-/** The review panel's document: inside the webview's nested frames. */
-async function reviewFrame(page: Page): Promise<Frame> {
-  let found: Frame | undefined;
-  await expect
-    .poll(
-      async () => {
-        for (const frame of page.frames()) {
-          if (await frame.locator('#app').count().catch(() => 0)) {
-            found = frame;
-            return true;
-          }
-        }
-        return false;
-      },
-      { timeout: 90_000 },
-    )
-    .toBe(true);
-  return found as Frame;
-}
-
-async function openFile(page: Page, folder: string, name: string): Promise<void> {
-  await expect(page.locator('.explorer-folders-view')).toBeVisible({ timeout: 90_000 });
-  const fileRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name });
-  await expect(page.locator('.explorer-folders-view .monaco-list-row', { hasText: folder })).toBeVisible();
-  // The explorer remembers expanded folders per browser profile; expand the folder only when needed.
-  if (!(await fileRow.isVisible())) await page.locator('.explorer-folders-view .monaco-list-row', { hasText: folder }).click();
-  await fileRow.click();
-  await expect(page.locator('.tab', { hasText: name })).toBeVisible();
-}
 
 const llmSettings = (baseUrl: string): Record<string, unknown> => ({
   'policyEvolver.generator': 'llm',

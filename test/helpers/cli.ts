@@ -26,9 +26,25 @@ export function cliArgv(args: string[]): string[] {
   return BUILT_CLI ? [BUILT_CLI, ...args] : ['--import', TSX, MAIN, ...args];
 }
 
+/**
+ * A hang detector, not a speed goal: a CLI that never ends (a regression spinning in a loop that
+ * ignores SIGTERM) is killed and reported as a failure instead of stalling the whole run.
+ */
+const HANG_LIMIT_MS = 10 * 60_000;
+
 export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, cliArgv(args), { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8', input: options.input ?? '' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const r = spawnSync(process.execPath, cliArgv(args), {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    input: options.input ?? '',
+    timeout: HANG_LIMIT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const hung = r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
+  const stderr = hung ? `${r.stderr}\n[test helper] the CLI was killed after ${HANG_LIMIT_MS / 60_000} minutes: ${args.join(' ')}` : r.stderr;
+  return { code: r.status, stdout: r.stdout, stderr };
 }
 
 export function cliAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
