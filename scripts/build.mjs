@@ -17,7 +17,9 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const nodeEntries = {
-  cli: 'src/cli/main.ts',
+  // The executable is a launcher that runs cli-main.js with cached bytecode (src/cli/launch.ts).
+  cli: 'src/cli/launch.ts',
+  'cli-main': 'src/cli/main.ts',
   server: 'src/server/main.ts',
   worker: 'src/worker/main.ts',
   'sandbox-worker': entries.worker,

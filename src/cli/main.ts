@@ -5,7 +5,8 @@ import { baseProgram } from './base-program';
 import { programFor } from './command-groups';
 import { runProgram } from '../app/run-program';
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the CLI; dist/cli.js (launch.ts) calls it in the shipped build. */
+export async function main(argv: string[]): Promise<void> {
   const program = await programFor(argv.slice(2), baseProgram, async () => (await import('./program.js')).buildProgram());
   await runProgram(program, argv);
 }

@@ -4,15 +4,43 @@
 // (dist/typescript.js, see scripts/build.mjs) so a bundle that never touches it never parses it.
 // Every module that needs the compiler goes through `ts` here; types come from
 // `import type * as TS from 'typescript'`, which costs nothing at run time.
+//
+// Compiling the compiler's source and warming its parser costs more CPU than a short command does
+// otherwise, so it is loaded with V8's code cache: bytecode kept on disk (core/disk-cache.ts) after
+// the first process that used it, including the functions that process compiled lazily.
 import type * as TS from 'typescript';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireWithCodeCache, type CodeCacheUse } from './code-cache';
 
 let loaded: typeof TS | undefined;
+let codeCacheUse: CodeCacheUse | 'off' | undefined;
 
 function load(): typeof TS {
+  if (loaded === undefined) {
+    const path = compilerPath();
+    const cached = path === undefined ? undefined : requireWithCodeCache(path);
+    codeCacheUse = cached?.use ?? 'off';
+    loaded = (cached?.exports as typeof TS | undefined) ?? requireCompiler();
+  }
+  return loaded;
+}
+
+function requireCompiler(): typeof TS {
   // A plain require, so the build can point it at the separately shipped compiler.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  loaded ??= require('typescript') as typeof TS;
-  return loaded;
+  return require('typescript') as typeof TS;
+}
+
+/** The compiler's file: beside the bundle that runs (dist/typescript.js), else the package's. */
+function compilerPath(): string | undefined {
+  const shipped = join(__dirname, 'typescript.js');
+  if (existsSync(shipped)) return shipped;
+  try {
+    return require.resolve('typescript');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -33,6 +61,11 @@ export const ts: typeof TS = new Proxy({} as typeof TS, {
 /** Whether the compiler has been loaded in this process (for start-up tests and benchmarks). */
 export function typescriptLoaded(): boolean {
   return loaded !== undefined;
+}
+
+/** Whether the loaded compiler ran from cached bytecode (for tests and benchmarks); undefined before loading. */
+export function typescriptCodeCache(): CodeCacheUse | 'off' | undefined {
+  return codeCacheUse;
 }
 
 /**

@@ -1,12 +1,15 @@
 // Turns candidate TypeScript/JavaScript into CommonJS text that a Compartment can evaluate. Runs
 // in the trusted parent with the TypeScript compiler (pure JS, shipped beside the bundles as
 // dist/typescript.js and loaded on first compile, see core/typescript-lazy.ts), and caches by
-// content hash because a candidate is evaluated on many workloads.
+// content hash because a candidate is evaluated on many workloads. A short-lived process (one
+// `faas run`) would load and warm the compiler for a file it compiled last time, so results are
+// also kept on disk, keyed by the compiler's version and the exact source.
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type * as TS from 'typescript';
 import { ts } from '../core/typescript-lazy';
 import { LruMap } from '../core/lru';
+import { DiskCache } from '../core/disk-cache';
 
 export interface CompiledCandidate {
   /** Hash of (loader, file name, source); names the compiled text in worker caches. */
@@ -40,6 +43,10 @@ const cache = new LruMap<string, CompileResult>(MAX_CACHED_ENTRIES, MAX_CACHED_C
   r.ok ? r.compiled.js.length + r.compiled.map.length : r.message.length,
 );
 const inFlight = new Map<string, Promise<CompileResult>>();
+const disk = new DiskCache('compiled-candidates', { maxEntries: 2000 });
+/** Names what transpile() emits: change it whenever the compiler options or the post-processing change. */
+const OUTPUT_FORMAT = 'cjs es2022 sourcemap no-comments no-top-level-await v1';
+let compilerVersion: string | undefined;
 
 export function loaderForFileName(fileName: string): Loader | undefined {
   const ext = extname(fileName).toLowerCase();
@@ -61,7 +68,7 @@ export function compileCandidate(code: string, fileName: string): Promise<Compil
   if (cached) return Promise.resolve(cached);
   const pending = inFlight.get(hash);
   if (pending) return pending;
-  const job = Promise.resolve().then(() => transpile(code, fileName, loader, hash)).then(
+  const job = Promise.resolve().then(() => compileThroughDisk(code, fileName, loader, hash)).then(
     (result) => {
       inFlight.delete(hash);
       cache.set(hash, result);
@@ -74,6 +81,35 @@ export function compileCandidate(code: string, fileName: string): Promise<Compil
   );
   inFlight.set(hash, job);
   return job;
+}
+
+function compileThroughDisk(code: string, fileName: string, loader: Loader, hash: string): CompileResult {
+  if (!disk.enabled) return transpile(code, fileName, loader, hash);
+  // The package manifest rather than the compiler: reading the version must not load ten megabytes.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  compilerVersion ??= (require('typescript/package.json') as { version: string }).version;
+  const key = createHash('sha256').update(OUTPUT_FORMAT).update('\0').update(compilerVersion).update('\0').update(hash).digest('hex');
+  const stored = parseStored(disk.read(key), fileName, hash);
+  if (stored) return stored;
+  const result = transpile(code, fileName, loader, hash);
+  disk.write(key, JSON.stringify(result.ok ? { ok: true, js: result.compiled.js, map: result.compiled.map } : result));
+  return result;
+}
+
+/** A stored result, or undefined when there is none or it is not one (a torn or foreign file). */
+function parseStored(data: Buffer | undefined, fileName: string, hash: string): CompileResult | undefined {
+  if (data === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.ok === true && typeof v.js === 'string' && typeof v.map === 'string') return { ok: true, compiled: { hash, fileName, js: v.js, map: v.map } };
+  if (v.ok === false && typeof v.message === 'string') return { ok: false, message: v.message };
+  return undefined;
 }
 
 function transpile(code: string, fileName: string, loader: Loader, hash: string): CompileResult {

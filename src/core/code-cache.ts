@@ -1,0 +1,70 @@
+// Loads a CommonJS file with V8's code cache kept on disk (core/disk-cache.ts). Node compiles a
+// large bundle from source in every process; reusing bytecode that an earlier process produced,
+// including the functions that process compiled lazily, removes most of that cost. Node 22 has
+// module.enableCompileCache for this; node 20, which VS Code and the engines field still allow,
+// has only vm.Script's cachedData.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
+import { DiskCache } from './disk-cache';
+
+/** How a file's bytecode was obtained: from the disk cache, or compiled because it was missing or stale. */
+export type CodeCacheUse = 'missing' | 'rejected' | 'accepted';
+
+/** Bundles whose bytecode is kept: the compiler, and the CLI once per command group; per build and V8 version. */
+const codeCache = new DiskCache('v8-code-cache', { maxEntries: 32 });
+
+type Wrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dir: string) => void;
+
+/**
+ * Runs the CommonJS file at `path` as node's loader would and registers it as that file's module,
+ * so a later require of the same file gets the same instance. Undefined when the cache is off or
+ * the file cannot be read: the caller then requires the file the ordinary way. `variant` keeps
+ * separate bytecode for uses that run different parts of the file (the CLI's command groups):
+ * the cache holds what the first process of each variant compiled.
+ */
+export function requireWithCodeCache(path: string, variant = ''): { exports: unknown; use: CodeCacheUse } | undefined {
+  if (!codeCache.enabled) return undefined;
+  const modules = Module as unknown as { _cache: Record<string, Module | undefined> };
+  const existing = modules._cache[path];
+  if (existing !== undefined) return { exports: existing.exports, use: 'accepted' };
+  let source: string;
+  let key: string;
+  try {
+    const stat = statSync(path);
+    source = readFileSync(path, 'utf8');
+    // V8 itself rejects bytecode from another V8 version or other flags, but checks the source only
+    // by its length: the key names the file's identity.
+    key = createHash('sha256').update([path, variant, stat.size, stat.mtimeMs, process.versions.v8, process.arch].join('\0')).digest('hex');
+  } catch {
+    return undefined;
+  }
+  // A shebang line is legal only at the very start of a script, not inside the wrapper.
+  const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
+  const cachedData = codeCache.read(key);
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const use: CodeCacheUse = cachedData === undefined ? 'missing' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
+  if (use !== 'accepted') {
+    // At exit, so the bytecode includes every function this process got to compile.
+    process.once('exit', () => {
+      try {
+        codeCache.write(key, script.createCachedData());
+      } catch {
+        /* the next process compiles it again */
+      }
+    });
+  }
+  const mod = new Module(path);
+  mod.filename = path;
+  modules._cache[path] = mod;
+  try {
+    (script.runInThisContext() as Wrapper).call(mod.exports, mod.exports, createRequire(path), mod, path, dirname(path));
+  } catch (error) {
+    delete modules._cache[path];
+    throw error;
+  }
+  mod.loaded = true;
+  return { exports: mod.exports, use };
+}

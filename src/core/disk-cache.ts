@@ -1,0 +1,119 @@
+// A per-user cache on disk for work a short-lived process would otherwise redo on every start
+// (compiled candidates, the compiler's V8 code cache). Every entry is named by a hash of
+// everything its content depends on, so a stale entry can only be a miss, never a wrong answer.
+// The cache is an optimisation: a directory that cannot be created, read or written makes every
+// lookup a miss and the caller computes the value as it would without a cache.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Overrides the cache's location; `off` disables it (tests, read-only homes, measurements). */
+export const CACHE_DIR_ENV = 'POLICY_EVOLVER_CACHE_DIR';
+
+/** The platform's per-user cache folder for this product, or undefined when caching is off. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+  const override = env[CACHE_DIR_ENV];
+  if (override !== undefined && override !== '') return override === 'off' ? undefined : override;
+  let home: string;
+  try {
+    home = homedir();
+  } catch {
+    return undefined;
+  }
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'policy-evolver');
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'policy-evolver', 'Cache');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'policy-evolver');
+}
+
+export interface DiskCacheOptions {
+  /** Entries kept in the folder; the least recently written go first once it holds more. */
+  maxEntries: number;
+  /** Root folder; defaults to cacheRoot(). */
+  root?: string;
+}
+
+/** One named folder of the cache holding entries keyed by hex hashes. */
+export class DiskCache {
+  private readonly dir: string | undefined;
+  private readonly maxEntries: number;
+  private writesSincePrune = 0;
+  private usable = true;
+
+  constructor(namespace: string, options: DiskCacheOptions) {
+    if (!/^[a-z0-9-]+$/.test(namespace)) throw new Error(`disk cache namespace must be lower-case letters, digits and dashes, got '${namespace}'`);
+    const root = options.root ?? cacheRoot();
+    this.dir = root === undefined ? undefined : join(root, namespace);
+    this.maxEntries = options.maxEntries;
+  }
+
+  get enabled(): boolean {
+    return this.dir !== undefined && this.usable;
+  }
+
+  read(key: string): Buffer | undefined {
+    if (!this.enabled) return undefined;
+    const path = this.path(key);
+    try {
+      return readFileSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes atomically (temporary file, then rename) so a concurrent reader sees all or nothing. */
+  write(key: string, data: string | Uint8Array): void {
+    if (!this.enabled || this.dir === undefined) return;
+    const target = this.path(key);
+    const temporary = `${target}.${process.pid}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(temporary, data, { mode: 0o600 });
+      renameSync(temporary, target);
+    } catch {
+      // A read-only or full disk: stop trying for this process, the work is simply redone.
+      this.usable = false;
+      try {
+        unlinkSync(temporary);
+      } catch {
+        /* it was never created */
+      }
+      return;
+    }
+    // Listing the folder costs more than one write: prune on the first write and then every so often.
+    if (this.writesSincePrune++ % 64 === 0) this.prune();
+  }
+
+  private path(key: string): string {
+    if (!/^[0-9a-f]{16,128}$/.test(key)) throw new Error(`disk cache key must be a hex hash, got '${key}'`);
+    if (this.dir === undefined) throw new Error('disk cache is off');
+    return join(this.dir, key);
+  }
+
+  private prune(): void {
+    if (this.dir === undefined) return;
+    const dir = this.dir;
+    try {
+      const names = readdirSync(dir).filter((n) => !n.endsWith('.tmp'));
+      if (names.length <= this.maxEntries) return;
+      const aged = names
+        .map((name) => {
+          try {
+            return { name, mtime: statSync(join(dir, name)).mtimeMs };
+          } catch {
+            return { name, mtime: 0 };
+          }
+        })
+        .sort((a, b) => a.mtime - b.mtime);
+      // Down to 80% so the next prune is not due on the very next write.
+      for (const { name } of aged.slice(0, names.length - Math.floor(this.maxEntries * 0.8))) {
+        try {
+          unlinkSync(join(dir, name));
+        } catch {
+          /* another process removed it first */
+        }
+      }
+    } catch {
+      /* the folder vanished: nothing to prune */
+    }
+  }
+}

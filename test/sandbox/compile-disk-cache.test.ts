@@ -1,0 +1,87 @@
+// The compile cache on disk across processes: a process compiling a candidate that an earlier
+// process compiled loads no compiler at all, a process compiling a new one runs the compiler from
+// cached bytecode, and damaged or foreign cache files are misses, never wrong output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface ProcessReport {
+  ok: boolean;
+  js?: string;
+  message?: string;
+  typescriptLoaded: boolean;
+  codeCache: string | null;
+}
+
+/** Compiles `code` as `fileName` in a fresh process using `cacheDir`, and reports what it loaded. */
+function compileInProcess(cacheDir: string, code: string, fileName: string): ProcessReport {
+  const script = `
+    const { compileCandidate } = require(${JSON.stringify(join(ROOT, 'src/sandbox/compile.ts'))});
+    const lazy = require(${JSON.stringify(join(ROOT, 'src/core/typescript-lazy.ts'))});
+    compileCandidate(process.env.CODE, process.env.FILE).then((r) => {
+      process.stdout.write(JSON.stringify({ ok: r.ok, js: r.ok ? r.compiled.js : undefined, message: r.ok ? undefined : r.message,
+        typescriptLoaded: lazy.typescriptLoaded(), codeCache: lazy.typescriptCodeCache() ?? null }));
+    });`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, POLICY_EVOLVER_CACHE_DIR: cacheDir, CODE: code, FILE: fileName },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ProcessReport;
+}
+
+const POLICY = 'export function step(x: number): number {\n  return x + 1;\n}\n';
+
+test('a candidate compiled by an earlier process is read back without loading the compiler, byte for byte', (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const first = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.equal(first.ok, true);
+  assert.equal(first.typescriptLoaded, true);
+  assert.equal(first.codeCache, 'missing');
+  const second = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.equal(second.typescriptLoaded, false);
+  assert.equal(second.js, first.js);
+
+  // Another file name is another source map: compiled again, now from the compiler's cached bytecode.
+  const renamed = compileInProcess(cacheDir, POLICY, 'other.ts');
+  assert.equal(renamed.typescriptLoaded, true);
+  assert.equal(renamed.codeCache, 'accepted');
+  assert.equal(renamed.js, first.js);
+});
+
+test('syntax errors are cached with their message, and a damaged cache file is recompiled', (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const broken = 'export function f() {\n  return 1 +* 2;\n}\n';
+  const first = compileInProcess(cacheDir, broken, 'p.ts');
+  assert.equal(first.ok, false);
+  const again = compileInProcess(cacheDir, broken, 'p.ts');
+  assert.equal(again.typescriptLoaded, false);
+  assert.equal(again.message, first.message);
+
+  const good = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  const entries = join(cacheDir, 'compiled-candidates');
+  for (const name of readdirSync(entries)) writeFileSync(join(entries, name), '{"ok":true,"js":');
+  const repaired = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.equal(repaired.typescriptLoaded, true);
+  assert.equal(repaired.js, good.js);
+  const reread = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.equal(reread.typescriptLoaded, false);
+  assert.equal(reread.js, good.js);
+});
+
+test('with the cache off nothing is written and the compiler loads the ordinary way', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const off = compileInProcess('off', POLICY, 'policy.ts');
+  assert.equal(off.ok, true);
+  assert.equal(off.codeCache, 'off');
+  assert.deepEqual(readdirSync(dir), []);
+});
