@@ -162,6 +162,13 @@ test('cluster flags are checked before any work: a bad --scale, an unknown gener
   assert.match(resume.error?.message ?? '', /--resume needs --out DIR/);
   const time = await run(['selfplay', EXAMPLE, '--time', 'soon', '--out', tempDir('sp-time')]);
   assert.match(time.error?.message ?? '', /--time must look like 90, 90s, 5m or 1h, got 'soon'/);
+  // The default defender tunes the EVOLVE-BLOCK's numeric knobs: a policy without any is bad input.
+  const plain = join(tempDir('sp-knobs'), 'plain.ts');
+  writeFileSync(plain, 'export function decide() { return {}; }\n');
+  const tune = await run(['selfplay', plain, '--out', tempDir('sp-tune')]);
+  assert.match(tune.error?.message ?? '', /plain\.ts has no numeric knob to tune .*use --generator mutate/);
+  assert.equal((tune.error as { exitCode?: number } | undefined)?.exitCode, 3);
+  assert.doesNotMatch(tune.err, /round 1/);
 });
 
 test('cluster run --explain prints the reasons a policy gives for its placements', async () => {

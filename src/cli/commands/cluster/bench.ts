@@ -11,6 +11,8 @@ import {
   failedEverywhere,
   runPolicyFile,
   runSelfPlay,
+  TUNE_GENERATOR,
+  untunableReason,
   scalability,
   syntheticScenarios,
   loadedScenarios,
@@ -25,7 +27,7 @@ import {
   type SelfPlayOptions,
   type SetReport,
 } from '../../../evaluators/cluster/selfplay';
-import { ExitCode } from '../../errors';
+import { ExitCode, UserError } from '../../errors';
 import { parseIntFlag } from '../../../app/run-config';
 import { type ClusterCliOutput, setExitCode, collect } from './io';
 import { type BenchFlags, addPolicyFlags, readPolicy, parseWeightsFlag, parseLevelsFlag, parseSizes, defenderSettings } from './options';
@@ -72,6 +74,8 @@ export function registerBenchCommand(cluster: Command, io: ClusterCliOutput): vo
     const sizes = flags.scale !== false ? parseSizes(typeof flags.scale === 'string' ? flags.scale : '10,50,100,500,1000') : undefined;
     const transferScenarios = parseIntFlag('transfer-scenarios', flags.transferScenarios, 2) ?? 6;
     const defender = defenderSettings(flags, join(outDir(flags.out, 'bench'), 'runs'), 30);
+    const untunable = (flags.ablations || flags.transfer) && defender.generator.id === TUNE_GENERATOR ? untunableReason(code, fileName) : undefined;
+    if (untunable) throw new UserError(untunable, ExitCode.badInput);
     if (flags.ablations) parseIntFlag('rounds', flags.rounds, 1);
     const sandbox = createSandboxPool({ size: concurrency });
     const signal = new AbortController().signal;

@@ -6,7 +6,7 @@ import type { JsonValue } from '../../../core/types';
 import { isLevel, LEVELS, parseWeights, type Level } from '../../../evaluators/cluster';
 import { compose } from '../../../app/compose';
 import { promptsDir } from '../../../app/prompts';
-import { type DefenderSettings } from '../../../evaluators/cluster/selfplay';
+import { TUNE_GENERATOR, type DefenderSettings } from '../../../evaluators/cluster/selfplay';
 import { ExitCode, UserError } from '../../errors';
 import { parseIntFlag, parseKeyValues } from '../../../app/run-config';
 import { domains } from '../../../app/domains';
@@ -42,6 +42,7 @@ export interface SelfPlayFlags extends PolicyFlags {
   curriculum?: boolean;
   resume?: boolean;
   time?: string;
+  freshTrain?: string;
 }
 
 export interface BenchFlags extends PolicyFlags {
@@ -64,11 +65,11 @@ export interface BenchFlags extends PolicyFlags {
 
 export function addPolicyFlags(cmd: Command): Command {
   return cmd
-    .option('-g, --generator <name>', 'where defender candidates come from: mutate (default, no key), llm, openai, anthropic, replay')
+    .option('-g, --generator <name>', 'where defender candidates come from: tune (default: tunes the numeric knobs of the EVOLVE-BLOCK, no key), mutate, llm, openai, anthropic, replay')
     .option('--gen-option <key=value>', 'generator option (repeatable)', collect)
     .option('-m, --model <provider:model>', 'LLM model for the defender (repeatable); implies --generator llm', collect)
     .option('--base-url <url>', 'OpenAI-compatible server for the defender models')
-    .option('-n, --candidates <n>', 'candidates per defender run')
+    .option('-n, --candidates <n>', 'candidates per defender run (default: 120 for tune, else 40 for selfplay, 30 for bench)')
     .option('-j, --concurrency <n>', 'sandbox workers and candidates in flight (1: reproducible)', '2')
     .option('--seed <n>', 'seed for every random choice', '1')
     .option('--weights <json>', 'objective weights, e.g. {"cost":0.3,"sla":0.3}')
@@ -118,19 +119,23 @@ export function parseSizes(text: string): number[] {
   return sizes;
 }
 
+/** Training evaluations per round of the weight tuner, unless -n says otherwise. */
+export const TUNE_CANDIDATES = 120;
+
 export function defenderSettings(flags: PolicyFlags, runsDir: string, defaultCandidates: number): DefenderSettings {
   let generator: DefenderSettings['generator'];
   const options = parseKeyValues(flags.genOption, 'gen-option');
   if (flags.model?.length) {
     generator = { id: 'llm', options: { ...options, models: flags.model.map((m) => (flags.baseUrl ? { provider: 'openai-compatible', model: m.replace(/^openai-compatible:/, ''), baseUrl: flags.baseUrl } : m)) as JsonValue } };
-  } else generator = { id: flags.generator ?? 'mutate', options };
+  } else generator = { id: flags.generator ?? TUNE_GENERATOR, options };
   // Checked before any work: a misspelt generator must not surface after a round of attacks.
-  const usable = domains.generatorsFor('cluster', 'policy.ts');
+  const usable = [TUNE_GENERATOR, ...domains.generatorsFor('cluster', 'policy.ts')];
   if (!usable.includes(generator.id)) throw new UserError(`unknown generator '${generator.id}' for cluster policies (available: ${usable.join(', ')})`, ExitCode.usage);
   const weights = parseWeightsFlag(flags.weights);
   return {
     generator,
-    candidates: parseIntFlag('candidates', flags.candidates, 1) ?? defaultCandidates,
+    // A tuner's candidate is one cheap evaluation of a few numbers: it needs more of them.
+    candidates: parseIntFlag('candidates', flags.candidates, 1) ?? (generator.id === TUNE_GENERATOR ? TUNE_CANDIDATES : defaultCandidates),
     concurrency: parseIntFlag('concurrency', flags.concurrency, 1) ?? 2,
     seed: parseIntFlag('seed', flags.seed, 0) ?? 1,
     runsDir,

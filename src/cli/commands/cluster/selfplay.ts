@@ -11,6 +11,8 @@ import {
   LlmAttacker,
   loadAttackerTemplates,
   runSelfPlay,
+  TUNE_GENERATOR,
+  untunableReason,
   type Attacker,
   type SelfPlayEvent,
   type SelfPlayOptions,
@@ -31,7 +33,8 @@ export function registerSelfPlayCommand(cluster: Command, io: ClusterCliOutput):
       .option('--rounds <n>', 'at most this many rounds', '6')
       .option('--proposals <n>', 'scenarios the attacker proposes per attack', '4')
       .option('--attack-iterations <n>', 'attacks per round (the attacker learns between them)', '1')
-      .option('--train <n>', 'largest search set of one defender run', '6')
+      .option('--train <n>', 'largest search set of one defender run from the seeds and the attacker', '6')
+      .option('--fresh-train <n>', 'fresh scenarios drawn from the level generator added to each round\'s training set', '8')
       .option('--levels <list>', `curriculum levels in order (${LEVELS.join(',')})`, LEVELS.join(','))
       .option('--holdout-levels <list>', 'levels whose held-out seeds score the final comparison (default: those trained on)')
       .option('--threshold <fraction>', 'success rate on a level that moves the curriculum up', '0.7')
@@ -88,6 +91,10 @@ export function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags
   if (target !== undefined && !(target > 0 && target <= 1)) throw new UserError(`--target must be a reward in (0, 1], got '${flags.target}'`, ExitCode.usage);
   const weights = parseWeightsFlag(flags.weights);
   const maxWallSeconds = parseDuration(flags.time);
+  const defender = defenderSettings(flags, join(workDir, 'runs'), 40);
+  // The tuner needs knobs; a policy without them is bad input, said before any round runs.
+  const untunable = defender.generator.id === TUNE_GENERATOR ? untunableReason(code, basename(file)) : undefined;
+  if (untunable) throw new UserError(untunable, ExitCode.badInput);
   if (maxWallSeconds !== undefined && !(maxWallSeconds > 0)) throw new UserError(`--time must be longer than 0, got '${flags.time}'`, ExitCode.usage);
   const options: SelfPlayOptions = {
     file,
@@ -98,10 +105,11 @@ export function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags
     proposalsPerRound: parseIntFlag('proposals', flags.proposals, 1) ?? 4,
     attackIterations: parseIntFlag('attack-iterations', flags.attackIterations, 1) ?? 1,
     trainScenarios: parseIntFlag('train', flags.train, 1) ?? 6,
+    generatedTrain: parseIntFlag('fresh-train', flags.freshTrain, 0) ?? 8,
     levels: parseLevelsFlag(flags.levels ?? LEVELS.join(',')),
     threshold,
     attacker,
-    defender: defenderSettings(flags, join(workDir, 'runs'), 40),
+    defender,
     stop: { plateauRounds: parseIntFlag('plateau', flags.plateau, 1) ?? 3, plateauEpsilon: 0.0005, ...(target !== undefined ? { targetReward: target } : {}), ...(maxWallSeconds !== undefined ? { maxWallSeconds } : {}) },
     ...(flags.resume ? { resume: true } : {}),
     ablation: { noAttacker, noPolicyDb: flags.policyDb === false, noCurriculum: flags.curriculum === false },

@@ -13,7 +13,7 @@ import { builtinEntries, familyScenarios, LEVELS, scenarioToJson, type Level, ty
 import type { SandboxPool } from '../../../sandbox/types';
 import type { Attacker, ProposalOutcome } from './attacker/types';
 import { Curriculum, type CurriculumStep } from './curriculum';
-import { defend, type DefenderSettings } from './defender';
+import { defend, TUNE_GENERATOR, type DefenderSettings } from './defender';
 import { DiversityTracker, type DiversityStats } from './diversity';
 import { EloTable, matchScore, type EloEntry } from './elo';
 import { scenarioFeatures } from './features';
@@ -39,6 +39,12 @@ export interface SelfPlayOptions {
   attackIterations: number;
   /** Largest search set of one defender run (attacker scenarios first, then seeds). */
   trainScenarios: number;
+  /**
+   * Fresh scenarios drawn from the level's generator (a new family each round, never one the
+   * validation or held-out sets use) added to every round's training set: more situations to tune
+   * on than a level's few seeds, so the policy learns the level rather than its seeds.
+   */
+  generatedTrain?: number;
   levels: readonly Level[];
   /** Success rate on a level's scenarios that moves the curriculum up. */
   threshold: number;
@@ -113,6 +119,11 @@ export interface SelfPlayReport {
 }
 
 const GENERATED_PER_LEVEL = 24;
+/** Families of the fresh scenarios that choose the best policy and that score it at the end. */
+export const VALIDATION_FAMILY = 'selfplay-validation';
+export const HOLDOUT_FAMILY = 'selfplay-holdout';
+/** Family of the generated training scenarios of a round. */
+export const trainingFamily = (round: number): string => `selfplay-train-r${round}`;
 /** Fresh scenarios per held-out level that choose the best policy. */
 const VALIDATION_PER_LEVEL = 6;
 /** Fresh scenarios per held-out level added to that level's held-out seeds. */
@@ -131,7 +142,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   const diversity = new DiversityTracker();
   const generated = new Map<Level, Scenario[]>();
   const rejectedTotal: Partial<Record<Layer | 'schema', number>> = {};
-  const usesPrompts = !['mutate', 'replay'].includes(options.defender.generator.id);
+  const usesPrompts = !['mutate', 'replay', TUNE_GENERATOR].includes(options.defender.generator.id);
   const defenderPrompts = new PromptVariantPool('defender', DEFENDER_DIRECTIVES, { seed: options.defender.seed });
   const runsDir = join(options.workDir, 'runs');
   mkdirSync(runsDir, { recursive: true });
@@ -260,6 +271,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
     // Defend.
     const attackScenarios = (generated.get(level) ?? []).slice(-Math.ceil(options.trainScenarios / 2));
     const train = [...attackScenarios, ...searchSeeds].slice(0, Math.max(1, options.trainScenarios));
+    if (options.generatedTrain) train.push(...familyScenarios(level, options.generatedTrain, trainingFamily(round)));
     // Search seeds left out of training join validation: a bigger check against overfitting.
     const validation = [...validationSeeds, ...searchSeeds.filter((s) => !train.includes(s))];
     let variant: PromptVariant | undefined;
@@ -356,10 +368,13 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   // earned on training scenarios, is the second ranking shown beside it.
   const validationSet = [
     ...holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'validation').map((e) => e.scenario)),
-    ...holdoutLevels.flatMap((l) => familyScenarios(l, VALIDATION_PER_LEVEL, 'selfplay-validation')),
+    ...holdoutLevels.flatMap((l) => familyScenarios(l, VALIDATION_PER_LEVEL, VALIDATION_FAMILY)),
   ];
   const contenders = options.ablation.noPolicyDb ? uniqueEntries([initial, current]) : uniqueEntries([initial, current, ...db.all()]);
-  const validationScores = await Promise.all(contenders.map((p) => scorePolicy(p.code, options.fileName, validationSet, sandbox, signal, options.weights)));
+  // One after another: each already spreads over every sandbox worker, and a long run's dozens
+  // of stored policies at once would pile up on the shared abort signal.
+  const validationScores: PolicyScore[] = [];
+  for (const p of contenders) validationScores.push(await scorePolicy(p.code, options.fileName, validationSet, sandbox, signal, options.weights));
   let bestIndex = 0;
   validationScores.forEach((v, i) => {
     if (v.meanReward > (validationScores[bestIndex] as PolicyScore).meanReward + 1e-12) bestIndex = i;
@@ -368,7 +383,7 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
   // The held-out seeds are few per level; fresh scenarios drawn like them make the comparison worth reading.
   const holdoutSet = [
     ...holdoutLevels.flatMap((l) => seedsOf(l).filter((e) => e.split === 'holdout').map((e) => e.scenario)),
-    ...holdoutLevels.flatMap((l) => familyScenarios(l, HOLDOUT_PER_LEVEL, 'selfplay-holdout')),
+    ...holdoutLevels.flatMap((l) => familyScenarios(l, HOLDOUT_PER_LEVEL, HOLDOUT_FAMILY)),
   ];
   const [before, after] = await Promise.all([
     scorePolicy(options.code, options.fileName, holdoutSet, sandbox, signal, options.weights),

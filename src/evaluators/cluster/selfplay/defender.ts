@@ -8,6 +8,10 @@ import type { JsonValue, TokenUsage } from '../../../core/types';
 import type { EngineEvent } from '../../../messages/progress';
 import { scenarioToJson, type Scenario } from '..';
 import type { SandboxPool } from '../../../sandbox/types';
+import { tuneDefend, tuneRunId } from './tune/tune-defender';
+
+/** The defender search that tunes the policy's numeric knobs instead of running the engine. */
+export const TUNE_GENERATOR = 'tune';
 
 /**
  * Builds a run's evaluator, evaluation pool and generator from its config: the program's one
@@ -27,8 +31,9 @@ export type RunComposer = (
 ) => Promise<{ handles: RunHandles; close(): Promise<void> }>;
 
 export interface DefenderSettings {
+  /** An engine generator, or `tune` for the weight tuner (tune/tune-defender.ts). */
   generator: { id: string; options: { [key: string]: JsonValue } };
-  /** Candidates per defender run. */
+  /** Candidates per defender run (for `tune`: training evaluations). */
   candidates: number;
   /** Candidates in flight for LLM generators (local ones go one at a time, spread over the sandbox workers). */
   concurrency: number;
@@ -71,6 +76,27 @@ export interface DefenderOutcome {
 }
 
 export async function defend(round: DefenderRound, settings: DefenderSettings, sandbox: SandboxPool, signal: AbortSignal, onEvent?: (e: EngineEvent) => void): Promise<DefenderOutcome> {
+  if (settings.generator.id === TUNE_GENERATOR) {
+    const began = performance.now();
+    const runId = tuneRunId(round.round, settings.seed);
+    const tuned = await tuneDefend(
+      { fileName: round.fileName, code: round.code, search: round.search, validation: round.validation, round: round.round },
+      {
+        evaluations: settings.candidates + 1,
+        seed: settings.seed,
+        runsDir: settings.runsDir,
+        ...(settings.weights !== undefined ? { weights: settings.weights } : {}),
+        // The same progress events as an engine run, so every front end shows the tuner alike.
+        onProgress: (p) => {
+          const elapsedMs = performance.now() - began;
+          onEvent?.({ kind: 'progress', progress: { runId, proposed: p.done, done: p.done, failed: 0, duplicates: 0, inFlight: 0, target: p.target, bestId: '', bestScore: p.best, initialScore: p.start, spendUsd: 0, elapsedMs, rate: elapsedMs > 0 ? (p.done * 1000) / elapsedMs : 0 } });
+        },
+      },
+      sandbox,
+      signal,
+    );
+    return { ...tuned, holdout: undefined, spendUsd: 0 };
+  }
   const scenarioSet = [
     ...round.search.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })),
     ...round.validation.map((s) => ({ scenario: scenarioToJson(s), split: 'validation' })),
