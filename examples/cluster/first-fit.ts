@@ -51,23 +51,27 @@ export function decide(view: ClusterView): Decision {
   const freeMemory = view.nodes.map((n) => n.freeMemory);
   const order = view.queue.map((t, i) => ({ t, i, key: queueKey(t, view.now) })).sort((a, b) => a.key - b.key || a.i - b.i);
   const place: Placement[] = [];
-  for (const { t } of order) {
+  order.forEach(({ t, key }, rank) => {
     let best = -1;
     let bestScore = Infinity;
+    let fitting = 0;
     view.nodes.forEach((n, i) => {
       const cpu = freeCpu[i] as number;
       const memory = freeMemory[i] as number;
       if (t.cpu > cpu + 1e-9 || t.memory > memory + 1e-9) return;
+      fitting++;
       const score = nodeScore(t, n, cpu, memory);
       if (score < bestScore) {
         best = i;
         bestScore = score;
       }
     });
-    if (best < 0) continue;
+    if (best < 0) return;
     freeCpu[best] = (freeCpu[best] as number) - t.cpu;
     freeMemory[best] = (freeMemory[best] as number) - t.memory;
-    place.push({ task: t.id, node: (view.nodes[best] as NodeView).id });
-  }
+    // The reason is for the person reviewing the policy (cluster run --explain, the review panel).
+    const reason = `served ${rank + 1} of ${order.length} waiting (queue key ${key.toPrecision(4)}); node score ${bestScore.toPrecision(4)}, the lowest of ${fitting} nodes with room`;
+    place.push({ task: t.id, node: (view.nodes[best] as NodeView).id, reason });
+  });
   return { place };
 }

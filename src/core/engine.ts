@@ -103,6 +103,7 @@ export function summarize(raw: EvalResult): EvalSummary {
     // Verdicts and located problems are what the editor shows on the code; a journal without them hides a violation.
     ...(result.diagnostics?.length ? { diagnostics: result.diagnostics } : {}),
     ...(result.checks?.length ? { checks: result.checks } : {}),
+    ...(result.decisions?.notes.length ? { decisions: result.decisions } : {}),
   };
 }
 
@@ -714,6 +715,8 @@ export class Engine {
       checks: [...(cheapResult.checks ?? []), ...(restResult.checks ?? [])],
       diagnostics: [...(cheapResult.diagnostics ?? []), ...(restResult.diagnostics ?? [])],
     };
+    // The reasons shown are those on the first workload the candidate played.
+    if (cheapResult.decisions) merged.decisions = cheapResult.decisions;
     return { summary: { ...withFeatures(merged), stages }, cascadeStopped: false };
   }
 

@@ -1,6 +1,6 @@
 // The engine's contracts. Every domain, generator, pool and front end plugs in through these
 // types, so they stay small and JSON-serialisable (tasks cross process and machine boundaries).
-import type { CheckView } from '../messages/lsp';
+import type { CheckView, DecisionTrace } from '../messages/lsp';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -66,6 +66,8 @@ export interface EvalResult {
   diagnostics?: EvalDiagnostic[];
   /** Pass/fail verdicts (correctness properties, guardrails) the editor shows before any score and guards Accept with. */
   checks?: EvalCheck[];
+  /** The reasons the candidate gave for its first decisions on one workload, for the review panel. */
+  decisions?: DecisionTrace;
 }
 
 /**

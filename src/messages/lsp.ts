@@ -252,6 +252,23 @@ export interface CandidateRef {
   candidateId: string;
 }
 
+/** One decision a candidate made, with the reason it gave (for the person reviewing it). */
+export interface DecisionNote {
+  /** What was decided about (a task id). */
+  subject: string;
+  /** What was chosen (a node id). */
+  choice: string;
+  /** Simulated time of the decision, in seconds. */
+  time: number;
+  reason: string;
+}
+
+/** The reasons a candidate gave on one representative workload: its first decisions, in order. */
+export interface DecisionTrace {
+  workload: string;
+  notes: DecisionNote[];
+}
+
 export interface CandidateSource {
   runId: string;
   candidateId: string;
@@ -259,6 +276,8 @@ export interface CandidateSource {
   code: string;
   /** Text of the file when the run started: what the candidate was derived from. */
   base: string;
+  /** Its explained decisions, when its evaluator records them and it gave reasons. */
+  decisions?: DecisionTrace;
 }
 
 export interface TextEditSpec {

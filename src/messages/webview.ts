@@ -1,7 +1,7 @@
 // Messages between the review panel host (extension) and the webview app. The host holds the
 // truth and re-sends a full snapshot whenever the webview (re)announces itself; the webview keeps
 // only view state (selection, note drafts) that it may persist with setState.
-import type { RunListEntry, RunSnapshot, SelfPlayView } from './lsp';
+import type { DecisionTrace, RunListEntry, RunSnapshot, SelfPlayView } from './lsp';
 
 export interface DiffLine {
   kind: 'context' | 'add' | 'del';
@@ -23,6 +23,8 @@ export interface CandidateDetail {
   hunks: DiffHunk[];
   /** The file changed since the run started (accept will rebase or refuse). */
   fileChanged: boolean;
+  /** The reasons it gave for its first decisions on one workload, when it gave any. */
+  decisions?: DecisionTrace;
 }
 
 export type HostMessage =

@@ -112,6 +112,14 @@ test('selecting a candidate sends its diff against the file as it is now', async
   const again = nextPosted(panel, 'detail');
   panel.webview.sendFromWebview({ type: 'select', candidateId: 'c1' });
   assert.equal((await again).detail.fileChanged, true);
+  assert.equal(d.decisions, undefined, 'no reasons recorded, no decisions section');
+
+  // The reasons the server has for a candidate reach the webview with its detail.
+  const decisions = { workload: 'easy-01', notes: [{ subject: 't1', choice: 'n2', time: 0, reason: 'tightest fit' }] };
+  server.on('policyEvolver/candidateSource', () => ({ code: CANDIDATE, base: ORIGINAL, decisions }) as never);
+  const explained = nextPosted(panel, 'detail');
+  panel.webview.sendFromWebview({ type: 'select', candidateId: 'c1' });
+  assert.deepEqual((await explained).detail.decisions, decisions);
 });
 
 test('a detail the server cannot give is an error for that candidate, not a broken panel', async () => {

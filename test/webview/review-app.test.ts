@@ -154,3 +154,30 @@ test('cluster runs show their Pareto front and the self-play ELO leaderboard', a
   assert.equal(await page.locator('#leaderboard').count(), 0);
   await page.close();
 });
+
+test('the candidate detail shows its decisions: pick a task, read the reason it gave', async () => {
+  const page = await open();
+  await send(page, { type: 'snapshot', snapshot: snapshot(ranked), runs: [], trusted: true });
+  const decisions = {
+    workload: 'easy-01',
+    notes: [
+      { subject: 't1', choice: 'n2', time: 0, reason: 'served 1 of 2 waiting; the tightest fit' },
+      { subject: 't2', choice: 'n1', time: 12.5, reason: '<b>not markup</b> only node with room' },
+    ],
+  };
+  await send(page, { type: 'detail', detail: { runId: 'r1', candidateId: 'c2', fileChanged: false, hunks: [], decisions } });
+  await page.waitForSelector('#decisions');
+  assert.match((await page.textContent('#decisions h3')) ?? '', /Decisions on easy-01/);
+  assert.deepEqual(await page.$$eval('#decision-task option', (els) => els.map((e) => e.textContent)), ['t1', 't2']);
+  assert.equal(await page.textContent('#decision-reason'), 't1 → n2 at 0 s: served 1 of 2 waiting; the tightest fit');
+  await page.selectOption('#decision-task', 't2');
+  await page.waitForSelector('#decision-reason:has-text("t2 → n1")');
+  assert.equal(await page.textContent('#decision-reason'), 't2 → n1 at 12.5 s: <b>not markup</b> only node with room');
+  assert.equal(await page.locator('#decision-reason b').count(), 0, 'a reason is text, never markup');
+  // The same candidate's detail again (a refresh) keeps the pick; a candidate without reasons has no section.
+  await send(page, { type: 'detail', detail: { runId: 'r1', candidateId: 'c2', fileChanged: false, hunks: [], decisions } });
+  await page.waitForSelector('#decision-reason:has-text("t2 → n1")');
+  await send(page, { type: 'detail', detail: { runId: 'r1', candidateId: 'c2', fileChanged: false, hunks: [] } });
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { getElementById(id: string): unknown } }).document.getElementById('decisions'));
+  await page.close();
+});

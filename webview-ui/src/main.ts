@@ -2,7 +2,7 @@
 // snapshot), and re-renders on every host message.
 import { isHostMessage, PersistedViewState, WebviewMessage } from '../../src/messages/webview';
 import { render } from './render';
-import { initialState, moveSelection, persisted, reduce, select, setDraft, showCounterexample, ViewState } from './state';
+import { chooseDecision, initialState, moveSelection, persisted, reduce, select, setDraft, showCounterexample, ViewState } from './state';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -34,6 +34,11 @@ const actions = {
     state = showCounterexample(state, value);
     render(root, state, actions);
     if (value) document.getElementById('counterexample')?.scrollIntoView({ block: 'start' });
+  },
+  decision: (subject: string) => {
+    state = chooseDecision(state, subject);
+    render(root, state, actions);
+    document.getElementById('decision-task')?.focus();
   },
   draft: (candidateId: string, text: string) => {
     state = setDraft(state, candidateId, text);

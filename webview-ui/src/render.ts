@@ -17,6 +17,8 @@ export interface Actions {
   draft(candidateId: string, text: string): void;
   key(event: KeyboardEvent): void;
   counterexample(value: { title: string; text: string } | undefined): void;
+  /** Show the reason of another decision. */
+  decision(subject: string): void;
 }
 
 type Child = Node | string | null | undefined | false;
@@ -244,10 +246,29 @@ function detailPane(c: CandidateSummary, snap: RunSnapshot, state: ViewState, ac
     workloadTable(c, snap),
     Object.keys(c.metrics).length ? metricsTable(c, snap) : null,
     c.explanation ? h('div', { class: 'explanation', id: 'explanation' }, renderMarkdown(c.explanation)) : null,
+    decisionsView(state, actions),
     state.detail?.fileChanged ? h('p', { class: 'warning' }, 'The file changed since this run started: Accept rebases onto your edits outside the evolvable blocks, or refuses.') : null,
     h('label', { class: 'note-label', for: `note-${c.id}` }, 'Reason for rejecting (optional)'),
     note,
     diffView(state),
+  );
+}
+
+/** The reasons the candidate gave, one decision at a time: pick a task, read why it went where it went. */
+function decisionsView(state: ViewState, actions: Actions): HTMLElement | null {
+  const trace = state.detail?.decisions;
+  const first = trace?.notes[0];
+  if (!trace || !first) return null;
+  const chosen = trace.notes.find((n) => n.subject === state.decisionSubject) ?? first;
+  const picker = h('select', { id: 'decision-task' }, ...trace.notes.map((n) => h('option', { value: n.subject, selected: n === chosen }, n.subject)));
+  picker.addEventListener('change', () => actions.decision(picker.value));
+  return h(
+    'section',
+    { class: 'decisions', id: 'decisions', 'aria-label': 'Decisions' },
+    h('h3', {}, 'Decisions ', h('span', { class: 'muted' }, `on ${trace.workload} (first ${trace.notes.length} with a reason)`)),
+    h('label', { for: 'decision-task' }, 'Task '),
+    picker,
+    h('p', { id: 'decision-reason', 'aria-live': 'polite' }, h('strong', {}, `${chosen.subject} → ${chosen.choice}`), h('span', { class: 'muted' }, ` at ${fmt(chosen.time)} s`), `: ${chosen.reason}`),
   );
 }
 

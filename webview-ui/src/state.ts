@@ -19,6 +19,8 @@ export interface ViewState {
   counterexample: { title: string; text: string } | undefined;
   /** Self-play of a cluster policy (live progress, or its latest report). */
   selfPlay: SelfPlayView | undefined;
+  /** The decision whose reason is shown (a task of the selected candidate's explained workload). */
+  decisionSubject: string | undefined;
 }
 
 export function initialState(persisted?: PersistedViewState): ViewState {
@@ -35,6 +37,7 @@ export function initialState(persisted?: PersistedViewState): ViewState {
     drafts: { ...(persisted?.drafts ?? {}) },
     counterexample: undefined,
     selfPlay: undefined,
+    decisionSubject: undefined,
   };
 }
 
@@ -65,7 +68,8 @@ export function reduce(state: ViewState, message: HostMessage): ViewState {
     }
     case 'detail':
       if (message.detail.candidateId !== state.selectedId || message.detail.runId !== state.snapshot?.runId) return state;
-      return { ...state, detail: message.detail, detailError: undefined };
+      // Another candidate's decisions: start from its first one; a refresh of the same keeps the pick.
+      return { ...state, detail: message.detail, detailError: undefined, decisionSubject: state.detail?.candidateId === message.detail.candidateId ? state.decisionSubject : undefined };
     case 'detail-error':
       return message.candidateId === state.selectedId ? { ...state, detail: undefined, detailError: message.message } : state;
     case 'busy':
@@ -95,6 +99,10 @@ export function moveSelection(state: ViewState, key: 'ArrowUp' | 'ArrowDown' | '
   const at = list.findIndex((c) => c.id === state.selectedId);
   const index = key === 'Home' ? 0 : key === 'End' ? list.length - 1 : key === 'ArrowUp' ? Math.max(0, at - 1) : Math.min(list.length - 1, at < 0 ? 0 : at + 1);
   return list[index]?.id;
+}
+
+export function chooseDecision(state: ViewState, subject: string): ViewState {
+  return { ...state, decisionSubject: subject };
 }
 
 export function setDraft(state: ViewState, candidateId: string, text: string): ViewState {

@@ -91,6 +91,9 @@ type HarnessOutcome =
   | ({ ok: true; logs?: string[] } & SimulationReport)
   | { ok: false; failure: SimulationFailure | { kind: string; time: number; message: string }; invalid: DecisionError[]; logs?: string[] };
 
+/** Decisions of the first scenario whose reasons an evaluation keeps for the review panel. */
+const EXPLAINED_DECISIONS = 40;
+
 export interface ClusterRun {
   scenario: Scenario;
   outcome: HarnessOutcome | undefined;
@@ -133,7 +136,9 @@ export class ClusterEvaluator implements Evaluator {
     } catch (err) {
       return failedEvaluation(`workload problem: ${(err as Error).message}`, `The evaluation set is broken, not the policy: ${(err as Error).message}`, workloads);
     }
-    const runs = await this.runCandidate(candidate, workloads, scenarios, signal);
+    // The first scenario also keeps the policy's reasons, so reviewers can read why it placed what.
+    const first = workloads[0] as Workload;
+    const runs = await this.runCandidate(candidate, workloads, scenarios, signal, new Set([first.id]));
     const perWorkload: WorkloadResult[] = [];
     const items: ScenarioFeedback[] = [];
     const sums: Record<string, number> = {};
@@ -233,6 +238,9 @@ export class ClusterEvaluator implements Evaluator {
       fingerprint: createHash('sha256').update(JSON.stringify(fingerprint)).digest('hex').slice(0, 32),
     };
     if (!ok && firstError) result.error = firstError;
+    const explained = runs[0]?.outcome;
+    const reasons = explained && explained.ok ? (explained as SimulationReport).reasons : undefined;
+    if (reasons?.length) result.decisions = { workload: first.id, notes: reasons.slice(0, EXPLAINED_DECISIONS).map((r) => ({ subject: r.task, choice: r.node, time: r.time, reason: r.reason })) };
     return result;
   }
 
@@ -242,17 +250,17 @@ export class ClusterEvaluator implements Evaluator {
    * one candidate uses every worker, and runs that evaluate one candidate at a time (reproducible
    * at any worker count) are still fast.
    */
-  async runCandidate(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal): Promise<ClusterRun[]> {
+  async runCandidate(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal, explainIds?: ReadonlySet<string>): Promise<ClusterRun[]> {
     const shares = Math.max(1, Math.min(this.ctx.sandbox().size, workloads.length));
-    if (shares === 1) return this.runShare(candidate, workloads, scenarios, signal);
+    if (shares === 1) return this.runShare(candidate, workloads, scenarios, signal, explainIds);
     const per = Math.ceil(workloads.length / shares);
     const jobs: Promise<ClusterRun[]>[] = [];
-    for (let start = 0; start < workloads.length; start += per) jobs.push(this.runShare(candidate, workloads.slice(start, start + per), scenarios.slice(start, start + per), signal));
+    for (let start = 0; start < workloads.length; start += per) jobs.push(this.runShare(candidate, workloads.slice(start, start + per), scenarios.slice(start, start + per), signal, explainIds));
     return (await Promise.all(jobs)).flat();
   }
 
   /** Runs the candidate on the scenarios in one sandbox job. */
-  private async runShare(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal): Promise<ClusterRun[]> {
+  private async runShare(candidate: Pick<CandidateSource, 'code' | 'fileName'>, workloads: Workload[], scenarios: Scenario[], signal: AbortSignal, explainIds?: ReadonlySet<string>): Promise<ClusterRun[]> {
     const tasks = scenarios.reduce((n, s) => n + s.tasks.length, 0);
     const limits: { timeoutMs: number; memoryMb?: number } = { timeoutMs: this.options.timeoutMs ?? 10_000 + 1000 * workloads.length + 20 * tasks };
     if (this.options.memoryMb !== undefined) limits.memoryMb = this.options.memoryMb;
@@ -264,7 +272,7 @@ export class ClusterEvaluator implements Evaluator {
           candidateCode: candidate.code,
           candidateFileName: candidate.fileName,
           input: {
-            scenarios: workloads.map((w) => ({ id: w.id, scenario: (w.data as { scenario: JsonValue }).scenario })),
+            scenarios: workloads.map((w) => ({ id: w.id, scenario: (w.data as { scenario: JsonValue }).scenario, ...(explainIds?.has(w.id) ? { explain: true } : {}) })),
             weights: this.options.weights as unknown as JsonValue,
             keepInvalid: this.options.keepInvalid,
             seed: this.options.seed,

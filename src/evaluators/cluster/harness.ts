@@ -13,7 +13,8 @@ import { parseWeights } from './objectives';
 import { BadPolicyModule, policyFromExports } from './run';
 
 export interface ClusterHarnessInput {
-  scenarios: { id: string; scenario: JsonValue }[];
+  /** `explain` on one scenario keeps the reasons there only (the review panel shows one scenario's). */
+  scenarios: { id: string; scenario: JsonValue; explain?: boolean }[];
   weights?: JsonValue;
   keepInvalid?: number;
   maxLogLines?: number;
@@ -33,7 +34,7 @@ const clusterHarness: Harness = (ctx: HarnessContext) => {
 
 export default clusterHarness;
 
-function runOne(ctx: HarnessContext, s: { id: string; scenario: JsonValue }, input: ClusterHarnessInput, weights: ReturnType<typeof parseWeights>): JsonValue {
+function runOne(ctx: HarnessContext, s: ClusterHarnessInput['scenarios'][number], input: ClusterHarnessInput, weights: ReturnType<typeof parseWeights>): JsonValue {
   let scenario;
   try {
     scenario = parseScenario(s.scenario, `scenario ${s.id}`);
@@ -49,7 +50,7 @@ function runOne(ctx: HarnessContext, s: { id: string; scenario: JsonValue }, inp
     const kind = err instanceof BadPolicyModule ? 'bad-exports' : 'policy-error';
     return { ok: false, failure: { kind, time: 0, message: `loading the policy failed: ${(err as Error)?.message ?? String(err)}` }, invalid: [], calls: 0, logs };
   }
-  const outcome = simulate(scenario, policy, { weights, keepInvalid: input.keepInvalid ?? 20, seed, clock: () => performance.now(), explain: input.explain === true });
+  const outcome = simulate(scenario, policy, { weights, keepInvalid: input.keepInvalid ?? 20, seed, clock: () => performance.now(), explain: input.explain === true || s.explain === true });
   return JSON.parse(JSON.stringify({ ...outcome, logs })) as JsonValue;
 }
 
@@ -59,7 +60,7 @@ function parseInput(value: JsonValue): ClusterHarnessInput {
   if (!Array.isArray(scenarios) || scenarios.length === 0) throw new TypeError('cluster harness input.scenarios must be a non-empty array');
   const parsed = scenarios.map((s, i) => {
     if (typeof s !== 'object' || s === null || Array.isArray(s) || typeof s['id'] !== 'string') throw new TypeError(`cluster harness input.scenarios[${i}] must be { id, scenario }`);
-    return { id: s['id'], scenario: s['scenario'] ?? null };
+    return { id: s['id'], scenario: s['scenario'] ?? null, ...(s['explain'] === true ? { explain: true } : {}) };
   });
   const out: ClusterHarnessInput = { scenarios: parsed };
   if (value['weights'] !== undefined) out.weights = value['weights'];

@@ -135,7 +135,7 @@ export class ReviewPanel implements vscode.Disposable {
       const current = this.currentText(snap.file);
       // After Accept the file holds the candidate itself: that is not a change to warn about.
       const fileChanged = current !== source.base && current !== source.code;
-      this.post({ type: 'detail', detail: { runId: snap.runId, candidateId, hunks: diffHunks(current, source.code), fileChanged } });
+      this.post({ type: 'detail', detail: { runId: snap.runId, candidateId, hunks: diffHunks(current, source.code), fileChanged, ...(source.decisions ? { decisions: source.decisions } : {}) } });
     } catch (err) {
       this.post({ type: 'detail-error', candidateId, message: (err as Error).message });
     }
