@@ -178,7 +178,15 @@ export class RunManager {
     const entry = state.candidates.get(candidateId);
     if (!entry) throw new Error(`run ${runId} has no candidate ${candidateId}`);
     const store = RunStore.open(dir);
-    return { runId, candidateId, fileName: state.config.fileName, code: store.readSource(entry.sourceHash, `candidate ${entry.id}`), base: store.readSource(state.initialSourceHash, 'the starting program (c0)') };
+    const decisions = entry.result?.decisions;
+    return {
+      runId,
+      candidateId,
+      fileName: state.config.fileName,
+      code: store.readSource(entry.sourceHash, `candidate ${entry.id}`),
+      base: store.readSource(state.initialSourceHash, 'the starting program (c0)'),
+      ...(decisions?.notes.length ? { decisions } : {}),
+    };
   }
 
   /** Records accept/reject; a live run takes it into its state at once, so reject notes steer its next prompts. */
