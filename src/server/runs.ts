@@ -14,7 +14,7 @@ import type { CandidateSource, RunFailure, RunListEntry, RunSnapshot, RunStatus 
 import { compose, Composed } from '../app/compose';
 import { secretLookup, withStoredKeys } from './secrets';
 import { domains } from '../app/domains';
-import { latestLeaderboard } from './selfplay-reports';
+import { latestSelfPlay } from './selfplay-reports';
 import { runListEntry, runSnapshot, statusOf } from './snapshot';
 import { failureOfError, failureOfState } from './run-failure';
 
@@ -111,7 +111,7 @@ export class RunManager {
     const { state, startedAt, live, dir } = this.stateOf(runId);
     const workers = live?.composed.handles.pool.workers?.();
     // Domains whose policies self-play can harden say so in their descriptor.
-    const leaderboard = domains.get(state.config.evaluator.id)?.editor.selfPlay ? latestLeaderboard(state.config.file) : undefined;
+    const leaderboard = domains.get(state.config.evaluator.id)?.editor.selfPlay ? latestSelfPlay(state.config.file)?.leaderboard : undefined;
     const known = live ? undefined : this.failures.get(runId);
     return runSnapshot(state, {
       dir,

@@ -43,6 +43,7 @@ export interface SelfPlaySummary {
 export function latestSelfPlay(policyFile: string): SelfPlaySummary | undefined {
   const dir = join(dirname(policyFile), '.policy-evolver', 'cluster');
   if (!existsSync(dir)) return undefined;
+  // Report folders are named selfplay-<timestamp>, so the newest sorts last.
   const folders = readdirSync(dir).filter((d) => d.startsWith('selfplay-')).sort().reverse();
   for (const folder of folders) {
     const path = join(dir, folder, 'selfplay.json');
@@ -58,21 +59,3 @@ export function latestSelfPlay(policyFile: string): SelfPlaySummary | undefined 
   return undefined;
 }
 
-/** The leaderboard of the newest self-play report about `policyFile`, if any. */
-export function latestLeaderboard(policyFile: string): Leaderboard | undefined {
-  const dir = join(dirname(policyFile), '.policy-evolver', 'cluster');
-  if (!existsSync(dir)) return undefined;
-  // Report folders are named selfplay-<timestamp>, so the newest sorts last.
-  const folders = readdirSync(dir).filter((d) => d.startsWith('selfplay-')).sort().reverse();
-  for (const folder of folders) {
-    const path = join(dir, folder, 'selfplay.json');
-    if (!existsSync(path)) continue;
-    try {
-      const report = JSON.parse(readFileSync(path, 'utf8')) as { policy?: unknown; leaderboard?: unknown };
-      if (report.policy === policyFile) return parseLeaderboard(report.leaderboard);
-    } catch {
-      // A report being written or damaged: try an older one.
-    }
-  }
-  return undefined;
-}

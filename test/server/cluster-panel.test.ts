@@ -6,7 +6,7 @@ import { RunState } from '../../src/core/run-state';
 import type { JournalEvent } from '../../src/core/journal-events';
 import { DEFAULTS } from '../../src/core/run-session';
 import { paretoFront } from '../../src/app/run-views';
-import { latestLeaderboard } from '../../src/server/selfplay-reports';
+import { latestSelfPlay } from '../../src/server/selfplay-reports';
 import { tempDir } from '../helpers/tmp';
 
 function run(points: [string, number, number][]): RunState {
@@ -39,9 +39,9 @@ test('the leaderboard comes from the newest self-play report about the same file
     mkdirSync(join(dir, '.policy-evolver', 'cluster', folder), { recursive: true });
     writeFileSync(join(dir, '.policy-evolver', 'cluster', folder, 'selfplay.json'), JSON.stringify({ policy: file, leaderboard: [{ id: `p-${rating}`, rating, round: 1, level: 'easy', reward: 0.7 }] }));
   };
-  assert.equal(latestLeaderboard(policy), undefined);
+  assert.equal(latestSelfPlay(policy), undefined);
   report('selfplay-20260101-000000', policy, 1400);
   report('selfplay-20260102-000000', policy, 1500);
   report('selfplay-20260103-000000', join(dir, 'other.ts'), 1600);
-  assert.deepEqual(latestLeaderboard(policy), [{ id: 'p-1500', rating: 1500, round: 1, level: 'easy', reward: 0.7 }]);
+  assert.deepEqual(latestSelfPlay(policy)?.leaderboard, [{ id: 'p-1500', rating: 1500, round: 1, level: 'easy', reward: 0.7 }]);
 });
