@@ -40,7 +40,8 @@ test('the search is reproducible for a seed and finds a better vector than a bad
   assert.deepEqual(a.trail, b.trail);
   assert.notDeepEqual(a.trail.map((s) => s.values), c.trail.map((s) => s.values));
   assert.ok(a.best.reward > a.start.reward + 10, `from ${a.start.reward} only to ${a.best.reward}`);
-  assert.ok(a.evaluations <= 200);
+  assert.equal(a.evaluations, 200);
+  assert.deepEqual(a.trail.map((s) => s.evaluation), Array.from({ length: 199 }, (_, i) => i + 1), 'every evaluation after the start, numbered in order');
   assert.deepEqual(a.improvements[0], a.start);
   assert.ok(a.improvements.every((p, i) => i === 0 || p.reward > (a.improvements[i - 1]!).reward));
 });

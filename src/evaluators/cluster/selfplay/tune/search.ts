@@ -63,12 +63,9 @@ export async function tuneKnobs(
   let evaluations = 0;
   const evaluate = async (values: number[]): Promise<number> => {
     signal.throwIfAborted();
-    const k = key(values);
-    const hit = seen.get(k);
-    if (hit !== undefined) return hit;
     const reward = await objective(values);
     evaluations++;
-    seen.set(k, reward);
+    seen.set(key(values), reward);
     return reward;
   };
 
@@ -84,13 +81,13 @@ export async function tuneKnobs(
   // neighbour is known from spinning.
   for (let draws = 0; evaluations < options.evaluations && draws < options.evaluations * 20; draws++) {
     const { values, changed, move } = propose(current.values, sigma, rng);
-    const known = seen.has(key(values));
+    if (seen.has(key(values))) continue;
     const reward = await evaluate(values);
-    if (known) continue;
+    const evaluation = evaluations - 1;
     const accepted = reward >= current.reward;
-    trail.push({ values, reward, evaluation: evaluations, move, accepted });
+    trail.push({ values, reward, evaluation, move, accepted });
     sigma = sigma.map((s, i) => (changed.includes(i) ? Math.min(MAX_SIGMA, Math.max(MIN_SIGMA, accepted ? s * GROW : s * SHRINK)) : s));
-    if (accepted) current = { values, reward, evaluation: evaluations };
+    if (accepted) current = { values, reward, evaluation };
     if (reward > best.reward + 1e-12) {
       best = current;
       improvements.push(best);
