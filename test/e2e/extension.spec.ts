@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
 import { createWorkspace, workspaceUrl, type Session } from './code-server';
-import { openFile, reviewFrame, runCommand } from './workbench';
+import { evolve, openFile, reviewFrame, runCommand } from './workbench';
 
 const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
 
@@ -23,7 +23,7 @@ test('evolve, review, accept and undo in code-server', async ({ page }) => {
   // The server scores the file on open; CodeLens shows the score.
   await expect(page.locator('.codelens-decoration', { hasText: /Score −?-?\d/ }).first()).toBeVisible({ timeout: 90_000 });
 
-  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await evolve(page, 'priority.ts');
   const panel = await reviewFrame(page);
   await expect(panel.locator('li.candidate').first()).toBeVisible({ timeout: 90_000 });
   await expect(panel.locator('#run-status')).toHaveText(/finished|interrupted/, { timeout: 120_000 });
@@ -79,7 +79,7 @@ test('a server crash mid-run: the server restarts and the run resumes from its j
   await openFile(page, 'faas', 'priority.ts');
   // The CodeLens shows once the extension is active and knows the file can be evolved.
   await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 90_000 });
-  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await evolve(page, 'priority.ts');
   await expect.poll(() => runs().length, { timeout: 90_000 }).toBe(1);
   const runId = runs()[0] as string;
   // The run folder appears a moment before its journal does.

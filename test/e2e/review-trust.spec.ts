@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SESSION_FILE } from './global-setup';
 import { createWorkspace, repoRoot, workspaceUrl, type Session } from './code-server';
 import { searchReplaceReply, startFakeLlmServer } from '../helpers/fake-llm-server';
-import { openFile, reviewFrame, runCommand } from './workbench';
+import { evolve, openFile, reviewFrame, runCommand } from './workbench';
 
 const session = (): Session => JSON.parse(readFileSync(SESSION_FILE, 'utf8')) as Session;
 const shots = join(repoRoot, '.test-tmp', 'e2e-screenshots');
@@ -43,7 +43,7 @@ test('a key stored with "Set API Key" reaches a loopback OpenAI-compatible serve
     await box.press('Enter');
     await expect(page.locator('.notifications-toasts', { hasText: 'Saved the OpenAI-compatible' })).toBeVisible();
 
-    await runCommand(page, 'Policy Evolver: Evolve This Policy');
+    await evolve(page, 'priority.ts');
     const panel = await reviewFrame(page);
     await expect(panel.locator('#run-status')).toHaveText('finished', { timeout: 180_000 });
     expect(server.requests.length).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ test('a 401 from the server is shown: notification with "Set API Key", failed ru
     await page.goto(workspaceUrl(s, workspace));
     await openFile(page, 'faas', 'priority.ts');
     await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 120_000 });
-    await runCommand(page, 'Policy Evolver: Evolve This Policy');
+    await evolve(page, 'priority.ts');
 
     const toast = page.locator('.notification-toast', { hasText: 'failed' });
     await expect(toast).toBeVisible({ timeout: 180_000 });
@@ -92,7 +92,7 @@ test('an unreachable server is shown: notification with "Open Settings", failed 
   await page.goto(workspaceUrl(s, workspace));
   await openFile(page, 'faas', 'priority.ts');
   await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 120_000 });
-  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await evolve(page, 'priority.ts');
   const toast = page.locator('.notification-toast', { hasText: 'failed' });
   await expect(toast).toBeVisible({ timeout: 240_000 });
   await expect(toast.getByRole('button', { name: 'Open Settings' })).toBeVisible();
@@ -118,7 +118,7 @@ test('a protocol violation is a diagnostic and a VIOLATED CodeLens; accepting a 
   await expect(page.locator('.markers-panel .monaco-list-row', { hasText: /RB-Agreement VIOLATED at byz-sender/ }).first()).toBeVisible({ timeout: 60_000 });
 
   await openFile(page, 'protocols', 'figure3.rbp');
-  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await evolve(page, 'figure3.rbp');
   const panel = await reviewFrame(page);
   await expect(panel.locator('#run-status')).toHaveText(/finished|failed/, { timeout: 480_000 });
   const violating = panel.locator('li.candidate:has(.badge.violated)').first();
@@ -142,7 +142,7 @@ test('the panel at 400 px shows Accept and Reject without sideways scrolling, an
   await page.goto(workspaceUrl(s, workspace));
   await openFile(page, 'bp', 'heuristic.js');
   await expect(page.locator('.codelens-decoration', { hasText: /Score/ }).first()).toBeVisible({ timeout: 120_000 });
-  await runCommand(page, 'Policy Evolver: Evolve This Policy');
+  await evolve(page, 'heuristic.js');
   let panel = await reviewFrame(page);
   await expect(panel.locator('#run-status')).toHaveText('finished', { timeout: 180_000 });
   // Holdout: the starting program's and the best's scores on the held-out workloads.

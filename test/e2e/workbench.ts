@@ -6,12 +6,15 @@ import { expect, type Frame, type Page } from '@playwright/test';
  * Runs a palette command; `row` matches its title when VS Code words it differently across
  * versions. The workbench can close a freshly opened palette when it moves focus (an editor or a
  * view finishing its restore), so a palette that lost its row is closed and opened again; when the
- * row never shows, the error lists what the palette offered instead.
+ * row never shows, the error lists what the palette offered instead. `refocus` runs before each retry
+ * (a command that applies to the active editor needs that editor in front again).
  */
-export async function runCommand(page: Page, title: string, row_: RegExp | string = title): Promise<void> {
+export async function runCommand(page: Page, title: string, row_: RegExp | string = title, refocus?: () => Promise<void>): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: row_ }).first();
+  let attempt = 0;
   await expect(async () => {
+    if (attempt++ > 0 && refocus) await refocus();
     if (!(await input.isVisible())) await page.keyboard.press('F1');
     await expect(input).toBeVisible({ timeout: 10_000 });
     await input.fill(`>${title}`);
@@ -24,6 +27,11 @@ export async function runCommand(page: Page, title: string, row_: RegExp | strin
     }
   }).toPass({ timeout: 120_000 });
   await row.click();
+}
+
+/** "Evolve This Policy" on the open file `name`: its tab is brought back to the front before a retry. */
+export async function evolve(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Policy Evolver: Evolve This Policy', 'Policy Evolver: Evolve This Policy', () => page.locator('.tab', { hasText: name }).first().click());
 }
 
 /** The review panel's document: inside the webview's nested frames. */
