@@ -16,6 +16,10 @@ import { example, requireSpin, settings } from './support';
 requireSpin();
 const bracha = example('bracha.rbp');
 const builder = new ModelBuilder();
+// A search still running when a limit hits: failure-free N = 6 with exact receipt counts takes
+// messages one at a time (hundreds of thousands of states); fault settings take them only at
+// thresholds and finish in a few hundred states.
+const BIG = { settings: settings('none:6'), engine: 'compiled', exactReceipts: true } as const;
 
 /** A limit that expires as soon as the search has started. */
 const expiresAtStart: LimitTimer = (_ms, onExpire) => {
@@ -27,7 +31,7 @@ const neverExpires: LimitTimer = () => () => undefined;
 
 test('a search that runs out of time is UNKNOWN, and a later run with more time is not served the old verdict', async () => {
   const verifier = new ProtocolVerifier(new SpinHarness(builder, expiresAtStart));
-  const r = await verifier.verify(bracha, { settings: settings('byz-sender:5'), limits: { timeMs: 1500, memoryMb: 2048 } });
+  const r = await verifier.verify(bracha, { ...BIG, limits: { timeMs: 1500, memoryMb: 2048 } });
   assert.equal(r.settings[0]?.verdict, 'UNKNOWN');
   assert.match(r.settings[0]?.reason ?? '', /time limit of 1.5 s reached/);
   assert.equal(r.verified, false);
@@ -37,9 +41,9 @@ test('a search that runs out of time is UNKNOWN, and a later run with more time 
 
 test('a search that runs out of memory is UNKNOWN', async () => {
   const verifier = new ProtocolVerifier(new SpinHarness(builder, neverExpires));
-  const r = await verifier.verify(bracha, { settings: settings('byz-nonsender:5'), limits: { timeMs: 60_000, memoryMb: 80 } });
+  const r = await verifier.verify(bracha, { ...BIG, limits: { timeMs: 60_000, memoryMb: 40 } });
   assert.equal(r.settings[0]?.verdict, 'UNKNOWN');
-  assert.match(r.settings[0]?.reason ?? '', /memory limit of 80 MB reached/);
+  assert.match(r.settings[0]?.reason ?? '', /memory limit of 40 MB reached/);
 });
 
 test('cancelling a run mid-search kills the verifier and reports UNKNOWN', async () => {
@@ -50,7 +54,7 @@ test('cancelling a run mid-search kills the verifier and reports UNKNOWN', async
     return () => undefined;
   };
   const verifier = new ProtocolVerifier(new SpinHarness(builder, cancelsAtStart));
-  const r = await verifier.verify(bracha, { settings: settings('byz-sender:5'), limits: { timeMs: 60_000, memoryMb: 2048 }, signal: ac.signal });
+  const r = await verifier.verify(bracha, { ...BIG, limits: { timeMs: 60_000, memoryMb: 2048 }, signal: ac.signal });
   assert.equal(r.settings[0]?.verdict, 'UNKNOWN');
   assert.equal(r.settings[0]?.reason, 'cancelled');
   assert.equal(verifier.cache.size, 0, 'a cancelled search is not cached');

@@ -27,16 +27,13 @@ test('Bracha verifies with a Byzantine sender and non-sender at N = 4, interpret
   }
 });
 
-test('Imbs-Raynal verifies with a Byzantine non-sender at N = 6; with a Byzantine sender it ends UNKNOWN within a small state budget and says so', async () => {
-  const ir = example('imbs-raynal.rbp');
-  const ok = await verifier.verify(ir, { settings: settings('none:4', 'byz-nonsender:6'), limits: TEST_LIMITS });
-  assert.deepEqual(ok.settings.map((s) => s.verdict), ['VERIFIED', 'VERIFIED']);
-  const limited = await verifier.verify(ir, { settings: settings('byz-sender:6'), limits: { timeMs: 600_000, memoryMb: 2048, maxStates: 100_000 } });
-  const s = limited.settings[0];
-  assert.equal(s?.verdict, 'UNKNOWN');
-  assert.match(s?.reason ?? '', /state budget of 100,000 states reached before the search finished/);
-  assert.equal(limited.verified, false);
-  assert.match(limited.coverage.summary, /^UNKNOWN: N = 6 with f = 1 not completed \(state budget\)/);
+test('Imbs-Raynal verifies in every default setting, Byzantine sender at N = 6 and 7 included, with complete searches', async () => {
+  // A state budget rather than a time limit: the verdict may not depend on the machine's speed.
+  // The eager encoding stored 17 million states for byz-sender:6 alone; lazy receipts a few hundred.
+  const r = await verifier.verify(example('imbs-raynal.rbp'), { engine: 'compiled', limits: { ...TEST_LIMITS, maxStates: 100_000 } });
+  assert.deepEqual(r.settings.map((s) => `${s.setting}=${s.verdict}`), ['none:3=VERIFIED', 'none:4=VERIFIED', 'byz-nonsender:6=VERIFIED', 'byz-sender:6=VERIFIED', 'byz-nonsender:7=VERIFIED', 'byz-sender:7=VERIFIED']);
+  assert.equal(r.verified, true);
+  assert.match(r.coverage.summary, /^VERIFIED for N = 6, 7 with f = 1/);
 });
 
 test('Imbs-Raynal needs N > 5f: forced to f = 1 at N = 4 it is violated', async () => {

@@ -18,6 +18,12 @@ export interface CheckOptions {
   limits: CheckLimits;
   /** Keep counts so receipts-before-delivery are exact (about twice the states). */
   exactReceipts?: boolean;
+  /**
+   * How receipts are modelled: `lazy` (default unless exactReceipts) takes messages only when they
+   * reach a threshold; `eager` takes them one at a time. Same verdicts; eager is kept for exact
+   * receipt counts and as the reference the lazy encoding is tested against.
+   */
+  receipts?: 'eager' | 'lazy';
   /** Replay a violation into a chart. */
   chart?: boolean;
   /** Re-run a violated setting breadth-first for the shortest counterexample. */
@@ -54,12 +60,13 @@ export class SpinHarness {
     readonly searchTimer: LimitTimer = wallClockTimer,
   ) {}
 
-  modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean): string {
-    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts });
+  modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean, receipts?: 'eager' | 'lazy'): string {
+    const lazyReceipts = (receipts ?? (exactReceipts ? 'eager' : 'lazy')) === 'lazy';
+    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts });
   }
 
-  plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts'>): CheckPlan {
-    const model = this.modelText(table, setting, opts.engine, !!opts.exactReceipts);
+  plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts' | 'receipts'>): CheckPlan {
+    const model = this.modelText(table, setting, opts.engine, !!opts.exactReceipts, opts.receipts);
     const env: Record<string, string> = {};
     if (opts.engine === 'interpreter') env.PE_TABLE = encodeTable(table);
     if (opts.limits.maxStates && opts.limits.maxStates > 0) env.PE_MAX_STATES = String(Math.floor(opts.limits.maxStates));
@@ -73,7 +80,7 @@ export class SpinHarness {
   }
 
   /** The verdict cache key of a check: a hash of every input of the verdict. */
-  verdictKey(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts'>): string {
+  verdictKey(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts' | 'receipts'>): string {
     const plan = this.plan(table, setting, opts);
     return verdictKey({
       product: PRODUCT_VERSION,
