@@ -10,7 +10,7 @@ import { paramsFromObject } from '../../../src/evaluators/faas/io/params-file';
 import { parseTraceCsv } from '../../../src/evaluators/faas/io/trace-csv';
 import { simulate } from '../../../src/evaluators/faas/engine/simulator';
 import { builtinPolicy } from '../../../src/evaluators/faas/policies';
-import { generateCases, type DiffCase } from './eudoxia/cases';
+import { generateCases, generateEstimateCases, type DiffCase } from './eudoxia/cases';
 import { differences, eudoxiaUnavailable, runEudoxia, runOurs } from './eudoxia/differential';
 
 /** The golden params.toml files hold only `key = value` lines of numbers, booleans and strings. */
@@ -32,6 +32,8 @@ interface StoredCase extends DiffCase {
 }
 
 const stored = (JSON.parse(readFileSync(join(FIXTURES, 'generated.json'), 'utf8')) as { cases: StoredCase[] }).cases;
+/** `noisy` estimator cases under a scheduler that sizes containers by the estimates (make-fixtures.ts --estimates). */
+const storedEstimates = (JSON.parse(readFileSync(join(FIXTURES, 'generated-estimates.json'), 'utf8')) as { cases: StoredCase[] }).cases;
 
 function mismatches(cases: readonly DiffCase[], expected: readonly Record<string, unknown>[]): string[] {
   const out: string[] = [];
@@ -96,5 +98,31 @@ test('live: fresh generated cases and the golden cases through Eudoxia itself', 
   const wrong = mismatches(ran, expected);
   t.diagnostic(`${ran.length - wrong.length} of ${ran.length} fresh cases match Eudoxia (${cases.length - ran.length} rejected by Eudoxia itself)`);
   assert.ok(ran.length >= 30);
+  assert.deepEqual(wrong, []);
+});
+
+test("stored Eudoxia outputs: the noisy estimator's draws are numpy's, so estimate-sized runs match exactly", (t) => {
+  assert.ok(storedEstimates.length >= 60, `only ${storedEstimates.length} stored estimate cases`);
+  // The draws must decide outcomes: most cases have operators that OOM on a low estimate.
+  const withFailures = storedEstimates.filter((c) => Number(c.expected['failures']) > 0).length;
+  assert.ok(withFailures >= storedEstimates.length / 2, `only ${withFailures} cases have OOMs`);
+  assert.ok(storedEstimates.every((c) => c.params['estimator_algo'] === 'noisy' && Number(c.params['noisy_estimator_sigma']) > 0));
+  const wrong = mismatches(storedEstimates, storedEstimates.map((c) => c.expected));
+  t.diagnostic(`${storedEstimates.length - wrong.length} of ${storedEstimates.length} stored estimate cases match`);
+  assert.deepEqual(wrong, []);
+});
+
+test('live: fresh noisy-estimator cases through Eudoxia itself', (t) => {
+  const why = eudoxiaUnavailable();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const cases = generateEstimateCases(24, 7);
+  const runs = runEudoxia(cases, process.env['EUDOXIA_SRC'] as string);
+  const ran = cases.filter((_c, i) => !('error' in (runs[i] as object)));
+  const wrong = mismatches(ran, runs.flatMap((r) => ('error' in r ? [] : [r.stats])));
+  t.diagnostic(`${ran.length - wrong.length} of ${ran.length} fresh estimate cases match Eudoxia`);
+  assert.ok(ran.length >= 20);
   assert.deepEqual(wrong, []);
 });

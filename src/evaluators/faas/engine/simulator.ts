@@ -10,6 +10,7 @@ import type { PipelineSpec, Trace } from '../model/types';
 import { priorityIndex } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
 import { SeededRandom } from '../workload/random';
+import { NumpyGenerator } from '../model/numpy-random';
 import { MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
@@ -132,7 +133,7 @@ class Simulation implements ViewHost {
   private readonly ctx: PolicyContext;
   private readonly decisionContext: DecisionContext;
   private readonly random: SeededRandom;
-  private readonly estimator: { sigma: number; rng: SeededRandom } | null;
+  private readonly estimator: { sigma: number; rng: { lognormal(mean: number, sigma: number): number } } | null;
   private readonly invalid: DecisionError[] = [];
   private invalidCount = 0;
   private readonly keepInvalid: number;
@@ -191,8 +192,12 @@ class Simulation implements ViewHost {
     const limit = Math.trunc(params.max_job_seconds * params.ticks_per_second);
     this.timeoutTicks = params.max_job_seconds > 0 && limit > 0 ? limit : -1;
     this.random = new SeededRandom(options.seed ?? params.random_seed, 101);
+    // Eudoxia's `noisy` estimator draws from numpy's default_rng(random_seed): the same generator here.
+    const estimatorSeed = params.estimator_seed ?? params.random_seed;
     this.estimator =
-      params.estimator_algo === null ? null : { sigma: params.estimator_noise_sigma, rng: new SeededRandom(params.estimator_seed ?? params.random_seed, 202) };
+      params.estimator_algo === null
+        ? null
+        : { sigma: params.estimator_noise_sigma, rng: params.estimator_algo === 'noisy' ? new NumpyGenerator(estimatorSeed) : new SeededRandom(estimatorSeed, 202) };
     this.ctx = this.createContext();
     this.decisionContext = {
       now: 0,

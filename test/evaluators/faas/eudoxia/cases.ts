@@ -179,3 +179,41 @@ export function generateCase(index: number, seed = 1): DiffCase {
 export function generateCases(count: number, seed = 1): DiffCase[] {
   return Array.from({ length: count }, (_, i) => generateCase(i, seed));
 }
+
+/**
+ * Cases for Eudoxia's `noisy` estimator under a scheduler that sizes containers by the estimates
+ * (run_eudoxia.py's `test_estimate_sized`, twin of estimate-sized-policy.ts): every random factor
+ * the estimator draws decides whether its operator fits or OOMs, so the results match Eudoxia's
+ * only if the draws are numpy's.
+ */
+export function generateEstimateCase(index: number, seed = 1): DiffCase {
+  const rng = new SeededRandom(seed * 1_000_033 + index, 11);
+  const tps = pick(rng, [10, 50, 100, 1000]);
+  const duration = Math.max(10, Math.min(120, Math.floor(30_000 / tps / 5) * 5));
+  const params: Record<string, string | number | boolean> = {
+    duration,
+    ticks_per_second: tps,
+    scheduler_algo: 'test_estimate_sized',
+    estimator_algo: 'noisy',
+    noisy_estimator_sigma: pick(rng, [0.1, 0.25, 0.5, 1]),
+    num_pools: rng.int(1, 3),
+    cpus_per_pool: pick(rng, [4, 8, 16]),
+    ram_gb_per_pool: pick(rng, [64, 128, 256]),
+    multi_operator_containers: false,
+    allow_memory_overcommit: false,
+    random_seed: rng.int(0, 100_000),
+    max_job_seconds: rng.next() < 0.3 ? round(2 + rng.next() * 20, 1) : 0,
+  };
+  const profile: OpProfile = {
+    baseline: () => round(0.05 + rng.next() * 8, 2),
+    memory: () => (rng.next() < 0.3 ? null : round(1 + rng.next() * 30, 1)),
+    storage: () => round(rng.next() * 30, 1),
+    scaling: () => pick(rng, SCALINGS),
+  };
+  const trace = traceCsv(rng, duration, rng.int(6, 24), profile, 6, 1 / tps);
+  return { name: `${String(index).padStart(3, '0')}-estimate-sized-sigma${String(params['noisy_estimator_sigma'])}-tps${String(tps)}`, params, trace };
+}
+
+export function generateEstimateCases(count: number, seed = 1): DiffCase[] {
+  return Array.from({ length: count }, (_, i) => generateEstimateCase(i, seed));
+}

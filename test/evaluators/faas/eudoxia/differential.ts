@@ -7,7 +7,12 @@ import { paramsFromObject } from '../../../../src/evaluators/faas/io/params-file
 import { parseTraceCsv } from '../../../../src/evaluators/faas/io/trace-csv';
 import { simulate } from '../../../../src/evaluators/faas/engine/simulator';
 import { builtinPolicy } from '../../../../src/evaluators/faas/policies';
+import type { PolicyModule } from '../../../../src/evaluators/faas/engine/simulator';
 import type { DiffCase } from './cases';
+import * as estimateSized from './estimate-sized-policy';
+
+/** Test schedulers registered in Eudoxia by run_eudoxia.py, and their twins here. */
+const TEST_POLICIES: Readonly<Record<string, PolicyModule>> = { test_estimate_sized: estimateSized };
 
 /** Eudoxia's output for one case, or the error it stopped with (its own assertions). */
 export type EudoxiaRun = { stats: Record<string, unknown>; cpu_seconds: number } | { error: string };
@@ -36,7 +41,7 @@ export function runEudoxia(cases: readonly DiffCase[], src: string): EudoxiaRun[
 export function runOurs(c: DiffCase): Record<string, unknown> {
   const params = paramsFromObject(c.params, c.name);
   const trace = parseTraceCsv(c.trace, c.name);
-  const policy = builtinPolicy(params.scheduler_algo);
+  const policy = TEST_POLICIES[params.scheduler_algo] ?? builtinPolicy(params.scheduler_algo);
   if (!policy) throw new Error(`${c.name}: no built-in policy '${params.scheduler_algo}'`);
   const outcome = simulate(trace, params, policy);
   if (!outcome.ok) throw new Error(`${c.name}: ${outcome.failure.message}`);

@@ -52,10 +52,62 @@ def load_eudoxia(src):
         sys.meta_path.insert(0, DagFinder(os.path.join(src, "eudoxia", "utils", "dag.py")))
     import eudoxia  # noqa: F401
     logging.disable(logging.CRITICAL)
+    register_test_schedulers()
     from eudoxia.simulator import run_simulator, parse_args_with_defaults
     from eudoxia.workload.csv_io import CSVWorkloadReader
     from eudoxia.executor.container import Container
     return run_simulator, parse_args_with_defaults, CSVWorkloadReader, Container
+
+
+def register_test_schedulers():
+    """Registers `test_estimate_sized` (its twin: estimate-sized-policy.ts), a scheduler that sizes
+    containers by the operators' memory estimates, since none of Eudoxia's own schedulers reads
+    them: with the `noisy` estimator, which estimates come out low decides which operators OOM."""
+    from eudoxia.scheduler.decorators import register_scheduler_init, register_scheduler, SCHEDULING_ALGOS
+    from eudoxia.workload import OperatorState
+    from eudoxia.workload.runtime_status import ASSIGNABLE_STATES
+    from eudoxia.executor.assignment import Assignment
+
+    if "test_estimate_sized" in SCHEDULING_ALGOS:
+        return
+
+    @register_scheduler_init(key="test_estimate_sized")
+    def init(s):
+        s.queue = []
+
+    @register_scheduler(key="test_estimate_sized")
+    def step(s, results, pipelines):
+        if not pipelines and not results:
+            return [], []
+        s.queue.extend(pipelines)
+        assignments = []
+        requeue = []
+        for pool_id in range(s.executor.num_pools):
+            pool = s.executor.pools[pool_id]
+            cpu = pool.avail_cpu_pool
+            ram = pool.avail_ram_pool
+            while s.queue and cpu > 0:
+                p = s.queue.pop(0)
+                status = p.runtime_status()
+                if status.is_pipeline_successful() or status.state_counts[OperatorState.FAILED] > 0 or status.has_timed_out():
+                    continue
+                ops = status.get_ops(ASSIGNABLE_STATES, require_parents_complete=True)[:1]
+                if not ops:
+                    requeue.append(p)
+                    continue
+                need = ops[0].estimate.mem_peak_gb * 1.1 + 0.5
+                if need > ram:
+                    # This pool cannot hold it now: the pipeline waits at the front for the next pool.
+                    s.queue.insert(0, p)
+                    break
+                take = min(cpu, 2)
+                assignments.append(Assignment(ops=ops, cpu=take, ram=need, priority=p.priority,
+                                              pool_id=pool_id, pipeline_id=p.pipeline_id))
+                cpu -= take
+                ram -= need
+                requeue.append(p)
+        s.queue.extend(requeue)
+        return [], assignments
 
 
 def clean(value):
