@@ -38,7 +38,11 @@ export interface SynthesisOptions {
   settings?: SettingSpec[];
   /** Settings a winner is re-verified in before it is written (default: the fault model's default settings). */
   finalSettings?: SettingSpec[];
-  /** Settings the agent learns from (default: `settings` without failure-free sizes where f = 0, which say nothing about faults). */
+  /**
+   * Settings the agent learns from (default: `settings` without failure-free sizes where f = 0,
+   * which say nothing about faults; when that leaves none failure-free, failure-free at the
+   * smallest fault size, where the cost is measured).
+   */
   learningSettings?: SettingSpec[];
   /** Also check the winner, best-effort, past the default settings (`--extended` of verify). */
   extended?: boolean;
@@ -158,6 +162,12 @@ export class Synthesizer {
     });
     this.learningSettings =
       opts.learningSettings ?? this.settings.filter((s) => !(s.kind === 'none' && opts.fault !== 'none' && faultsTolerated(model, s.n) === 0 && s.f === undefined));
+    if (!opts.learningSettings && !this.learningSettings.some((s) => s.kind === 'none')) {
+      // Every failure-free size was below the resilience bound (N > 5f at N = 3, 4): measure the
+      // cost the agent minimises failure-free at the smallest size it learns faults at.
+      const n = Math.min(...this.learningSettings.map((s) => s.n));
+      if (Number.isFinite(n)) this.learningSettings = [{ kind: 'none', n }, ...this.learningSettings];
+    }
     const sizes = [...new Set(this.learningSettings.map((s) => s.n))].sort((a, b) => a - b);
     this.catalogue = new Catalogue({ ...model, learningSizes: sizes, ...opts.catalogue });
     this.agent = new QAgent({ ...DEFAULT_AGENT, ...opts.agent });
