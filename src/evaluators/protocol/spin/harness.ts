@@ -31,9 +31,14 @@ export interface CheckOptions {
   signal?: AbortSignal;
 }
 
-/** Rough state-space scale per setting, for the hash table size (-w). */
-function hashBits(s: ResolvedSetting, memoryMb: number): number {
-  const want = s.kind === 'none' ? 18 : s.n <= 3 ? 18 : s.n === 4 ? (s.kind === 'byz-sender' ? 22 : 20) : s.n === 5 ? 24 : 26;
+/**
+ * Rough state-space scale per setting, for the hash table size (-w). Lazy receipts keep fault
+ * settings to thousands of states, where a 512 MB table (-w26) would cost more to allocate than
+ * the search; a larger search still completes with a smaller table, only with longer chains.
+ */
+function hashBits(s: ResolvedSetting, memoryMb: number, lazy: boolean): number {
+  const eager = s.kind === 'none' ? 18 : s.n <= 3 ? 18 : s.n === 4 ? (s.kind === 'byz-sender' ? 22 : 20) : s.n === 5 ? 24 : 26;
+  const want = lazy && s.kind !== 'none' ? (s.n <= 5 ? 18 : 20) : eager;
   // The table takes 8 bytes a slot; leave most of the memory to the states themselves.
   const cap = Math.floor(Math.log2((Math.max(32, memoryMb) * 1024 * 1024) / 4 / 8));
   return Math.max(16, Math.min(want, cap));
@@ -49,6 +54,10 @@ function bigSearch(s: ResolvedSetting, exactReceipts: boolean): boolean {
 }
 
 /** What one check hands to the toolchain; the verdict is a function of exactly this. */
+function lazyReceipts(opts: Pick<CheckOptions, 'exactReceipts' | 'receipts'>): boolean {
+  return (opts.receipts ?? (opts.exactReceipts ? 'eager' : 'lazy')) === 'lazy';
+}
+
 export interface CheckPlan {
   model: string;
   flags: BuildFlags;
@@ -66,8 +75,7 @@ export class SpinHarness {
   ) {}
 
   modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean, receipts?: 'eager' | 'lazy'): string {
-    const lazyReceipts = (receipts ?? (exactReceipts ? 'eager' : 'lazy')) === 'lazy';
-    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts });
+    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts: lazyReceipts({ exactReceipts, ...(receipts ? { receipts } : {}) }) });
   }
 
   plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts' | 'receipts'>): CheckPlan {
@@ -75,11 +83,12 @@ export class SpinHarness {
     const env: Record<string, string> = {};
     if (opts.engine === 'interpreter') env.PE_TABLE = encodeTable(table);
     if (opts.limits.maxStates && opts.limits.maxStates > 0) env.PE_MAX_STATES = String(Math.floor(opts.limits.maxStates));
+    const optimize = opts.engine === 'interpreter' || bigSearch(setting, !!opts.exactReceipts) ? 'O2' : 'O0';
     return {
       model,
-      flags: { optimize: opts.engine === 'interpreter' || bigSearch(setting, !!opts.exactReceipts) ? 'O2' : 'O0' },
-      bfsFlags: { optimize: 'O2', bfs: true },
-      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb)}`],
+      flags: { optimize },
+      bfsFlags: { optimize, bfs: true },
+      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts))}`],
       env,
     };
   }
@@ -166,7 +175,7 @@ export class SpinHarness {
     }
     const dir = this.builder.runDir();
     const limits = { timeMs: Math.min(opts.limits.timeMs, 60_000), memoryMb: opts.limits.memoryMb };
-    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb)}`], { cwd: dir, env, limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts))}`], { cwd: dir, env, limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
     const hasTrail = readdirSync(dir).some((f) => f.endsWith('.trail'));
     const violation = parsePanOutput(run.stdout).violation;
     if (!hasTrail || !violation) {
