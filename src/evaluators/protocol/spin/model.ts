@@ -1,7 +1,9 @@
 // Generates the Spin model for one setting. The harness owns everything but the rule table:
 // processes, the counter network, crash and Byzantine adversaries, the properties and the
 // quiescence checks. A step (take one message, update, fire every enabled rule, send) is one
-// d_step whose body is C, shared by both flavours:
+// d_step whose body is C. With lazy receipts (the default in fault settings; see LAZY_RUNTIME_C)
+// a step takes every message needed to reach the process's next threshold at once. The C is
+// shared by both flavours:
 //  - `interpreter`: the table is read from the PE_TABLE environment variable at start-up, so one
 //    compiled pan binary screens every candidate of a setting;
 //  - `compiled`: the table is baked in as constants (the certification model a person can read).
