@@ -19,6 +19,8 @@ import { parseModelShorthand } from '../generators/llm';
 export interface EvolveFlags {
   evaluator?: string;
   command?: string;
+  /** Starts each candidate as a FaaS REST scheduler server (`{file}`, `{port}`); implies the faas evaluator. */
+  serve?: string;
   evalOption?: string[];
   generator?: string;
   genOption?: string[];
@@ -236,6 +238,8 @@ export interface RunRequest {
   evaluatorOptions?: JsonObject;
   /** Shell command of the `command` evaluator; implies it. */
   command?: string;
+  /** Shell command starting a candidate as a FaaS REST scheduler server; implies the faas evaluator. */
+  serve?: string;
   /** Run command candidates without the OS sandbox (bubblewrap). */
   unsandboxedCommands?: boolean;
   generator?: string;
@@ -291,6 +295,7 @@ export function requestFromFlags(file: string, code: string, flags: EvolveFlags)
   if (flags.config) request.configFile = flags.config;
   if (flags.evaluator) request.evaluator = flags.evaluator;
   if (flags.command) request.command = flags.command;
+  if (flags.serve) request.serve = flags.serve;
   if (flags.unsandboxedCommands) request.unsandboxedCommands = true;
   if (flags.generator) request.generator = flags.generator;
   if (flags.model?.length) request.models = flags.model;
@@ -316,12 +321,15 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
   const fromFile = request.configFile ? readConfigFile(resolve(request.configFile)) : {};
   const evaluatorSpec = specFromConfig(fromFile.evaluator, 'evaluator');
   const generatorSpec = specFromConfig(fromFile.generator, 'generator');
-  const evaluatorId = request.evaluator ?? (request.command ? 'command' : undefined) ?? evaluatorSpec.id ?? domains.infer(file, code).id;
+  if (request.command && request.serve) throw new UserError('--command and --serve are two ways to score: give one', 2);
+  const evaluatorId = request.evaluator ?? (request.command ? 'command' : request.serve ? 'faas' : undefined) ?? evaluatorSpec.id ?? domains.infer(file, code).id;
+  if (request.serve && evaluatorId !== 'faas') throw new UserError(`--serve starts FaaS scheduler servers: it needs the faas evaluator, not ${evaluatorId}`, 2);
   const domain = domains.require(evaluatorId);
   const evaluatorOptions: JsonObject = { ...domain.evaluatorDefaults?.(file, code), ...evaluatorSpec.options, ...request.evaluatorOptions };
   if (request.command) evaluatorOptions.command = request.command;
+  if (request.serve) evaluatorOptions.serve = request.serve;
   if (request.unsandboxedCommands) {
-    if (evaluatorId !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', 2);
+    if (evaluatorId !== 'command' && evaluatorOptions.serve === undefined) throw new UserError('--unsandboxed-commands only applies to command evaluations (--command) and scheduler servers (--serve)', 2);
     evaluatorOptions.unsandboxed = true;
   }
   const generatorId = request.generator ?? generatorSpec.id ?? (request.cassette ? 'replay' : request.models?.length ? 'llm' : domain.defaultGenerator(file));

@@ -45,6 +45,7 @@ export function registerEvolveCommands(program: Command): void {
       .argument('<file>', 'the policy, protocol or program to improve')
       .option('-e, --evaluator <name>', 'how candidates are scored: faas, protocol or command (inferred from the file)')
       .option('-c, --command <cmd>', 'score with a shell command; {file} is the candidate path (implies --evaluator command)')
+      .option('--serve <cmd>', 'candidates are FaaS scheduler servers in any language (Eudoxia REST protocol), each started by this command in the OS sandbox; {file} is the candidate, {port} (and $PORT) the port (implies --evaluator faas)')
       .option('--eval-option <key=value>', 'evaluator option (repeatable; values are JSON or text)', collect)
       .option('-g, --generator <name>', 'where candidates come from: mutate (default, no API key), llm, openai, anthropic, replay')
       .option('--gen-option <key=value>', 'generator option (repeatable)', collect)
@@ -138,12 +139,17 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
 
 /** `resume --unsandboxed-commands`: the opt-out for this session of a command run. */
 function withoutCommandSandbox(config: RunConfig): RunConfig {
-  if (config.evaluator.id !== 'command') throw new UserError('--unsandboxed-commands only applies to command evaluations (--command)', ExitCode.usage);
+  if (!sandboxesCommands(config)) throw new UserError('--unsandboxed-commands only applies to command evaluations (--command) and scheduler servers (--serve)', ExitCode.usage);
   return { ...config, evaluator: { ...config.evaluator, options: { ...config.evaluator.options, unsandboxed: true } } };
 }
 
+/** Whether the run's candidates run as OS commands (the command evaluator, or faas scheduler servers). */
+function sandboxesCommands(config: RunConfig): boolean {
+  return config.evaluator.id === 'command' || (config.evaluator.id === 'faas' && typeof config.evaluator.options.serve === 'string');
+}
+
 export function commandsUnsandboxed(config: RunConfig): boolean {
-  return config.evaluator.id === 'command' && config.evaluator.options.unsandboxed === true;
+  return sandboxesCommands(config) && config.evaluator.options.unsandboxed === true;
 }
 
 const percent = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);

@@ -18,6 +18,7 @@ import { objectiveLabel, parseObjective, SCORE_FLOOR, scoreAgainst, SEED_OBJECTI
 import { runBuiltin } from './run';
 import { defaultWorkloads, loadWorkload, parseWorkloadData, traceWorkloads, type LoadedWorkload } from './workload/workloads';
 import { FAAS_HARNESS } from './sandbox-harness';
+import { ServedCandidates } from './rest/served-candidate';
 
 export interface FaasEvaluatorOptions {
   objective: Objective;
@@ -28,6 +29,15 @@ export interface FaasEvaluatorOptions {
   timeoutMs?: number;
   memoryMb?: number;
   keepInvalid: number;
+  /**
+   * Candidates are scheduler servers in any language, started by this shell command inside the
+   * command sandbox and asked over Eudoxia's REST protocol (`{file}` = the candidate, `{port}`).
+   */
+  serve?: string;
+  /** With `serve`: how long a server may take to listen. */
+  serveStartupSeconds?: number;
+  /** With `serve`: run the server without the OS sandbox (--unsandboxed-commands). */
+  unsandboxed?: boolean;
 }
 
 export const FAAS_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
@@ -54,7 +64,7 @@ export const createFaasEvaluator: EvaluatorFactory = async (options, ctx) => {
 };
 
 export function parseOptions(options: { [key: string]: JsonValue }, baseDir: string): FaasEvaluatorOptions {
-  const known = new Set(['traces', 'params', 'objective', 'guardrails', 'timeoutMs', 'memoryMb', 'keepInvalid']);
+  const known = new Set(['traces', 'params', 'objective', 'guardrails', 'timeoutMs', 'memoryMb', 'keepInvalid', 'serve', 'serveStartupSeconds', 'unsandboxed']);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new Error(`unknown faas evaluator option '${key}' (known: ${[...known].join(', ')})`);
   }
@@ -95,6 +105,19 @@ export function parseOptions(options: { [key: string]: JsonValue }, baseDir: str
   const memoryMb = number('memoryMb');
   if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
   if (memoryMb !== undefined) out.memoryMb = memoryMb;
+  const serve = options['serve'];
+  if (serve !== undefined && serve !== null) {
+    if (typeof serve !== 'string' || serve.trim() === '') throw new Error('faas option serve must be a shell command starting the scheduler server, e.g. "python3 {file}"');
+    out.serve = serve;
+    const startup = number('serveStartupSeconds');
+    if (startup !== undefined) out.serveStartupSeconds = startup;
+  } else if (options['serveStartupSeconds'] !== undefined) throw new Error('faas option serveStartupSeconds needs serve');
+  const unsandboxed = options['unsandboxed'];
+  if (unsandboxed !== undefined && unsandboxed !== null) {
+    if (typeof unsandboxed !== 'boolean') throw new Error('faas option unsandboxed must be true or false');
+    if (unsandboxed && out.serve === undefined) throw new Error('faas option unsandboxed only applies to scheduler servers (serve)');
+    out.unsandboxed = unsandboxed;
+  }
   return out;
 }
 
@@ -128,17 +151,35 @@ export function baselineFor(data: JsonValue | undefined): { loaded: LoadedWorklo
 
 class FaasEvaluator implements Evaluator {
   readonly info = FAAS_EVALUATOR_INFO;
+  private readonly served: ServedCandidates | undefined;
 
   constructor(
     private readonly options: FaasEvaluatorOptions,
     private readonly ctx: EvaluatorFactoryContext,
-  ) {}
+  ) {
+    if (options.serve !== undefined) {
+      this.served = new ServedCandidates(
+        {
+          command: options.serve,
+          unsandboxed: options.unsandboxed === true,
+          startupSeconds: options.serveStartupSeconds ?? 10,
+          // HTTP round trips per decision: far slower than an in-process policy.
+          timeoutMs: options.timeoutMs ?? 30_000 + 15_000 * options.workloads.length,
+          memoryMb: options.memoryMb ?? 1024,
+          keepInvalid: options.keepInvalid,
+        },
+        ctx.baseDir,
+      );
+    }
+  }
 
   async workloads(): Promise<Workload[]> {
     return this.options.workloads;
   }
 
   async precheck(candidate: CandidateSource): Promise<string | undefined> {
+    // A scheduler server in another language answers /schedule; there is no step to look for.
+    if (this.served) return undefined;
     if (!/\bstep\b/.test(candidate.code)) return 'the policy module must export a function step(ctx, results, arrivals)';
     return undefined;
   }
@@ -267,6 +308,7 @@ class FaasEvaluator implements Evaluator {
   }
 
   private async runCandidate(candidate: CandidateSource, workloads: Workload[], signal: AbortSignal): Promise<CandidateRun[]> {
+    if (this.served) return this.served.run(candidate, workloads, signal);
     // A simulation takes milliseconds; seconds per trace leave room for slow but honest policies
     // while a looping one does not hold a worker for long.
     const limits: { timeoutMs: number; memoryMb?: number } = { timeoutMs: this.options.timeoutMs ?? 3000 + 2000 * workloads.length };
