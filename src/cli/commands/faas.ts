@@ -1,6 +1,7 @@
 // `faas run` and `faas gentrace`: the FaaS scheduling simulator from the command line. Built-in
 // policies run in-process; a policy file runs in the sandbox, like candidates do.
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/store-fs';
 import { basename, extname, resolve } from 'node:path';
@@ -34,6 +35,7 @@ interface RunFlags {
   params?: string;
   json?: boolean;
   physics?: string;
+  serve?: string;
 }
 
 interface GentraceFlags {
@@ -65,9 +67,17 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
     .option('--params <file>', "parameters in Eudoxia's TOML (or JSON) keys (default: Eudoxia's defaults)")
     .option('--json', "print one JSON object: Eudoxia's stats fields (null where Eudoxia writes NaN) plus `extra`")
     .option('--physics <mode>', "'eudoxia' (default: exactly Eudoxia, quirks included) or 'corrected' (exact memory sums, sub-tick suspension writes finish)")
+    .option('--serve <cmd>', 'the policy file is a scheduler server in any language (Eudoxia REST protocol), started by this command inside the OS sandbox: {file} is the file, {port} (and $PORT) the port, as with evolve --serve')
     .action(async (policy: string, flags: RunFlags) => {
       const workload = loadInputs(flags);
-      const outcome = policy === 'rest' && !existsSync(policy) ? runRest(workload) : isBuiltin(policy) ? runBuiltinChecked(policy, workload, io) : await runFile(policy, workload);
+      const outcome =
+        flags.serve !== undefined
+          ? await runServed(policy, flags.serve, workload)
+          : policy === 'rest' && !existsSync(policy)
+            ? runRest(workload)
+            : isBuiltin(policy)
+              ? runBuiltinChecked(policy, workload, io)
+              : await runFile(policy, workload);
       report(outcome, flags.json === true, io);
     });
 
@@ -135,6 +145,28 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
     throw err;
   }
   return { trace, params, label: flags.trace, csv: readFileSync(flags.trace, 'utf8') };
+}
+
+/** A scheduler server in any language, started in the command sandbox as `evolve --serve` scores candidates. */
+async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }): Promise<SimulationOutcome> {
+  if (command.trim() === '') throw new UserError('--serve needs the command that starts the server, e.g. --serve "python3 {file}"', ExitCode.usage);
+  let code: string;
+  try {
+    code = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`no scheduler file '${file}'`);
+  }
+  const { ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
+  const served = new ServedCandidates({ command, unsandboxed: false, startupSeconds: 10, timeoutMs: 30 * 60_000, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
+  const data = { trace: { csv: workload.csv ?? formatTraceCsv(workload.trace), name: basename(workload.label) }, params: workload.params as unknown as JsonValue, label: workload.label };
+  const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
+  const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);
+  // One line: the server's last output (a traceback, say) joined onto the reason.
+  const oneLine = (message: string): string => message.trim().replace(/\s*\n\s*/g, ' | ');
+  if (run?.failure) throw new UserError(`the scheduler server failed: ${oneLine(run.failure.message)}`, ExitCode.evaluation);
+  if (!run?.outcome) throw new UserError('the scheduler server produced no result', ExitCode.evaluation);
+  if (!run.outcome.ok) throw new UserError(`the scheduler server failed: ${oneLine(run.outcome.failure.message)}`, ExitCode.evaluation);
+  return run.outcome;
 }
 
 /** Eudoxia's REST scheduler protocol: the decisions come from the server at rest_scheduler_addr. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { CandidateSource, Evaluator } from '../../../src/core/types';
 import { createFaasEvaluator } from '../../../src/evaluators/faas/evaluator';
 import { probeCommandSandbox } from '../../../src/sandbox/command/probe';
-import { cliAsync } from '../../helpers/cli';
+import { cli, cliAsync } from '../../helpers/cli';
 import { startFakeLlmServer } from '../../helpers/fake-llm-server';
 import { tempDir } from '../../helpers/tmp';
 
@@ -114,4 +114,20 @@ test('evolve --serve: a Python scheduler evolved with a (fake) LLM, every candid
   assert.ok(evaluated.every((e) => e.result?.ok === true && Number.isFinite(e.result.score)), JSON.stringify(evaluated.map((e) => e.result)));
   // The evolved candidate is a different server with a different score.
   assert.ok(new Set(evaluated.map((e) => e.result?.score)).size >= 2);
+});
+
+test('faas run --serve: one simulation of a scheduler server, with Eudoxia\'s stats, and a broken one fails with its reason', async (t) => {
+  const why = await unavailable();
+  if (why) return t.skip(why);
+  const run = cli(['faas', 'run', EXAMPLE, '--serve', 'python3 {file}', '--trace', join(GOLDEN, 'trace.csv'), '--params', join(GOLDEN, 'params.toml'), '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const stats = JSON.parse(run.stdout) as { pipelines_created: number; assignments: number };
+  assert.equal(stats.pipelines_created, 252);
+  assert.ok(stats.assignments > 0);
+  const dir = tempDir();
+  writeFileSync(join(dir, 'broken.py'), 'raise SystemExit("no scheduler here")\n');
+  const broken = cli(['faas', 'run', join(dir, 'broken.py'), '--serve', 'python3 {file}', '--trace', join(GOLDEN, 'trace.csv'), '--params', join(GOLDEN, 'params.toml')]);
+  assert.equal(broken.code, 4, broken.stderr);
+  assert.match(broken.stderr, /^policy-evolver: the scheduler server failed: .*exited before it listened.*no scheduler here$/m);
+  assert.equal(broken.stderr.trim().split('\n').length, 1, broken.stderr);
 });
