@@ -3,6 +3,7 @@
 // including the functions that process compiled lazily, removes most of that cost. Node 22 has
 // module.enableCompileCache for this; node 20, which VS Code and the engines field still allow,
 // has only vm.Script's cachedData.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -34,7 +35,10 @@ export function requireWithCodeCache(path: string, variant = ''): { exports: unk
   let key: string;
   try {
     const stat = statSync(path);
-    source = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    // Bundles are mostly pure ASCII (esbuild escapes the rest), and decoding those as Latin-1 is
+    // exact and several times cheaper than UTF-8 for megabytes of text.
+    source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     // V8 itself rejects bytecode from another V8 version or other flags, but checks the source only
     // by its length: the key names the file's identity.
     key = createHash('sha256').update([path, variant, stat.size, stat.mtimeMs, process.versions.v8, process.arch].join('\0')).digest('hex');

@@ -191,7 +191,7 @@ export class NumpyGenerator {
     }
   }
 
-  /** exp(mean + sigma·N(0,1)), as numpy's Generator.lognormal. */
+  /** exp(mean + sigma * N(0,1)), as numpy's Generator.lognormal. */
   lognormal(mean: number, sigma: number): number {
     return Math.exp(mean + sigma * this.standardNormal());
   }
