@@ -130,7 +130,8 @@ function transpile(code: string, fileName: string, loader: Loader, hash: string)
   });
   const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length) return { ok: false, message: formatErrors(errors, code, fileName) };
-  const awaitAt = topLevelAwait(ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false));
+  // A second parse only for text that can hold an await at all.
+  const awaitAt = /\bawait\b/.test(code) ? topLevelAwait(ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest, false)) : undefined;
   if (awaitAt !== undefined) {
     // A CommonJS body cannot await; the emitted text would only fail later, inside the worker.
     return { ok: false, message: formatErrors([{ category: ts.DiagnosticCategory.Error, code: 0, file: undefined, start: awaitAt, length: 5, messageText: 'Top-level await is not supported in candidates: export an async function instead' }], code, fileName) };
