@@ -82,7 +82,9 @@ export class ServedCandidates {
       { name: 'faas-job.json', content: JSON.stringify(job) },
       ...(bundled ? [{ name: 'faas-runner.js', content: readFileSync(runner.path, 'utf8') }] : []),
     ];
-    const limits = this.limits();
+    // The files live in the sandbox's scratch space: room for them (traces can be large) and 64 MB more.
+    const fileMb = Math.ceil(files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) / 2 ** 20);
+    const limits = { ...this.limits(), scratchMb: 64 + fileMb };
     const run = await sandbox.run({
       cwd: this.cwd,
       files,
