@@ -66,8 +66,9 @@ test('settings resolve f per fault model and skip settings without faults', () =
   // N = 3f+1 and 3f+2 with f = 1, and N = 7 with f = 2 best-effort.
   const ids = (p: Parameters<typeof defaultSettings>[0]) => defaultSettings(p).map((s) => `${s.kind}:${s.n}${s.bestEffort ? '?' : ''}`);
   assert.deepEqual(ids(bracha), ['none:3', 'none:4', 'byz-nonsender:4', 'byz-sender:4', 'byz-nonsender:5', 'byz-sender:5', 'byz-nonsender:7?', 'byz-sender:7?']);
-  assert.deepEqual(ids(example('imbs-raynal.rbp')), ['none:3', 'none:4', 'byz-nonsender:6', 'byz-sender:6', 'byz-nonsender:7', 'byz-sender:7']);
-  assert.deepEqual(settingsBeyondModel(example('imbs-raynal.rbp')), ['N = 11 with f = 2']);
+  assert.deepEqual(ids(example('imbs-raynal.rbp')), ['none:3', 'none:4', 'byz-nonsender:6', 'byz-sender:6', 'byz-nonsender:7', 'byz-sender:7', 'byz-nonsender:11?', 'byz-sender:11?']);
+  assert.deepEqual(settingsBeyondModel(example('imbs-raynal.rbp')), []);
+  assert.deepEqual(settingsBeyondModel({ fault: 'byzantine', resilience: 6 }), ['N = 13 with f = 2']);
   assert.deepEqual(ids(example('eager-reliable-broadcast.rbp')), ['none:3', 'crash:3', 'none:4', 'crash:4', 'crash:5?']);
   const crash5 = resolveSetting(example('eager-reliable-broadcast.rbp'), parseSettingId('crash:5')) as ResolvedSetting;
   assert.equal(crash5.crashes, 2);

@@ -27,13 +27,13 @@ test('Bracha verifies with a Byzantine sender and non-sender at N = 4, interpret
   }
 });
 
-test('Imbs-Raynal verifies in every default setting, Byzantine sender at N = 6 and 7 included, with complete searches', async () => {
+test('Imbs-Raynal verifies in every default setting, Byzantine sender at N = 6, 7 and 11 (f = 2) included, with complete searches', async () => {
   // A state budget rather than a time limit: the verdict may not depend on the machine's speed.
   // The eager encoding stored 17 million states for byz-sender:6 alone; lazy receipts a few hundred.
   const r = await verifier.verify(example('imbs-raynal.rbp'), { engine: 'compiled', limits: { ...TEST_LIMITS, maxStates: 100_000 } });
-  assert.deepEqual(r.settings.map((s) => `${s.setting}=${s.verdict}`), ['none:3=VERIFIED', 'none:4=VERIFIED', 'byz-nonsender:6=VERIFIED', 'byz-sender:6=VERIFIED', 'byz-nonsender:7=VERIFIED', 'byz-sender:7=VERIFIED']);
+  assert.deepEqual(r.settings.map((s) => `${s.setting}=${s.verdict}`), ['none:3=VERIFIED', 'none:4=VERIFIED', 'byz-nonsender:6=VERIFIED', 'byz-sender:6=VERIFIED', 'byz-nonsender:7=VERIFIED', 'byz-sender:7=VERIFIED', 'byz-nonsender:11=VERIFIED', 'byz-sender:11=VERIFIED']);
   assert.equal(r.verified, true);
-  assert.match(r.coverage.summary, /^VERIFIED for N = 6, 7 with f = 1/);
+  assert.match(r.coverage.summary, /^VERIFIED for N = 6, 7 with f = 1; N = 11 with f = 2/);
 });
 
 test('Imbs-Raynal needs N > 5f: forced to f = 1 at N = 4 it is violated', async () => {
