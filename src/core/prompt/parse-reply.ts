@@ -157,7 +157,7 @@ function cleanExplanation(prose: string): string | undefined {
   // "Here is my change:" introduces the edit; the reasoning is the paragraph that does not end in a colon.
   const first = paragraphs.find((p) => !p.endsWith(':'));
   if (!first) return undefined;
-  const text = first.replace(/^(\*\*|__)?(explanation|why|rationale|reasoning)(\*\*|__)?\s*[:\-—]\s*(\*\*|__)?\s*/i, '').trim();
+  const text = first.replace(/^(\*\*|__)?(explanation|why|rationale|reasoning)(\*\*|__)?\s*[:\-\u2014]\s*(\*\*|__)?\s*/i, '').trim();
   if (!text) return undefined;
   return text.length > EXPLANATION_CHARS ? `${text.slice(0, EXPLANATION_CHARS).trimEnd()}...` : text;
 }
