@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -86,4 +86,15 @@ test('the bundled CLI parses a separately shipped library only when the command 
   const missing = loadedFiles(['faas', 'run', 'no-such-policy.ts']);
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /^policy-evolver: no policy file 'no-such-policy\.ts'/m);
+});
+
+test('the CLI bundle and the compiler ship as pure ASCII, so start-up decodes them as Latin-1', { skip: !existsSync(CLI) && 'dist/cli.js is not built' }, () => {
+  // One non-ASCII character (a literal em dash in a regex, say) makes every start-up decode
+  // megabytes as UTF-8 (core/code-cache.ts); write such characters as \u escapes.
+  for (const file of ['cli.js', 'cli-main.js', 'typescript.js']) {
+    const bytes = readFileSync(join(ROOT, 'dist', file));
+    const at = bytes.findIndex((b) => b > 0x7f);
+    const line = at < 0 ? '' : bytes.subarray(0, at).toString('latin1').split('\n').length;
+    assert.equal(at, -1, `dist/${file} has a non-ASCII byte on line ${line}`);
+  }
 });
