@@ -16,8 +16,10 @@ const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'cluster', 'first-fit.ts');
 const SELFPLAY_ROUNDS = 6;
 const SELFPLAY_CANDIDATES = 120;
-const FRESH_TRAIN = 8;
+const FRESH_TRAIN = 24;
 const HELD_OUT_PER_LEVEL = 40;
+/** Seed of the self-play's attacker and defender; CLUSTER_BENCH_SEED=2 repeats the measurement with another. */
+const SELFPLAY_SEED = Number(process.env['CLUSTER_BENCH_SEED'] ?? 1);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,6 +28,7 @@ function median(xs: number[]): number {
 
 export async function run(): Promise<void> {
   const benchStarted = performance.now();
+  if (!Number.isInteger(SELFPLAY_SEED) || SELFPLAY_SEED < 0) throw new Error(`CLUSTER_BENCH_SEED must be a non-negative integer, got '${process.env['CLUSTER_BENCH_SEED']}'`);
   const seeds = seedScenarios();
   const tasks = seeds.reduce((n, s) => n + s.tasks.length, 0);
   const times: number[] = [];
@@ -82,8 +85,8 @@ export async function run(): Promise<void> {
           levels: ['hard', 'expert'],
           holdoutLevels: ['hard', 'expert'],
           threshold: 0.7,
-          attacker: new BuiltinAttacker({ seed: 1 }),
-          defender: { generator: { id: TUNE_GENERATOR, options: {} }, candidates: SELFPLAY_CANDIDATES, concurrency: 2, seed: 1, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
+          attacker: new BuiltinAttacker({ seed: SELFPLAY_SEED }),
+          defender: { generator: { id: TUNE_GENERATOR, options: {} }, candidates: SELFPLAY_CANDIDATES, concurrency: 2, seed: SELFPLAY_SEED, runsDir: join(workDir, 'runs'), promptsDir: join(ROOT, 'prompts'), secret: () => undefined, compose },
           stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
           ablation: {},
         },
@@ -91,7 +94,7 @@ export async function run(): Promise<void> {
         new AbortController().signal,
       );
       const selfPlaySeconds = (performance.now() - t) / 1000;
-      console.log(`self-play: ${report.rounds.length} rounds x ${SELFPLAY_CANDIDATES} candidates (built-in attacker, weight-tuning defender, ${FRESH_TRAIN} fresh generated training scenarios per round) in ${selfPlaySeconds.toFixed(0)} s, stopped (${report.reason}); best ${report.best.id} chosen by validation reward ${report.best.validationReward.toFixed(4)} (ELO ${report.best.elo.toFixed(0)}); attacker rejections ${JSON.stringify(report.attackerRejections)}`);
+      console.log(`self-play (seed ${SELFPLAY_SEED}): ${report.rounds.length} rounds x ${SELFPLAY_CANDIDATES} candidates (built-in attacker, weight-tuning defender, ${FRESH_TRAIN} fresh generated training scenarios per round) in ${selfPlaySeconds.toFixed(0)} s, stopped (${report.reason}); best ${report.best.id} chosen by validation reward ${report.best.validationReward.toFixed(4)} (ELO ${report.best.elo.toFixed(0)}); attacker rejections ${JSON.stringify(report.attackerRejections)}`);
       for (const r of report.rounds) {
         const attack = r.attack ? `; on its ${r.attack.scenarios} new attacker scenarios ${r.attack.meanReward.toFixed(4)} (gap to the best heuristic ${(r.attack.meanReward - r.attack.meanBestHeuristic >= 0 ? '+' : '')}${(r.attack.meanReward - r.attack.meanBestHeuristic).toFixed(4)})` : '; no attacker scenario accepted';
         console.log(`  round ${r.round} (${r.level}): defender reward ${r.meanReward.toFixed(4)} on the level's scenarios (gap to the best heuristic ${(r.meanReward - r.meanBestHeuristic >= 0 ? '+' : '')}${(r.meanReward - r.meanBestHeuristic).toFixed(4)}), success rate ${(r.successRate * 100).toFixed(0)}%${attack}; rejections ${JSON.stringify(r.rejected)}`);

@@ -34,7 +34,7 @@ export function registerSelfPlayCommand(cluster: Command, io: ClusterCliOutput):
       .option('--proposals <n>', 'scenarios the attacker proposes per attack', '4')
       .option('--attack-iterations <n>', 'attacks per round (the attacker learns between them)', '1')
       .option('--train <n>', 'largest search set of one defender run from the seeds and the attacker', '6')
-      .option('--fresh-train <n>', 'fresh scenarios drawn from the level generator added to each round\'s training set', '8')
+      .option('--fresh-train <n>', 'fresh scenarios drawn from the level generator added to each round\'s training set', '24')
       .option('--levels <list>', `curriculum levels in order (${LEVELS.join(',')})`, LEVELS.join(','))
       .option('--holdout-levels <list>', 'levels whose held-out seeds score the final comparison (default: those trained on)')
       .option('--threshold <fraction>', 'success rate on a level that moves the curriculum up', '0.7')
@@ -105,7 +105,7 @@ export function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags
     proposalsPerRound: parseIntFlag('proposals', flags.proposals, 1) ?? 4,
     attackIterations: parseIntFlag('attack-iterations', flags.attackIterations, 1) ?? 1,
     trainScenarios: parseIntFlag('train', flags.train, 1) ?? 6,
-    generatedTrain: parseIntFlag('fresh-train', flags.freshTrain, 0) ?? 8,
+    generatedTrain: parseIntFlag('fresh-train', flags.freshTrain, 0) ?? 24,
     levels: parseLevelsFlag(flags.levels ?? LEVELS.join(',')),
     threshold,
     attacker,
