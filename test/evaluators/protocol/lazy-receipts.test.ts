@@ -10,6 +10,7 @@ import { parseSettingId, resolveSetting, type ResolvedSetting } from '../../../s
 import { SpinHarness } from '../../../src/evaluators/protocol/spin/harness';
 import type { CheckLimits, EngineKind, SettingCheck } from '../../../src/evaluators/protocol/verdict';
 import type { Protocol } from '../../../src/evaluators/protocol/language/ast';
+import { STANDARD_THRESHOLDS } from '../../../src/evaluators/protocol/language/expr';
 import { example, EXAMPLES_DIR, FIXTURES_DIR, fixture, requireSpin } from './support';
 
 requireSpin();
@@ -139,4 +140,47 @@ test('examples and broken fixtures: lazy and eager receipts agree in the setting
     }
   }
   assert.ok(compared >= 15 && violated >= 4, `compared ${compared}, violated ${violated}`);
+});
+
+test('threshold and per-value mutants of the Byzantine examples: lazy and eager receipts agree', async () => {
+  // The kind of variant a person or the synthesizer writes: one quorum moved to another standard
+  // threshold, or a type switched between once and once per value.
+  const mutants: { name: string; protocol: Protocol; settings: string[] }[] = [];
+  for (const [file, ids] of [
+    ['bracha.rbp', ['byz-nonsender:4', 'byz-sender:4']],
+    ['figure3.rbp', ['byz-nonsender:4', 'byz-sender:4']],
+    ['imbs-raynal.rbp', ['byz-nonsender:6']],
+  ] as const) {
+    const base = example(file);
+    base.rules.forEach((r, i) => {
+      if (r.trigger.kind !== 'quorum') return;
+      for (const [t, threshold] of Object.entries(STANDARD_THRESHOLDS)) {
+        const rules = base.rules.map((x, j) => (j === i && x.trigger.kind === 'quorum' ? { ...x, trigger: { ...x.trigger, threshold } } : x));
+        mutants.push({ name: `${file} rule ${i + 1} from ${t}`, protocol: { ...base, rules }, settings: [...ids] });
+      }
+    });
+    base.messages.forEach((m, i) => {
+      if (base.rules.some((r) => r.trigger.kind === 'sender' && r.trigger.type === m.name)) return;
+      const messages = base.messages.map((x, j) => (j === i ? { ...x, perValue: !x.perValue } : x));
+      mutants.push({ name: `${file} ${m.name} ${m.perValue ? 'once' : 'per value'}`, protocol: { ...base, messages }, settings: [...ids] });
+    });
+  }
+  let compared = 0;
+  const seen = { VERIFIED: 0, VIOLATED: 0 } as Record<string, number>;
+  const disagreements: string[] = [];
+  for (const m of mutants) {
+    for (const id of m.settings) {
+      const setting = resolveSetting(m.protocol, parseSettingId(id)) as ResolvedSetting;
+      const { table } = canonicalize(instantiate(m.protocol, setting), setting);
+      if (table.types.length === 0) continue;
+      const { eager, lazy } = await both(table, setting, 'interpreter');
+      assert.ok(lazy.verdict === 'VERIFIED' || lazy.verdict === 'VIOLATED', `${m.name} ${id} lazy: ${describe(lazy)}`);
+      if (eager.verdict !== 'VERIFIED' && eager.verdict !== 'VIOLATED') continue;
+      compared++;
+      seen[eager.verdict] = (seen[eager.verdict] ?? 0) + 1;
+      if (eager.verdict !== lazy.verdict) disagreements.push(`${m.name} ${id}: eager ${describe(eager)}, lazy ${describe(lazy)}`);
+    }
+  }
+  assert.deepEqual(disagreements, []);
+  assert.ok(compared >= 40 && (seen.VERIFIED ?? 0) >= 5 && (seen.VIOLATED ?? 0) >= 10, `compared ${compared}: ${JSON.stringify(seen)}`);
 });
