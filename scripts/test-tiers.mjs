@@ -6,6 +6,7 @@
 export const SLOW_TESTS = {
   'test/cli/bad-input.test.ts': 'CLI runs over every kind of bad input (187 s)',
   'test/evaluators/protocol/evolve.test.ts': 'evolution runs through Spin (99 s)',
+  'test/evaluators/protocol/lazy-receipts.test.ts': 'lazy and eager Spin encodings compared on generated tables (85-300 s)',
   'test/evaluators/protocol/verify-examples.test.ts': 'every example protocol through Spin (90 s)',
   'test/generators/llm/reject.test.ts': 'CLI runs against a loopback model server (90 s)',
   'test/cli/run-store.test.ts': 'CLI runs, concurrent resumes, a full disk (74 s)',
