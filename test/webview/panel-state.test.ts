@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialState, moveSelection, persisted, reduce, select, setDraft, visibleCandidates } from '../../webview-ui/src/state';
+import { chooseDecision, initialState, moveSelection, persisted, reduce, select, setDraft, visibleCandidates } from '../../webview-ui/src/state';
 import type { CandidateSummary, RunSnapshot } from '../../src/messages/lsp';
 
 function cand(id: string, index: number, score: number | null, extra: Partial<CandidateSummary> = {}): CandidateSummary {
@@ -78,4 +78,16 @@ test('until the person picks one, the selection follows the run’s best as resu
   s = select(s, 'c1');
   s = reduce(s, { type: 'snapshot', snapshot: { ...snap('r1', [cand('c0', 0, 1), cand('c3', 3, 9), cand('c2', 2, 5), cand('c1', 1, 2)]), bestId: 'c3' }, runs: [], trusted: true });
   assert.equal(s.selectedId, 'c1', 'a chosen candidate stays selected');
+});
+
+test('the chosen decision survives a refresh of the same candidate and starts over for another', () => {
+  const decisions = { workload: 'easy-01', notes: [{ subject: 't1', choice: 'n1', time: 0, reason: 'a' }, { subject: 't2', choice: 'n2', time: 1, reason: 'b' }] };
+  let s = reduce(initialState(), { type: 'snapshot', snapshot: snap('r1', list), runs: [], trusted: true });
+  s = reduce(s, { type: 'detail', detail: { runId: 'r1', candidateId: 'c2', hunks: [], fileChanged: false, decisions } });
+  s = chooseDecision(s, 't2');
+  s = reduce(s, { type: 'detail', detail: { runId: 'r1', candidateId: 'c2', hunks: [], fileChanged: false, decisions } });
+  assert.equal(s.decisionSubject, 't2');
+  s = select(s, 'c1');
+  s = reduce(s, { type: 'detail', detail: { runId: 'r1', candidateId: 'c1', hunks: [], fileChanged: false, decisions } });
+  assert.equal(s.decisionSubject, undefined);
 });
