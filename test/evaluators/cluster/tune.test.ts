@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { familyScenarios, seedScenarios, type Scenario } from '../../../src/evaluators/cluster';
 import { HOLDOUT_FAMILY, trainingFamily, VALIDATION_FAMILY } from '../../../src/evaluators/cluster/selfplay/controller';
-import { BuiltinAttacker, defend, runSelfPlay } from '../../../src/evaluators/cluster/selfplay';
+import { BuiltinAttacker, defend, runSelfPlay, type SelfPlayOptions } from '../../../src/evaluators/cluster/selfplay';
 import { findKnobs, withKnobValues } from '../../../src/evaluators/cluster/selfplay/tune/knobs';
 import { tuneKnobs } from '../../../src/evaluators/cluster/selfplay/tune/search';
 import { untunableReason } from '../../../src/evaluators/cluster/selfplay/tune/tune-defender';
@@ -99,31 +99,42 @@ test('generated training scenarios never coincide with validation or held-out on
   }
 });
 
+function selfPlay(workDir: string, overrides: Partial<SelfPlayOptions> = {}): SelfPlayOptions {
+  return {
+    file: join(ROOT, 'examples', 'cluster', 'first-fit.ts'),
+    fileName: 'first-fit.ts',
+    code: EXAMPLE,
+    workDir,
+    rounds: 1,
+    proposalsPerRound: 2,
+    attackIterations: 1,
+    trainScenarios: 3,
+    generatedTrain: 2,
+    levels: ['medium'],
+    threshold: 0.7,
+    attacker: new BuiltinAttacker({ seed: 2 }),
+    defender: { ...settings(join(workDir, 'runs'), 1), candidates: 6 },
+    stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
+    ablation: {},
+    ...overrides,
+  };
+}
+
 test('self-play with the tuner trains on fresh generated scenarios that neither choose nor judge the policy', async () => {
   const workDir = tempDir();
-  const report = await runSelfPlay(
-    {
-      file: join(ROOT, 'examples', 'cluster', 'first-fit.ts'),
-      fileName: 'first-fit.ts',
-      code: EXAMPLE,
-      workDir,
-      rounds: 1,
-      proposalsPerRound: 2,
-      attackIterations: 1,
-      trainScenarios: 3,
-      generatedTrain: 2,
-      levels: ['medium'],
-      threshold: 0.7,
-      attacker: new BuiltinAttacker({ seed: 2 }),
-      defender: { ...settings(join(workDir, 'runs'), 1), candidates: 6 },
-      stop: { plateauRounds: 3, plateauEpsilon: 0.0005 },
-      ablation: {},
-    },
-    pool,
-    new AbortController().signal,
-  );
+  const report = await runSelfPlay(selfPlay(workDir), pool, new AbortController().signal);
   const train = report.rounds[0]?.trainScenarios ?? [];
   assert.deepEqual(train.slice(-2), ['selfplay-train-r1-medium-1', 'selfplay-train-r1-medium-2']);
   for (const id of train) assert.ok(!report.validation.scenarios.includes(id) && !report.holdout.scenarios.includes(id), `${id} was trained on`);
   assert.ok(existsSync(join(workDir, 'runs', report.rounds[0]?.defenderRun ?? '', 'tuning.json')), 'the tuner leaves its trail in the run folder');
+});
+
+test('self-play with the tuner resumes from its checkpoint and ends as the uninterrupted run does', async () => {
+  const straight = await runSelfPlay(selfPlay(tempDir(), { rounds: 2 }), pool, new AbortController().signal);
+  const split = tempDir();
+  await runSelfPlay(selfPlay(split, { rounds: 1 }), pool, new AbortController().signal);
+  const resumed = await runSelfPlay(selfPlay(split, { rounds: 2, resume: true }), pool, new AbortController().signal);
+  assert.equal(resumed.rounds.length, 2);
+  assert.deepEqual(resumed.rounds.map((r) => [r.policyId, r.meanReward, r.trainScenarios, r.explanation]), straight.rounds.map((r) => [r.policyId, r.meanReward, r.trainScenarios, r.explanation]));
+  assert.equal(resumed.best.id, straight.best.id);
 });
