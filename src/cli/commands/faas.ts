@@ -162,7 +162,7 @@ async function runServed(file: string, command: string, workload: LoadedWorkload
   const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
   const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);
   // One line: the server's last output (a traceback, say) joined onto the reason.
-  const oneLine = (message: string): string => message.trim().replace(/\s*\n\s*/g, ' | ');
+  const oneLine = (message: string): string => message.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, ' | ');
   if (run?.failure) throw new UserError(`the scheduler server failed: ${oneLine(run.failure.message)}`, ExitCode.evaluation);
   if (!run?.outcome) throw new UserError('the scheduler server produced no result', ExitCode.evaluation);
   if (!run.outcome.ok) throw new UserError(`the scheduler server failed: ${oneLine(run.outcome.failure.message)}`, ExitCode.evaluation);

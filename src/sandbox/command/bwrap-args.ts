@@ -30,6 +30,8 @@ export interface BwrapLayout {
   /** Host folder the command starts in (visible read-only). */
   cwd: string;
   scratchBytes: number;
+  /** Host folders bound read-only at the same path, after the masks. */
+  readOnlyBinds?: string[];
   /** fd number -> file name inside SANDBOX_DIR */
   files: { fd: number; name: string }[];
   env: Record<string, string>;
@@ -57,6 +59,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   // The evaluator's own folder (scripts, data) stays visible even when it lies in a masked one.
   const cwd = resolve(layout.cwd);
   if (cwd !== '/') args.push('--ro-bind', cwd, cwd);
+  for (const folder of layout.readOnlyBinds ?? []) args.push('--ro-bind', resolve(folder), resolve(folder));
   args.push('--size', String(layout.scratchBytes), '--perms', '0755', '--tmpfs', SANDBOX_DIR);
   for (const file of layout.files) args.push('--perms', '0644', '--file', String(file.fd), `${SANDBOX_DIR}/${file.name}`);
   args.push('--dir', `${SANDBOX_DIR}/tmp`, '--chdir', cwd, '--clearenv');

@@ -27,6 +27,7 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
   const args = bwrapArgs({
     network: spec.network,
     cwd: spec.cwd,
+    ...(spec.readOnlyBinds ? { readOnlyBinds: spec.readOnlyBinds } : {}),
     scratchBytes: spec.limits.scratchMb * 1024 * 1024,
     files: files.map(({ fd, name }) => ({ fd, name })),
     env,

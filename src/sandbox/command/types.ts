@@ -34,6 +34,11 @@ export interface CommandSpec {
   limits: CommandLimits;
   /** Let the command reach the network (off unless the run opts in). */
   network: boolean;
+  /**
+   * Host folders made visible read-only at the same path (even inside a masked one such as /tmp):
+   * a socket there lets the command connect out to one trusted host process and nothing else.
+   */
+  readOnlyBinds?: string[];
   signal: AbortSignal;
 }
 

@@ -1,16 +1,20 @@
 // Scoring a scheduler written in any language: the candidate file is started as an Eudoxia REST
-// scheduler server by the user's `serve` command INSIDE the command sandbox (bubblewrap), and the
-// simulator runs in the same sandbox (served-runner.ts), so the two talk over the sandbox's own
-// loopback and the candidate reaches nothing else. The outcomes come back as one JSON line and are
-// scored exactly like a JS policy's.
+// scheduler server by the user's `serve` command INSIDE the command sandbox (bubblewrap), where
+// nothing but a small relay can reach it: the relay connects out through a Unix socket in a
+// read-only bind to the simulator, a trusted process on the host (served-runner.ts). The candidate
+// can neither reach the network or host services nor touch the simulator or its output. The
+// outcomes are scored exactly like a JS policy's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CandidateSource, JsonValue, Workload } from '../../../core/types';
 import { describeLimit, openCommandSandbox, type CommandLimits, type CommandRun, type CommandSandbox } from '../../../sandbox/command';
 import { resolveSandboxEntry } from '../../../sandbox/entries';
 import type { SimulationOutcome } from '../engine/results';
 import { FAAS_SERVED_RUNNER } from '../sandbox-harness';
-import { SERVED_RESULT_MARK, type ServedJob } from './served-protocol';
+import { RELAY_SOURCE, type ServedJob } from './served-protocol';
 
 export interface ServeOptions {
   /** Shell command starting the candidate's server; `{file}` is the candidate path, `{port}` the port. */
@@ -63,64 +67,97 @@ export class ServedCandidates {
     } catch (err) {
       return all('sandbox', (err as Error).message);
     }
+    if (signal.aborted) return all('cancelled', 'evaluation cancelled');
     const port = sandbox.kind === 'none' ? await freePort() : SANDBOX_PORT;
+    // The simulator's socket and job live in a private host folder, bound read-only into the sandbox.
+    const hostDir = mkdtempSync(join(tmpdir(), 'policy-evolver-served-'));
+    const listenPath = join(hostDir, 'simulator.sock');
+    const jobFile = join(hostDir, 'job.json');
+    const job: ServedJob = { listenPath, answerMs: this.options.timeoutMs, keepInvalid: this.options.keepInvalid, workloads: workloads.map((w) => ({ id: w.id, data: (w.data ?? null) as JsonValue })) };
+    writeFileSync(jobFile, JSON.stringify(job), { mode: 0o600 });
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const simulator = this.startSimulator(jobFile);
+      const files = [
+        { name: candidate.fileName, content: candidate.code },
+        { name: '.policy-evolver-relay.js', content: RELAY_SOURCE },
+      ];
+      const server = sandbox.run({
+        cwd: this.cwd,
+        files,
+        limits: this.limits(),
+        network: false,
+        readOnlyBinds: [hostDir],
+        signal: stop.signal,
+        prepare: (dir) => {
+          const file = `${dir}/${candidate.fileName}`;
+          let serve = this.options.command.includes('{file}') ? this.options.command.replaceAll('{file}', shellQuote(file)) : `${this.options.command} ${shellQuote(file)}`;
+          serve = serve.replaceAll('{port}', String(port));
+          const relay = [process.execPath, `${dir}/.policy-evolver-relay.js`, listenPath, String(port), '__PID__', String(this.options.startupSeconds * 1000)].map(shellQuote).join(' ').replace("'__PID__'", '"$!"');
+          // Everything the server prints goes to stderr, whose tail becomes its feedback.
+          const command = `${serve} </dev/null 1>&2 &\nexec ${relay}`;
+          const env: Record<string, string> = {};
+          for (const name of VARIABLES) {
+            const value = process.env[name];
+            if (value !== undefined) env[name] = value;
+          }
+          env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
+          return { command, env: { ...env, HOME: dir, TMPDIR: `${dir}/tmp`, PORT: String(port), POLICY_EVOLVER_CANDIDATE: file } };
+        },
+      });
+      // Whichever ends first decides: the simulator's results, or the sandbox's reason to end.
+      const first = await Promise.race([simulator.done.then((r) => ({ simulator: r })), server.then((r) => ({ server: r }))]);
+      if ('simulator' in first) {
+        stop.abort();
+        const run = await server;
+        return this.parse(first.simulator, run, workloads);
+      }
+      simulator.kill();
+      await simulator.done;
+      if (signal.aborted) return all('cancelled', 'evaluation cancelled');
+      return this.serverEnded(first.server, workloads, all);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      rmSync(hostDir, { recursive: true, force: true });
+    }
+  }
+
+  /** The trusted simulator process on the host. */
+  private startSimulator(jobFile: string): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
     const runner = resolveSandboxEntry('harness', FAAS_SERVED_RUNNER.name, FAAS_SERVED_RUNNER.source);
-    const job: ServedJob = {
-      port,
-      startupMs: this.options.startupSeconds * 1000,
-      answerMs: this.options.timeoutMs,
-      keepInvalid: this.options.keepInvalid,
-      workloads: workloads.map((w) => ({ id: w.id, data: (w.data ?? null) as JsonValue })),
-    };
-    // A bundled runner is copied in (the product may live in a folder the sandbox hides); from
-    // sources it runs in place with the loader its entry needs.
-    const bundled = runner.mode === 'bundled';
     // From sources the runner needs the TypeScript hook the sandbox worker is started with.
-    const execArgv = bundled ? [] : resolveSandboxEntry('worker').execArgv;
-    const files = [
-      { name: candidate.fileName, content: candidate.code },
-      { name: 'faas-job.json', content: JSON.stringify(job) },
-      ...(bundled ? [{ name: 'faas-runner.js', content: readFileSync(runner.path, 'utf8') }] : []),
-    ];
-    // The files live in the sandbox's scratch space: room for them (traces can be large) and 64 MB more.
-    const fileMb = Math.ceil(files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) / 2 ** 20);
-    const limits = { ...this.limits(), scratchMb: 64 + fileMb };
-    const run = await sandbox.run({
-      cwd: this.cwd,
-      files,
-      limits,
-      network: false,
-      signal,
-      prepare: (dir) => {
-        const file = `${dir}/${candidate.fileName}`;
-        let serve = this.options.command.includes('{file}') ? this.options.command.replaceAll('{file}', shellQuote(file)) : `${this.options.command} ${shellQuote(file)}`;
-        serve = serve.replaceAll('{port}', String(port));
-        const runnerArgv = [process.execPath, ...execArgv, bundled ? `${dir}/faas-runner.js` : runner.path, `${dir}/faas-job.json`].map(shellQuote).join(' ');
-        // The server's output joins the runner's; the runner's result line carries a mark.
-        const command = `${serve} </dev/null &\nexec ${runnerArgv} "$!"`;
-        const env: Record<string, string> = {};
-        for (const name of VARIABLES) {
-          const value = process.env[name];
-          if (value !== undefined) env[name] = value;
-        }
-        env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
-        return { command, env: { ...env, HOME: dir, TMPDIR: `${dir}/tmp`, PORT: String(port), POLICY_EVOLVER_CANDIDATE: file } };
-      },
+    const execArgv = runner.mode === 'bundled' ? [] : resolveSandboxEntry('worker').execArgv;
+    const child = spawn(process.execPath, [...execArgv, runner.path, jobFile], { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8192)));
+    const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      child.once('error', (err) => resolve({ code: null, stdout, stderr: `${stderr}${err.message}` }));
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
     });
-    return this.parse(run, workloads, all);
+    return { done, kill: () => void child.kill('SIGKILL') };
   }
 
-  private limits(): CommandLimits {
-    // The CPU limit counts both processes (server and simulator) on up to two cores.
-    return { timeoutMs: this.options.timeoutMs, memoryMb: this.options.memoryMb, maxProcesses: 256, cpuSeconds: (this.options.timeoutMs / 1000) * 2, maxOutputBytes: 8 << 20, scratchMb: 64 };
-  }
-
-  private parse(run: CommandRun, workloads: Workload[], all: (kind: string, message: string) => ServedRun[]): ServedRun[] {
+  /** The sandbox ended before the simulation did: the server crashed, never listened or hit a limit. */
+  private serverEnded(run: CommandRun, workloads: Workload[], all: (kind: string, message: string) => ServedRun[]): ServedRun[] {
     const tail = run.stderr.trim().split('\n').slice(-6).join('\n');
-    const withTail = (message: string): string => (tail ? `${message}; the server's last output:\n${tail}` : message);
+    const withTail = (message: string): string => (tail ? `${message}; its last output:\n${tail}` : message);
     switch (run.end) {
-      case 'exited':
-        break;
+      case 'exited': {
+        // The relay's exit codes (served-protocol.ts): 3 the server exited, 4 it never listened.
+        const why =
+          run.code === 3
+            ? 'the scheduler server exited before the simulation ended'
+            : run.code === 4
+              ? `the scheduler server did not listen within ${this.options.startupSeconds} s`
+              : `the scheduler server's sandbox stopped before the simulation ended (exit code ${String(run.code ?? run.signal)})`;
+        // The relay's own line repeats the reason: keep only the server's words.
+        const own = run.stderr.trim().split('\n').filter((l) => !/^the scheduler server (exited|did not listen)/.test(l)).slice(-6).join('\n');
+        return all('server', own ? `${why}; its last output:\n${own}` : why);
+      }
       case 'cancelled':
         return all('cancelled', 'evaluation cancelled');
       case 'timeout':
@@ -134,16 +171,27 @@ export class ServedCandidates {
         return all(run.end, withTail(`${what}${run.detail ? ` (${run.detail})` : ''}`));
       }
     }
-    const line = run.stdout
-      .split('\n')
-      .reverse()
-      .find((l) => l.startsWith(SERVED_RESULT_MARK));
-    if (line === undefined) return all('server', withTail(`the simulation ended without a result (exit code ${String(run.code ?? run.signal)})`));
+  }
+
+  private limits(): CommandLimits {
+    // The CPU limit counts both processes (server and simulator) on up to two cores.
+    return { timeoutMs: this.options.timeoutMs, memoryMb: this.options.memoryMb, maxProcesses: 256, cpuSeconds: (this.options.timeoutMs / 1000) * 2, maxOutputBytes: 8 << 20, scratchMb: 64 };
+  }
+
+  private parse(
+    simulator: { code: number | null; stdout: string; stderr: string },
+    server: CommandRun,
+    workloads: Workload[],
+  ): ServedRun[] {
+    const tail = server.stderr.trim().split('\n').slice(-6).join('\n');
+    const withTail = (message: string): string => (tail ? `${message}; the server's last output:\n${tail}` : message);
+    const line = simulator.stdout.trim().split('\n').pop() ?? '';
     let value: { results?: { id: string; outcome: SimulationOutcome }[] };
     try {
-      value = JSON.parse(line.slice(SERVED_RESULT_MARK.length)) as typeof value;
+      value = JSON.parse(line) as typeof value;
     } catch {
-      return all('server', 'the simulation printed a malformed result');
+      // Our own process failed: not the candidate's fault, and said as such.
+      throw new Error(`the FaaS simulator process failed (exit code ${String(simulator.code)}): ${simulator.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
     const byId = new Map((value.results ?? []).map((r) => [r.id, r.outcome]));
     return workloads.map((w) => {

@@ -8,14 +8,58 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { writeFileSync } = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+
+// Relay mode: the server is reached through connections that a relay opens to this Unix socket
+// (one spare at a time), each carrying one request; see served-relay.ts.
+const relay = workerData && workerData.listenPath ? { spare: [], waiting: [] } : undefined;
+if (relay) {
+  net.createServer((socket) => {
+    const waiter = relay.waiting.shift();
+    if (waiter) waiter(socket);
+    else relay.spare.push(socket);
+  }).listen(workerData.listenPath).unref();
+}
+function relaySocket(timeoutMs) {
+  const ready = relay.spare.shift();
+  if (ready) return Promise.resolve(ready);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { relay.waiting.splice(relay.waiting.indexOf(take), 1); reject(new Error('the scheduler server is not reachable (no relay connection)')); }, timeoutMs);
+    const take = (socket) => { clearTimeout(timer); resolve(socket); };
+    relay.waiting.push(take);
+  });
+}
+async function viaRelay(url, body, timeoutMs) {
+  const socket = await relaySocket(timeoutMs);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ method: 'POST', path: new URL(url).pathname, createConnection: () => socket, timeout: timeoutMs,
+      headers: { host: '127.0.0.1', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within ' + timeoutMs + ' ms')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 parentPort.on('message', async ({ url, body, flag, out, timeoutMs }) => {
   const state = new Int32Array(flag);
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
-    writeFileSync(out, await res.text());
-    state[1] = res.status;
+    if (relay) {
+      const { status, text } = await viaRelay(url, body, timeoutMs);
+      writeFileSync(out, text);
+      state[1] = status;
+    } else {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
+      writeFileSync(out, await res.text());
+      state[1] = res.status;
+    }
   } catch (err) {
     writeFileSync(out, String(err && err.cause ? err.cause.message || err.cause : err && err.message ? err.message : err));
     state[1] = -1;
@@ -29,11 +73,19 @@ export class SyncHttpError extends Error {}
 
 /** A client that posts JSON and blocks until the answer is in; close() ends its worker. */
 export class SyncHttpClient {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly worker: Worker;
   private readonly dir = mkdtempSync(join(tmpdir(), 'faas-rest-'));
   private seq = 0;
 
-  constructor(private readonly timeoutMs = 60_000) {
+  /**
+   * With `listenPath`, requests do not go to the URL's host: they travel over connections a relay
+   * opens to a Unix socket this client listens on (a server inside the command sandbox).
+   */
+  constructor(
+    private readonly timeoutMs = 60_000,
+    options: { listenPath?: string } = {},
+  ) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath } });
     this.worker.unref();
   }
 
