@@ -14,6 +14,7 @@ import { DEFAULT_EXPERIMENT, DEFAULT_MAX_ATTEMPTS, validateExperiment } from '..
 import { UserError } from '../core/user-error';
 import { checkRunConfig, validateConfigFile } from './config-schema';
 import { domains } from './domains';
+import { extensionOf, type DomainDescriptor } from '../evaluators/descriptor';
 import { parseModelShorthand } from '../generators/llm';
 
 export interface EvolveFlags {
@@ -311,6 +312,20 @@ export function requestFromFlags(file: string, code: string, flags: EvolveFlags)
   return request;
 }
 
+/**
+ * An evaluator handed another domain's file (`-e protocol` on a TypeScript policy) would fail on
+ * the starting program with a page of parser errors: name the mismatch instead. A FaaS run with
+ * `--serve` scores a scheduler server in any language.
+ */
+function refuseForeignFile(domain: DomainDescriptor, file: string, served: boolean): void {
+  const ext = extensionOf(file);
+  if (domain.anyFile === true || served || domain.extensions.includes(ext)) return;
+  const name = basename(file);
+  const fits = domains.all().filter((d) => d.anyFile !== true && d.extensions.includes(ext)).map((d) => d.id);
+  const hint = fits.length > 0 ? `; ${fits.join(' and ')} ${fits.length > 1 ? 'score' : 'scores'} .${ext} files` : '';
+  throw new UserError(`the ${domain.id} evaluator scores ${domain.extensions.map((e) => `.${e}`).join(', ')} files, not ${name}${hint}`, 3);
+}
+
 /** The CLI's `evolve`: flags -> RunConfig. */
 export function buildRunConfig(file: string, code: string, flags: EvolveFlags): RunConfig {
   return resolveRunConfig(requestFromFlags(file, code, flags));
@@ -332,6 +347,7 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
     if (evaluatorId !== 'command' && evaluatorOptions.serve === undefined) throw new UserError('--unsandboxed-commands only applies to command evaluations (--command) and scheduler servers (--serve)', 2);
     evaluatorOptions.unsandboxed = true;
   }
+  refuseForeignFile(domain, file, evaluatorOptions.serve !== undefined);
   const generatorId = request.generator ?? generatorSpec.id ?? (request.cassette ? 'replay' : request.models?.length ? 'llm' : domain.defaultGenerator(file));
   // A generator that cannot work on this file would fail every proposal: refuse it up front.
   const usable = domains.generatorsFor(evaluatorId, file);

@@ -49,6 +49,11 @@ export interface DomainDescriptor {
   /** Lower-case extensions (no dot) of files this domain can score. */
   extensions: string[];
   /**
+   * Scores files of any extension (a user's command can score any language); `extensions` then
+   * only say where the editor offers it. Otherwise a run on a file of another extension is refused.
+   */
+  anyFile?: boolean;
+  /**
    * Whether a file is clearly this domain's without being told (`evolve policy.ts` with no
    * `--evaluator`). Domains that need more than the file (a command) never claim files.
    */

@@ -28,6 +28,23 @@ test('the built-in domains are inferred from their files, cluster included', () 
   assert.throws(() => buildRunConfig('/w/both.ts', 'export function step() {}\nexport function decide() {}\n', {}), /could be scored by faas or cluster/);
 });
 
+test("an evaluator given another domain's file is refused up front, naming the domains that fit", () => {
+  const faas = join(root, 'examples/faas/priority.ts');
+  const rbp = join(root, 'examples/protocols/bracha.rbp');
+  const refused = (file: string, flags: Parameters<typeof buildRunConfig>[2], message: RegExp, code = readFileSync(file, 'utf8')): void => {
+    assert.throws(() => buildRunConfig(file, code, flags), (err: Error & { exitCode?: number }) => message.test(err.message) && err.exitCode === 3);
+  };
+  refused(faas, { evaluator: 'protocol', generator: 'mutate' }, /^the protocol evaluator scores \.rbp, \.pml files, not priority\.ts; faas and cluster score \.ts files$/);
+  // Before the generator is chosen: an .rbp under faas is not a question of which model to use.
+  refused(rbp, { evaluator: 'faas' }, /^the faas evaluator scores \.js, .*\.ts.* files, not bracha\.rbp; protocol scores \.rbp files$/);
+  refused(rbp, { evaluator: 'cluster' }, /^the cluster evaluator scores .* files, not bracha\.rbp/);
+  refused('/w/sched.py', { evaluator: 'faas' }, /^the faas evaluator scores .* files, not sched\.py$/, 'x = 1');
+  // What does fit still runs: a scheduler server in any language, and any file under a command.
+  assert.equal(buildRunConfig('/w/sched.py', 'x = 1', { serve: 'python3 {file}' }).evaluator.id, 'faas');
+  assert.equal(buildRunConfig('/w/main.go', 'x := 1', { command: 'true', model: ['openai:gpt-5'] }).evaluator.id, 'command');
+  assert.equal(buildRunConfig(faas, readFileSync(faas, 'utf8'), { evaluator: 'cluster' }).evaluator.id, 'cluster');
+});
+
 test('the editor gets every domain with the generators that fit its files', () => {
   const byId = new Map(describeDomains().map((d) => [d.id, d]));
   assert.deepEqual([...byId.keys()], ['faas', 'protocol', 'cluster', 'command']);

@@ -8,6 +8,7 @@ export const commandDomain: DomainDescriptor = {
   description: 'score with a shell command that prints JSON',
   // Any language the user's command can score; the editor offers files with EVOLVE-BLOCK markers.
   extensions: [...JS_EXTENSIONS, 'py'],
+  anyFile: true,
   createEvaluator: async (options, ctx) => (await import('./index.js')).createCommandEvaluator(options, ctx),
   harnesses: [],
   // The mutator parses only JS/TS; a program in another language needs a model.
