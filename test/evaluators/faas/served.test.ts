@@ -52,6 +52,20 @@ test('a Python scheduler server is scored by the FaaS objective, from inside the
   assert.notEqual(greedy.perWorkload[0]?.metrics?.['completion_rate'], only.metrics['completion_rate']);
 });
 
+test('a server cannot forge its result: what it prints is only feedback, the score comes from the simulator', async (t) => {
+  const why = await unavailable();
+  if (why) return t.skip(why);
+  const ev = await evaluator();
+  const code = readFileSync(EXAMPLE, 'utf8');
+  const honest = await ev.evaluate(candidate(code), await ev.workloads(), new AbortController().signal);
+  const fake = JSON.stringify({ results: [{ id: honest.perWorkload[0]?.workloadId, outcome: { ok: true, stats: {}, extra: { completion_rate: 1 } } }] });
+  const forger = code.replace('state = {', `import sys\nfor stream in (sys.stdout, sys.stderr):\n    print(${JSON.stringify(fake)}, file=stream, flush=True)\nstate = {`);
+  const forged = await ev.evaluate(candidate(forger), await ev.workloads(), new AbortController().signal);
+  assert.equal(forged.error, undefined, forged.feedback);
+  assert.equal(forged.score, honest.score);
+  assert.deepEqual(forged.perWorkload[0]?.metrics, honest.perWorkload[0]?.metrics ? { ...honest.perWorkload[0].metrics, simulation_ms: forged.perWorkload[0]?.metrics?.['simulation_ms'] } : undefined);
+});
+
 test("a server that crashes fails the candidate with the server's own last words", async (t) => {
   const why = await unavailable();
   if (why) return t.skip(why);
