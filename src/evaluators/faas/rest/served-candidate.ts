@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { CandidateSource, JsonValue, Workload } from '../../../core/types';
 import { describeLimit, openCommandSandbox, type CommandLimits, type CommandRun, type CommandSandbox } from '../../../sandbox/command';
 import { resolveSandboxEntry } from '../../../sandbox/entries';
+import { sweepFoldersOfDeadOwners } from '../../../sandbox/stale-folders';
 import type { SimulationOutcome } from '../engine/results';
 import { FAAS_SERVED_RUNNER } from '../sandbox-harness';
 import { RELAY_SOURCE, type ServedJob } from './served-protocol';
@@ -33,6 +34,8 @@ export interface ServedRun {
 
 /** Eudoxia's default scheduler address; inside the sandbox's own network namespace it is always free. */
 const SANDBOX_PORT = 8080;
+/** Host folders of the simulator's socket and job: `<prefix><pid>-…`, swept when their owner is gone. */
+const HOST_DIR_PREFIX = 'policy-evolver-served-';
 const VARIABLES = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'];
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -70,7 +73,8 @@ export class ServedCandidates {
     if (signal.aborted) return all('cancelled', 'evaluation cancelled');
     const port = sandbox.kind === 'none' ? await freePort() : SANDBOX_PORT;
     // The simulator's socket and job live in a private host folder, bound read-only into the sandbox.
-    const hostDir = mkdtempSync(join(tmpdir(), 'policy-evolver-served-'));
+    sweepFoldersOfDeadOwners(HOST_DIR_PREFIX);
+    const hostDir = mkdtempSync(join(tmpdir(), `${HOST_DIR_PREFIX}${process.pid}-`));
     const listenPath = join(hostDir, 'simulator.sock');
     const jobFile = join(hostDir, 'job.json');
     const job: ServedJob = { listenPath, answerMs: this.options.timeoutMs, keepInvalid: this.options.keepInvalid, workloads: workloads.map((w) => ({ id: w.id, data: (w.data ?? null) as JsonValue })) };
