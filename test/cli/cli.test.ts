@@ -43,6 +43,15 @@ test('a starting program that fails its evaluation exits 4 with the reason', () 
   const r = cli(['evolve', 'p.js', '--command', 'echo not-json', '--runs-dir', join(dir, 'runs'), '--quiet'], { cwd: dir });
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, /starting program failed its evaluation: evaluator output: the command printed no JSON object; its output began: "not-json /);
+  // Afterwards the run still says why it failed: in show, and when its best is asked for.
+  const show = cli(['show', 'latest', '--runs-dir', join(dir, 'runs')], { cwd: dir });
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /^status error \(the starting program failed its evaluation: evaluator output: the command printed no JSON object/m);
+  const json = JSON.parse(cli(['show', 'latest', '--runs-dir', join(dir, 'runs'), '--json'], { cwd: dir }).stdout) as { error?: string };
+  assert.match(json.error ?? '', /^the starting program failed its evaluation/);
+  const apply = cli(['apply', 'latest', 'best', '--runs-dir', join(dir, 'runs')], { cwd: dir });
+  assert.equal(apply.code, 3);
+  assert.match(apply.stderr, /has no best candidate: the starting program failed its evaluation/);
 });
 
 test('evolve, runs, show, diff, apply, reject on the bin-packing example', () => {

@@ -18,6 +18,8 @@ import { commandsUnsandboxed } from './evolve';
 function candidate(state: RunState, ref: string): CandidateEntry {
   const id = ref === 'best' ? state.championId : /^\d+$/.test(ref) ? `c${ref}` : ref;
   const entry = state.candidates.get(id);
+  // A run whose starting program failed has no best: say why rather than suggest another id.
+  if (!entry && ref === 'best') throw new UserError(`run ${state.runId} has no best candidate: ${state.endError ?? 'no candidate has been scored yet'}`);
   if (!entry) throw new UserError(`run ${state.runId} has no candidate '${ref}' (ids look like c12; 'best' is the best)`);
   return entry;
 }
@@ -148,6 +150,7 @@ export function registerRunCommands(program: Command): void {
               runId: state.runId,
               file: state.config.file,
               status: status(state),
+              ...(state.endError !== undefined ? { error: state.endError } : {}),
               bestId: state.championId,
               initialScore: initial,
               holdout: state.holdout ?? null,
@@ -184,7 +187,7 @@ export function registerRunCommands(program: Command): void {
       }
       const out = [
         `run ${state.runId} — ${state.config.file}`,
-        `status ${status(state)}; ${Math.max(0, state.nextIndex - 1)} candidates, ${state.failed} failed, ${state.duplicates} duplicates; evaluator ${state.config.evaluator.id}, generator ${state.config.generator.id}, seed ${state.config.seed}`,
+        `status ${status(state)}${state.endError !== undefined ? ` (${state.endError})` : ''}; ${Math.max(0, state.nextIndex - 1)} candidates, ${state.failed} failed, ${state.duplicates} duplicates; evaluator ${state.config.evaluator.id}, generator ${state.config.generator.id}, seed ${state.config.seed}`,
         `spend ${formatUsd(state.spendUsd)} (${state.tokens.input} tokens in, ${state.tokens.output} out, ${state.tokens.cached} cached)`,
         ...modelTable(state),
         ...(commandsUnsandboxed(state.config) ? [`sandbox none: command candidates ran WITHOUT the OS sandbox (${UNSANDBOXED_FLAG})`] : []),
