@@ -75,7 +75,8 @@ export class ServedCandidates {
     // The simulator's socket and job live in a private host folder, bound read-only into the sandbox.
     sweepFoldersOfDeadOwners(HOST_DIR_PREFIX);
     const hostDir = mkdtempSync(join(tmpdir(), `${HOST_DIR_PREFIX}${process.pid}-`));
-    const listenPath = join(hostDir, 'simulator.sock');
+    // Short: a Unix socket path has at most 107 bytes.
+    const listenPath = join(hostDir, 's');
     const jobFile = join(hostDir, 'job.json');
     const job: ServedJob = { listenPath, answerMs: this.options.timeoutMs, keepInvalid: this.options.keepInvalid, workloads: workloads.map((w) => ({ id: w.id, data: (w.data ?? null) as JsonValue })) };
     writeFileSync(jobFile, JSON.stringify(job), { mode: 0o600 });
