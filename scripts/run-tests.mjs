@@ -32,6 +32,8 @@ if (!files.length) {
 }
 // CLI tests run the built CLI when it is current (see test/helpers/cli.ts): newer than every source.
 const env = { ...process.env };
+// The start-up caches (bytecode, compiled candidates) of test runs stay in the checkout, not in the user's ~/.cache.
+env.POLICY_EVOLVER_CACHE_DIR ??= join(process.cwd(), '.test-tmp', 'cache');
 const builtCli = join(process.cwd(), 'dist', 'cli.js');
 const newestSource = (dir) =>
   readdirSync(dir).reduce((newest, name) => {
