@@ -21,6 +21,14 @@ test('every example parses and formats to a fixed point that keeps comments and 
   }
 });
 
+test('the shipped examples are in canonical form, and format keeps blank lines where the file has them', () => {
+  for (const name of examples) assert.equal(formatProtocol(parseProtocolOrThrow(exampleText(name))), exampleText(name), `${name} is what format prints`);
+  const text = '# header\n\nprotocol X\nfault crash\n\n# EVOLVE-BLOCK-START\nmessage A\n\non broadcast: send A\non A from 1:  deliver\n# EVOLVE-BLOCK-END\n';
+  assert.equal(formatProtocol(parseProtocolOrThrow(text)), text);
+  // No blank line is invented before a closing comment, and none leads the output.
+  assert.equal(formatProtocol(parseProtocolOrThrow('\n\nprotocol X\nfault crash\nmessage A\non broadcast: send A\n# end\n')), 'protocol X\nfault crash\nmessage A\non broadcast: send A\n# end\n');
+});
+
 test('Bracha parses into the expected rules', () => {
   const p = parseProtocolOrThrow(exampleText('bracha.rbp'));
   assert.equal(p.name, 'Bracha');

@@ -74,8 +74,10 @@ export function formatProtocol(p: Protocol): string {
     prevKind = item.kind;
   }
   if (p.trailingComments.length) {
-    if (out.length && p.trailingComments[0] !== '') out.push('');
-    out.push(...p.trailingComments);
+    // From source, the comments after the last statement keep their layout; a built protocol's
+    // (the synthesizer's closing marker) is set off by a blank line like its sections.
+    if (!p.order && out.length && p.trailingComments[0] !== '') out.push('');
+    for (const l of p.trailingComments) if (l !== '' || (out.length && out[out.length - 1] !== '')) out.push(l);
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }

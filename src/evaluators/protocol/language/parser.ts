@@ -290,7 +290,7 @@ function groupStatements(text: string, issues: SyntaxIssue[]): { statements: Sta
       current = undefined;
       continue;
     }
-    while (pending.length && pending[0] === '') pending.shift();
+    // A blank line before a statement (or its comments) is kept, so `format` keeps the file's layout.
     current = { tokens: [...lexed.tokens], end, first: lexed, trivia: { leading: pending, ...(lexed.comment !== undefined ? { trailing: lexed.comment } : {}) } };
     pending = [];
     statements.push(current);
