@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CandidateSource, Evaluator } from '../../../src/core/types';
 import { createFaasEvaluator } from '../../../src/evaluators/faas/evaluator';
@@ -74,6 +75,77 @@ test("a server that crashes fails the candidate with the server's own last words
   assert.equal(result.ok, false);
   assert.match(result.error ?? '', /the scheduler server exited before the simulation ended/);
   assert.match(result.error ?? '', /SyntaxError/);
+});
+
+/** A server that answers /init with {} and /schedule with `schedule` (Python statements, `self` the handler). */
+function rawServer(schedule: string): string {
+  return `import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/init":
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
+${schedule.split('\n').map((l) => `        ${l}`).join('\n')}
+    def log_message(self, *args):
+        pass
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+`;
+}
+
+test('a server streaming an endless answer fails the candidate with that reason, and the host never holds more than the cap', async (t) => {
+  const why = await unavailable();
+  if (why) return t.skip(why);
+  const ev = await evaluator();
+  // 64 MB of blanks then {}: without a cap the host buffers it all (an endless stream, until the
+  // time limit, is memory and disk on the host) and reads it as the JSON {}.
+  const code = rawServer(`self.send_response(200)\nself.end_headers()\nfor _ in range(64):\n    self.wfile.write(b" " * (1 << 20))\nself.wfile.write(b"{}")`);
+  const result = await ev.evaluate(candidate(code), await ev.workloads(), new AbortController().signal);
+  assert.equal(result.ok, false);
+  assert.match(result.error ?? result.feedback ?? '', /answered more than 32 MB/);
+});
+
+test('a cancelled evaluation leaves no temporary folder of the simulator behind', async (t) => {
+  const why = await unavailable();
+  if (why) return t.skip(why);
+  const ev = await evaluator();
+  // The simulator writes the server's answers to temporary files; it is killed when the evaluation
+  // ends before it does (cancelled here, as when the server dies or hits a limit).
+  const dirs = [...new Set([tmpdir(), '/tmp'])];
+  const own = `policy-evolver-served-${process.pid}-`;
+  const scratch = (): string[] =>
+    dirs.flatMap((dir) =>
+      readdirSync(dir).flatMap((f) => {
+        if (f.startsWith('faas-rest-')) return [join(dir, f)];
+        if (!f.startsWith(own)) return [];
+        try {
+          return readdirSync(join(dir, f)).filter((g) => g.startsWith('faas-rest-')).map((g) => join(dir, f, g));
+        } catch {
+          return [];
+        }
+      }),
+    );
+  const before = new Set(scratch());
+  const controller = new AbortController();
+  const evaluation = ev.evaluate(candidate(rawServer('import time\ntime.sleep(3600)')), await ev.workloads(), controller.signal);
+  // Cancel once the simulator has made its scratch folder (an event on the file system, polled).
+  await new Promise<void>((resolve) => {
+    const look = setInterval(() => {
+      if (scratch().some((f) => !before.has(f))) {
+        clearInterval(look);
+        resolve();
+      }
+    }, 20);
+  });
+  controller.abort();
+  const result = await evaluation;
+  assert.equal(result.ok, false);
+  assert.deepEqual(scratch().filter((f) => !before.has(f)), []);
+  assert.deepEqual(dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.startsWith(own))), []);
 });
 
 test("the candidate reaches nothing outside the sandbox: not even the host's loopback", async (t) => {

@@ -84,7 +84,7 @@ export class ServedCandidates {
     const onAbort = (): void => stop.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const simulator = this.startSimulator(jobFile);
+      const simulator = this.startSimulator(jobFile, hostDir);
       const files = [
         { name: candidate.fileName, content: candidate.code },
         { name: '.policy-evolver-relay.js', content: RELAY_SOURCE },
@@ -130,11 +130,13 @@ export class ServedCandidates {
   }
 
   /** The trusted simulator process on the host. */
-  private startSimulator(jobFile: string): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
+  private startSimulator(jobFile: string, hostDir: string): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill(): void } {
     const runner = resolveSandboxEntry('harness', FAAS_SERVED_RUNNER.name, FAAS_SERVED_RUNNER.source);
     // From sources the runner needs the TypeScript hook the sandbox worker is started with.
     const execArgv = runner.mode === 'bundled' ? [] : resolveSandboxEntry('worker').execArgv;
-    const child = spawn(process.execPath, [...execArgv, runner.path, jobFile], { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its temporary files (the server's answers) live in the job's folder, removed with it even
+    // when the simulator is killed because the server ended first.
+    const child = spawn(process.execPath, [...execArgv, runner.path, jobFile], { env: { TMPDIR: hostDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

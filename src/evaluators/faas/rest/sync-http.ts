@@ -23,6 +23,23 @@ if (relay) {
     else relay.spare.push(socket);
   }).listen(workerData.listenPath).unref();
 }
+// A server's answer is held in memory and written to disk on the host: a hostile or broken one
+// must not exhaust either by streaming without end.
+function tooLarge() {
+  const err = new Error('answered more than ' + Math.round(workerData.maxAnswerBytes / 1048576) + ' MB');
+  err.tooLarge = true;
+  return err;
+}
+async function readCapped(res) {
+  const chunks = [];
+  let size = 0;
+  for await (const c of res.body ?? []) {
+    size += c.length;
+    if (size > workerData.maxAnswerBytes) throw tooLarge();
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 function relaySocket(timeoutMs) {
   const ready = relay.spare.shift();
   if (ready) return Promise.resolve(ready);
@@ -38,7 +55,12 @@ async function viaRelay(url, body, timeoutMs) {
     const req = http.request({ method: 'POST', path: new URL(url).pathname, createConnection: () => socket, timeout: timeoutMs,
       headers: { host: '127.0.0.1', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } }, (res) => {
       const chunks = [];
-      res.on('data', (c) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c) => {
+        size += c.length;
+        if (size > workerData.maxAnswerBytes) return res.destroy(tooLarge());
+        chunks.push(c);
+      });
       res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
@@ -57,12 +79,12 @@ parentPort.on('message', async ({ url, body, flag, out, timeoutMs }) => {
       state[1] = status;
     } else {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
-      writeFileSync(out, await res.text());
+      writeFileSync(out, await readCapped(res));
       state[1] = res.status;
     }
   } catch (err) {
     writeFileSync(out, String(err && err.cause ? err.cause.message || err.cause : err && err.message ? err.message : err));
-    state[1] = -1;
+    state[1] = err && err.tooLarge ? -2 : -1;
   }
   Atomics.store(state, 0, 1);
   Atomics.notify(state, 0);
@@ -70,6 +92,9 @@ parentPort.on('message', async ({ url, body, flag, out, timeoutMs }) => {
 `;
 
 export class SyncHttpError extends Error {}
+
+/** Far above any real scheduling answer (Eudoxia's are kilobytes). */
+export const MAX_ANSWER_BYTES = 32 << 20;
 
 /** A client that posts JSON and blocks until the answer is in; close() ends its worker. */
 export class SyncHttpClient {
@@ -83,9 +108,9 @@ export class SyncHttpClient {
    */
   constructor(
     private readonly timeoutMs = 60_000,
-    options: { listenPath?: string } = {},
+    options: { listenPath?: string; maxAnswerBytes?: number } = {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath, maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES } });
     this.worker.unref();
   }
 
@@ -99,6 +124,7 @@ export class SyncHttpClient {
     const text = readFileSync(out, 'utf8');
     rmSync(out, { force: true });
     const status = state[1] as number;
+    if (status === -2) throw new SyncHttpError(`${url} ${text}`);
     if (status < 0) throw new SyncHttpError(`cannot reach ${url}: ${text}`);
     if (status < 200 || status >= 300) throw new SyncHttpError(`${url} answered HTTP ${status}: ${text.slice(0, 200)}`);
     try {
