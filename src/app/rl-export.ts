@@ -58,6 +58,11 @@ interface Exchange {
 }
 
 /** Exchanges of an event, read defensively (failed proposals may carry them in later journal versions). */
+/** Whether a run recorded any model exchange (prompt and response) an export could hold. */
+export function hasExchanges(events: readonly JournalEvent[]): boolean {
+  return events.some((e) => (e.type === 'proposed' || e.type === 'proposal-failed') && exchangesOf(e).length > 0);
+}
+
 function exchangesOf(event: JournalEvent): Exchange[] {
   const list = (event as { exchanges?: unknown }).exchanges;
   if (!Array.isArray(list)) return [];

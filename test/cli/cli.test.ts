@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cli, ROOT } from '../helpers/cli';
@@ -52,6 +52,11 @@ test('a starting program that fails its evaluation exits 4 with the reason', () 
   const apply = cli(['apply', 'latest', 'best', '--runs-dir', join(dir, 'runs')], { cwd: dir });
   assert.equal(apply.code, 3);
   assert.match(apply.stderr, /has no best candidate: the starting program failed its evaluation/);
+  // A run without model exchanges has nothing for an RL export: refused, and no empty file written.
+  const exported = cli(['export-rl', 'latest', '--runs-dir', join(dir, 'runs'), '--out', join(dir, 'rl.jsonl')], { cwd: dir });
+  assert.equal(exported.code, 3, exported.stderr);
+  assert.match(exported.stderr, /^policy-evolver: run .* has nothing to export: it recorded no model exchanges \(its generator is mutate, not an LLM\)\n$/);
+  assert.equal(existsSync(join(dir, 'rl.jsonl')), false);
 });
 
 test('evolve, runs, show, diff, apply, reject on the bin-packing example', () => {

@@ -8,7 +8,7 @@ import type { JournalEvent } from '../../core/journal-events';
 import { ExitCode, UserError } from '../errors';
 import { findRunDir } from '../runs-dir';
 import { scrubValue } from '../../core/secrets';
-import { buildRlGroups, type RewardKind } from '../../app/rl-export';
+import { buildRlGroups, hasExchanges, type RewardKind } from '../../app/rl-export';
 import { sampleGroups } from '../../app/rl-sampling';
 
 interface ExportFlags {
@@ -45,6 +45,12 @@ export function registerExportRlCommands(program: Command): void {
       }
       const dir = findRunDir(ref, flags.runsDir);
       const { events } = readJournal(join(dir, 'journal.jsonl'));
+      // An empty export is not a success: say why there is nothing, and write no file.
+      const nothing = (why: string): UserError => new UserError(`run ${dir} has nothing to export: ${why}`);
+      if (!hasExchanges(events)) {
+        const started = events.find((e): e is Extract<JournalEvent, { type: 'run-started' }> => e.type === 'run-started');
+        throw nothing(`it recorded no model exchanges${started ? ` (its generator is ${started.config.generator.id}, not an LLM)` : ''}`);
+      }
       const store = RunStore.open(dir);
       const groups = buildRlGroups(
         events,
@@ -57,6 +63,7 @@ export function registerExportRlCommands(program: Command): void {
         },
         { reward: flags.reward as RewardKind, failureReward, minGroup: groupSize === undefined ? minGroup : 1 },
       );
+      if (groups.length === 0 && groupSize === undefined) throw nothing(`no prompt has ${minGroup} or more responses (--min-group)`);
       if (groupSize !== undefined) {
         const started = events.find((e): e is Extract<JournalEvent, { type: 'run-started' }> => e.type === 'run-started');
         if (!started) throw new UserError(`run ${dir} has no run-started event`);
@@ -77,6 +84,7 @@ export function registerExportRlCommands(program: Command): void {
           process.off('SIGINT', stop);
         }
         groups.splice(0, groups.length, ...groups.filter((g) => g.responses.length >= minGroup));
+        if (groups.length === 0) throw nothing(`no prompt has ${minGroup} or more responses (--min-group), even after sampling`);
       }
       store.close();
       // Runs recorded before secrets were scrubbed at write time may hold keys; an export never does.
@@ -88,6 +96,5 @@ export function registerExportRlCommands(program: Command): void {
       } else {
         process.stdout.write(text);
       }
-      if (groups.length === 0) process.stderr.write(`run ${dir} has no recorded model exchanges (was it run with an LLM generator?)\n`);
     });
 }
