@@ -3,6 +3,7 @@
 // and usable from the editor.
 
 import type { TokenUsage } from '../../core/types';
+import { UserError } from '../../core/user-error';
 import { createAnthropicClient } from './anthropic-client';
 import { LlmCallError, LlmConfigError } from './errors';
 import { resolveKey } from './llm-generator';
@@ -35,7 +36,7 @@ export interface EndpointReport {
   ping?: { reply: string; ms: number; usage: TokenUsage };
 }
 
-/** Resolves the endpoint and talks to it. Throws LlmConfigError for a bad query or missing key, LlmCallError when the endpoint fails. */
+/** Resolves the endpoint and talks to it. Throws LlmConfigError for a bad query, UserError for a missing key, LlmCallError when the endpoint fails. */
 export async function checkEndpoint(query: EndpointQuery, secret: (name: string) => string | undefined, signal: AbortSignal): Promise<EndpointReport> {
   const options = parseSingleModelOptions(
     {
@@ -51,7 +52,11 @@ export async function checkEndpoint(query: EndpointQuery, secret: (name: string)
   const spec = options.models[0];
   if (!spec) throw new LlmConfigError('llm test: no model to check');
   const choice = resolveKey(spec, secret);
-  if (choice.missing) throw new LlmConfigError(choice.missing);
+  if (choice.missing) {
+    // A missing key is a setting to fix, as in a run (exit 3), not a misuse of the command; without
+    // --model the placeholder model name would only confuse.
+    throw new UserError(query.model ? choice.missing : choice.missing.replace(` (needed for model '${spec.model}')`, ''));
+  }
   const redactor = new Redactor();
   redactor.add(choice.key);
   const config = { baseUrl: spec.baseUrl, keyHint: choice.hint, timeoutMs: options.timeoutMs, ...(choice.key ? { apiKey: choice.key } : {}) };

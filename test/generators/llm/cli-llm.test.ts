@@ -66,8 +66,9 @@ test('llm test --model sends a one-line completion; anthropic uses its own key',
 
 test('llm test failures are one line with an exit code', async () => {
   const missing = await cli(['llm', 'test', '--provider', 'openai']);
-  assert.equal(missing.code, ExitCode.usage);
-  assert.match(missing.err, /^policy-evolver: OpenAI API key missing .* set the OPENAI_API_KEY environment variable.*\n$/);
+  // The same exit code as a run that lacks its key, and no internal placeholder model named.
+  assert.equal(missing.code, ExitCode.badInput);
+  assert.match(missing.err, /^policy-evolver: OpenAI API key missing: set the OPENAI_API_KEY environment variable.*\n$/);
   const bad = await cli(['llm', 'test', '--provider', 'gemini']);
   assert.equal(bad.err, "policy-evolver: --provider must be one of openai, anthropic, openai-compatible (got 'gemini')\n");
   const port = await closedPort();
