@@ -18,12 +18,27 @@ export function oneLine(message: string): string {
   return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line;
 }
 
+/**
+ * Commander writes a parse error over several lines (the error, a "Did you mean" hint, the
+ * help pointer): silence its writer on every command so runProgram prints the error as one line.
+ */
+function silenceParseErrors(command: Command): void {
+  command.configureOutput({ outputError: () => undefined }).showHelpAfterError(false);
+  for (const sub of command.commands) silenceParseErrors(sub);
+}
+
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
   try {
+    silenceParseErrors(program);
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : ExitCode.usage;
+      // Help and version were written already; an error gets its one line here.
+      if (err.exitCode !== 0 && !['commander.help', 'commander.helpDisplayed', 'commander.version', 'commander.executeSubCommandAsync'].includes(err.code)) {
+        const message = err.message.replace(/^error: /, '').replace(/\n\(Did you mean ([^)]*)\)/, ' (did you mean $1)');
+        process.stderr.write(`policy-evolver: ${scrubSecrets(oneLine(message))}; run with --help for usage\n`);
+      }
       return;
     }
     if (err instanceof UserError || err instanceof BlockError) {

@@ -32,9 +32,19 @@ test('bad input: one line naming the problem, non-zero exit, no stack trace', ()
     assert.match(r.stderr, pattern, args.join(' '));
     assert.ok(oneLine(r.stderr), `one line for ${args.join(' ')}: ${r.stderr}`);
   }
-  const usage = cli(['evolve'], { cwd: dir });
-  assert.equal(usage.code, 2);
-  assert.match(usage.stderr, /missing required argument 'file'/);
+  // Usage errors found by the argument parser are one line too, in the same form, hints folded in.
+  const usages: [string[], string][] = [
+    [['evolve'], "missing required argument 'file'"],
+    [['evolve', 'plain.txt', '--budgett', '3'], "unknown option '--budgett' (did you mean --budget?)"],
+    [['evolve', 'plain.txt', '-n'], "option '-n, --budget <candidates>' argument missing"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['faas', 'run'], "missing required argument 'policy'"],
+  ];
+  for (const [args, message] of usages) {
+    const usage = cli(args, { cwd: dir });
+    assert.equal(usage.code, 2, args.join(' '));
+    assert.equal(usage.stderr, `policy-evolver: ${message}; run with --help for usage\n`, args.join(' '));
+  }
 });
 
 test('a starting program that fails its evaluation exits 4 with the reason', () => {
