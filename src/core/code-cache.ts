@@ -40,8 +40,10 @@ export function requireWithCodeCache(path: string, variant = ''): { exports: unk
     // exact and several times cheaper than UTF-8 for megabytes of text.
     source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
     // V8 itself rejects bytecode from another V8 version or other flags, but checks the source only
-    // by its length: the key names the file's identity.
-    key = createHash('sha256').update([path, variant, stat.size, stat.mtimeMs, process.versions.v8, process.arch].join('\0')).digest('hex');
+    // by its length: the key names the file's identity. The change time and inode too, because
+    // copies and unpacked archives keep the modification time (same size, same mtime, other code
+    // would run the old bytecode) while no tool can set a file's change time.
+    key = createHash('sha256').update([path, variant, stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, process.versions.v8, process.arch].join('\0')).digest('hex');
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@
 // everything its content depends on, so a stale entry can only be a miss, never a wrong answer.
 // The cache is an optimisation: a directory that cannot be created, read or written makes every
 // lookup a miss and the caller computes the value as it would without a cache.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,16 @@ export interface DiskCacheOptions {
   root?: string;
 }
 
+/**
+ * Every entry starts with a tag and the SHA-256 of its payload. A key names what the payload was
+ * made from, not the payload itself: without the check a torn, bit-flipped or foreign file under a
+ * valid name would be used as is (V8 checks bytecode only by the source's length and aborts the
+ * process on corrupt bytecode, every run, until the entry is deleted by hand).
+ */
+const ENTRY_TAG = Buffer.from('PEC1');
+const DIGEST_BYTES = 32;
+const digest = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
+
 /** One named folder of the cache holding entries keyed by hex hashes. */
 export class DiskCache {
   private readonly dir: string | undefined;
@@ -53,21 +64,28 @@ export class DiskCache {
   read(key: string): Buffer | undefined {
     if (!this.enabled) return undefined;
     const path = this.path(key);
+    let data: Buffer;
     try {
-      return readFileSync(path);
+      data = readFileSync(path);
     } catch {
       return undefined;
     }
+    const head = ENTRY_TAG.length + DIGEST_BYTES;
+    if (data.length < head || !data.subarray(0, ENTRY_TAG.length).equals(ENTRY_TAG)) return undefined;
+    const payload = data.subarray(head);
+    return digest(payload).equals(data.subarray(ENTRY_TAG.length, head)) ? payload : undefined;
   }
 
   /** Writes atomically (temporary file, then rename) so a concurrent reader sees all or nothing. */
   write(key: string, data: string | Uint8Array): void {
     if (!this.enabled || this.dir === undefined) return;
     const target = this.path(key);
-    const temporary = `${target}.${process.pid}.tmp`;
+    // A fresh name created exclusively: never through a file or link someone left in its place.
+    const temporary = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      writeFileSync(temporary, data, { mode: 0o600 });
+      writeFileSync(temporary, Buffer.concat([ENTRY_TAG, digest(payload), payload]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, target);
     } catch {
       // A read-only or full disk: stop trying for this process, the work is simply redone.

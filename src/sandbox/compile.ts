@@ -92,7 +92,8 @@ function compileThroughDisk(code: string, fileName: string, loader: Loader, hash
   const stored = parseStored(disk.read(key), fileName, hash);
   if (stored) return stored;
   const result = transpile(code, fileName, loader, hash);
-  disk.write(key, JSON.stringify(result.ok ? { ok: true, js: result.compiled.js, map: result.compiled.map } : result));
+  // The entry names its source's hash: an entry moved or copied under another key is a miss.
+  disk.write(key, JSON.stringify(result.ok ? { source: hash, ok: true, js: result.compiled.js, map: result.compiled.map } : { source: hash, ...result }));
   return result;
 }
 
@@ -107,6 +108,7 @@ function parseStored(data: Buffer | undefined, fileName: string, hash: string): 
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
+  if (v.source !== hash) return undefined;
   if (v.ok === true && typeof v.js === 'string' && typeof v.map === 'string') return { ok: true, compiled: { hash, fileName, js: v.js, map: v.map } };
   if (v.ok === false && typeof v.message === 'string') return { ok: false, message: v.message };
   return undefined;

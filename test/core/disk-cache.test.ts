@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot, DiskCache } from '../../src/core/disk-cache';
@@ -54,4 +54,21 @@ test('a folder that cannot be created makes the cache a no-op instead of an erro
   cache.write(key(1), 'x');
   assert.equal(cache.read(key(1)), undefined);
   assert.equal(cache.enabled, false);
+});
+
+test('a torn, flipped or foreign file under a valid key is a miss, and the next write replaces it', (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'disk-cache-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const cache = new DiskCache('things', { maxEntries: 10, root });
+  const file = join(root, 'things', key(1));
+  cache.write(key(1), 'payload of one');
+  const whole = readFileSync(file);
+  const flipped = Buffer.from(whole);
+  flipped[flipped.length - 3] = (flipped[flipped.length - 3] ?? 0) ^ 1;
+  for (const bad of [flipped, whole.subarray(0, whole.length - 1), Buffer.from('payload of one'), Buffer.alloc(0)]) {
+    writeFileSync(file, bad);
+    assert.equal(cache.read(key(1)), undefined, JSON.stringify(bad.toString('latin1')));
+  }
+  cache.write(key(1), 'payload of one');
+  assert.equal(cache.read(key(1))?.toString(), 'payload of one');
 });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,6 +75,60 @@ test('syntax errors are cached with their message, and a damaged cache file is r
   const reread = compileInProcess(cacheDir, POLICY, 'policy.ts');
   assert.equal(reread.typescriptLoaded, false);
   assert.equal(reread.js, good.js);
+});
+
+test("an entry whose content is not its key's source is a miss: edited in place or moved from another key", (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const entries = join(cacheDir, 'compiled-candidates');
+  const good = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  const [entry] = readdirSync(entries);
+  assert.ok(entry);
+  // Edited in place, still valid JSON: the compiled text now adds 2.
+  const original = readFileSync(join(entries, entry));
+  const at = original.indexOf('x + 1');
+  assert.ok(at > 0);
+  const edited = Buffer.from(original);
+  edited.write('x + 2', at, 'latin1');
+  writeFileSync(join(entries, entry), edited);
+  const afterEdit = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.equal(afterEdit.js, good.js);
+  assert.equal(afterEdit.typescriptLoaded, true);
+
+  // Another source's whole, intact entry under this source's key.
+  const other = POLICY.replace('x + 1', 'x * 3');
+  const otherJs = compileInProcess(cacheDir, other, 'policy.ts').js;
+  const otherEntry = readdirSync(entries).find((n) => n !== entry);
+  assert.ok(otherEntry);
+  writeFileSync(join(entries, entry), readFileSync(join(entries, otherEntry)));
+  const afterMove = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  assert.notEqual(afterMove.js, otherJs);
+  assert.equal(afterMove.js, good.js);
+});
+
+test("corrupt bytecode of the compiler is a miss, not a crash: the process compiles and rewrites it", (t) => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const good = compileInProcess(cacheDir, POLICY, 'policy.ts');
+  const bytecode = join(cacheDir, 'v8-code-cache');
+  const names = readdirSync(bytecode);
+  assert.ok(names.length > 0);
+  // Flipped bytes past the header V8 checks (version, flags, source length): V8 verifies no
+  // checksum of the bytecode itself in release builds.
+  for (const name of names) {
+    const data = readFileSync(join(bytecode, name));
+    for (let i = 0; i < 400; i++) {
+      const at = Math.floor(data.length / 4) + Math.floor(((i * 2654435761) % 1_000_003) / 1_000_003 * (data.length * 0.75));
+      data[at] = (data[at] ?? 0) ^ 0xff;
+    }
+    writeFileSync(join(bytecode, name), data);
+  }
+  const renamed = compileInProcess(cacheDir, POLICY, 'other.ts');
+  assert.equal(renamed.ok, true);
+  assert.equal(renamed.js, good.js);
+  assert.notEqual(renamed.codeCache, 'accepted');
+  const again = compileInProcess(cacheDir, POLICY, 'third.ts');
+  assert.equal(again.codeCache, 'accepted');
 });
 
 test('with the cache off nothing is written and the compiler loads the ordinary way', (t) => {
