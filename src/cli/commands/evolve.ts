@@ -1,7 +1,7 @@
 // `evolve <file>` and `resume <run>`: run the engine with live progress, stop cleanly on Ctrl-C.
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { StartingProgramFailed, type RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
 import type { RunConfig } from '../../core/journal-events';
@@ -35,6 +35,16 @@ function addRunFlags(cmd: Command): Command {
     .option('--runs-dir <dir>', 'where runs are stored (default ./.policy-evolver/runs)')
     .option('--broker [url]', `evaluate on workers attached to a RabbitMQ broker, amqp://user:password@host:5672/vhost (without a URL: ${BROKER_URL_ENV})`)
     .option('--unsandboxed-commands', 'run command candidates without the OS sandbox (bubblewrap): only where it cannot run, and only for code you trust');
+}
+
+/**
+ * An LLM run without a model, said in the flags' terms rather than the generator's option names,
+ * and why a model is needed when nobody chose one (the file is not JavaScript or TypeScript).
+ */
+function refuseModelless(config: RunConfig, file: string, flags: EvolveFlags): void {
+  if (config.generator.id !== 'llm' || config.generator.options.models !== undefined) return;
+  const why = flags.generator === undefined && flags.config === undefined ? ` (${basename(file)} is evolved by a model: the mutate generator parses only JavaScript and TypeScript)` : '';
+  throw new UserError(`the llm generator needs a model: pass --model provider:model (e.g. --model openai:gpt-4.1-mini), or --cassette FILE to replay a recording${why}`);
 }
 
 export function registerEvolveCommands(program: Command): void {
@@ -78,6 +88,7 @@ export function registerEvolveCommands(program: Command): void {
       throw new UserError((err as Error).message);
     }
     const config = buildRunConfig(path, code, flags);
+    refuseModelless(config, file, flags);
     await execute(flags, config, (handles, signal) => startRun({ runsDir: runsDirOf(flags.runsDir), code, config }, handles, signal));
   });
 
