@@ -40,7 +40,7 @@ test("an evaluator given another domain's file is refused up front, naming the d
   refused(rbp, { evaluator: 'cluster' }, /^the cluster evaluator scores .* files, not bracha\.rbp/);
   refused('/w/sched.py', { evaluator: 'faas' }, /^the faas evaluator scores .* files, not sched\.py$/, 'x = 1');
   // What does fit still runs: a scheduler server in any language, and any file under a command.
-  assert.equal(buildRunConfig('/w/sched.py', 'x = 1', { serve: 'python3 {file}' }).evaluator.id, 'faas');
+  assert.equal(buildRunConfig('/w/sched.py', 'x = 1', { serve: 'python3 {file}', model: ['openai:gpt-5'] }).evaluator.id, 'faas');
   assert.equal(buildRunConfig('/w/main.go', 'x := 1', { command: 'true', model: ['openai:gpt-5'] }).evaluator.id, 'command');
   assert.equal(buildRunConfig(faas, readFileSync(faas, 'utf8'), { evaluator: 'cluster' }).evaluator.id, 'cluster');
 });
