@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { canonicalize, instantiate, type RuleTable, type TableRule, type TableType } from '../../../src/evaluators/protocol/model/table';
 import { parseSettingId, resolveSetting, type ResolvedSetting } from '../../../src/evaluators/protocol/model/settings';
-import { SpinHarness } from '../../../src/evaluators/protocol/spin/harness';
+import { lazyReceiptsSound, SpinHarness } from '../../../src/evaluators/protocol/spin/harness';
 import type { CheckLimits, EngineKind, SettingCheck } from '../../../src/evaluators/protocol/verdict';
 import type { Protocol } from '../../../src/evaluators/protocol/language/ast';
 import { STANDARD_THRESHOLDS } from '../../../src/evaluators/protocol/language/expr';
@@ -183,4 +183,33 @@ test('threshold and per-value mutants of the Byzantine examples: lazy and eager 
   }
   assert.deepEqual(disagreements, []);
   assert.ok(compared >= 40 && (seen.VERIFIED ?? 0) >= 5 && (seen.VIOLATED ?? 0) >= 10, `compared ${compared}: ${JSON.stringify(seen)}`);
+});
+
+test("a step that is a process's last (a stop rule) falls back to eager receipts, where lazy ones verified a violated table", async () => {
+  // Found by generated variants: a correct process holds 4 of the 5 T0 it needs (postponed by the
+  // lazy encoding, as they reach no threshold), then a T1 makes it send T0 to itself and stop. The
+  // eager run delivers in that step with its own T0 as the fifth; the lazy run stops with the four
+  // still in transit and never delivers, so it missed the Byzantine sender's split delivery.
+  const table: RuleTable = {
+    types: [
+      { name: 'T0', perValue: false, senderOnly: false },
+      { name: 'T1', perValue: true, senderOnly: false },
+    ],
+    rules: [
+      { type: 0, k: 5, sends: [], deliver: true, stop: false },
+      { type: 1, k: 1, sends: [0, 1], deliver: false, stop: true },
+    ],
+  };
+  const setting = settingFor(FAULTS.byzantine, 'byz-sender:5:f=2') as ResolvedSetting;
+  const opts = { engine: 'interpreter', limits: LIMITS, chart: false, shortest: false } as const;
+  const eager = await harness.check(table, setting, { ...opts, receipts: 'eager' });
+  assert.equal(eager.verdict, 'VIOLATED', describe(eager));
+  const forcedLazy = await harness.check(table, setting, { ...opts, receipts: 'lazy' });
+  assert.equal(forcedLazy.verdict, 'VERIFIED', `the raw lazy encoding's blind spot: ${describe(forcedLazy)}`);
+  const chosen = await harness.check(table, setting, opts);
+  assert.equal(chosen.verdict, 'VIOLATED', describe(chosen));
+  assert.equal(chosen.property, eager.property);
+  // Without the stop rule the process goes on and takes the postponed messages: lazy stays in use.
+  assert.equal(lazyReceiptsSound({ ...table, rules: table.rules.map((r) => ({ ...r, stop: false })) }, setting), true);
+  assert.equal(lazyReceiptsSound(table, setting), false);
 });

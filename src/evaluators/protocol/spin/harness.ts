@@ -19,9 +19,9 @@ export interface CheckOptions {
   /** Keep counts so receipts-before-delivery are exact (about twice the states). */
   exactReceipts?: boolean;
   /**
-   * How receipts are modelled: `lazy` (default unless exactReceipts) takes messages only when they
-   * reach a threshold; `eager` takes them one at a time. Same verdicts; eager is kept for exact
-   * receipt counts and as the reference the lazy encoding is tested against.
+   * How receipts are modelled: `lazy` takes messages only when they reach a threshold; `eager`
+   * takes them one at a time, for exact receipt counts and as the reference the lazy encoding is
+   * tested against. Unset: lazy where it gives eager's verdicts (lazyReceiptsSound), else eager.
    */
   receipts?: 'eager' | 'lazy';
   /** Replay a violation into a chart. */
@@ -54,8 +54,25 @@ function bigSearch(s: ResolvedSetting, exactReceipts: boolean): boolean {
 }
 
 /** What one check hands to the toolchain; the verdict is a function of exactly this. */
-function lazyReceipts(opts: Pick<CheckOptions, 'exactReceipts' | 'receipts'>): boolean {
-  return (opts.receipts ?? (opts.exactReceipts ? 'eager' : 'lazy')) === 'lazy';
+function lazyReceipts(opts: Pick<CheckOptions, 'exactReceipts' | 'receipts'>, table: RuleTable, setting: ResolvedSetting): boolean {
+  if (opts.receipts) return opts.receipts === 'lazy';
+  return !opts.exactReceipts && lazyReceiptsSound(table, setting);
+}
+
+/**
+ * Lazy receipts postpone messages that take a process to no threshold. A process counts its own
+ * message in the step that sends it, and that can complete a postponed count (own message plus
+ * messages still in transit) within the step; when the step is the process's last (a stop rule,
+ * or a crash) the eager run acts on that count and the lazy run never can, so verdicts may differ
+ * (a Byzantine-sender table with a stop rule was VERIFIED lazily and VIOLATED eagerly). Such
+ * tables are checked with eager receipts: a sent type that a rule reads with a threshold of 2 or
+ * more, in a table with a stop rule or a setting with crashes.
+ */
+export function lazyReceiptsSound(table: RuleTable, setting: ResolvedSetting): boolean {
+  const lastSteps = setting.crashes > 0 || table.rules.some((r) => r.stop);
+  if (!lastSteps) return true;
+  const sent = new Set(table.rules.flatMap((r) => r.sends));
+  return !table.rules.some((r) => r.type >= 0 && r.k >= 2 && sent.has(r.type));
 }
 
 export interface CheckPlan {
@@ -75,7 +92,7 @@ export class SpinHarness {
   ) {}
 
   modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean, receipts?: 'eager' | 'lazy'): string {
-    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts: lazyReceipts({ exactReceipts, ...(receipts ? { receipts } : {}) }) });
+    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts: lazyReceipts({ exactReceipts, ...(receipts ? { receipts } : {}) }, table, setting) });
   }
 
   plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts' | 'receipts'>): CheckPlan {
@@ -88,7 +105,7 @@ export class SpinHarness {
       model,
       flags: { optimize },
       bfsFlags: { optimize, bfs: true },
-      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts))}`],
+      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts, table, setting))}`],
       env,
     };
   }
@@ -140,7 +157,7 @@ export class SpinHarness {
       if (outcome.verdict !== 'VIOLATED') return finish(outcome);
       let chartSource: { dir: string; pan: string; dispose?: () => void } = { dir, pan: built.pan };
       if (opts.chart && opts.shortest) {
-        const bfs = await this.shortestTrail(plan, env, opts, setting);
+        const bfs = await this.shortestTrail(plan, env, opts);
         if (bfs) {
           chartSource = bfs;
           // The shortest trail may break another property first; report the one the chart shows.
@@ -165,7 +182,7 @@ export class SpinHarness {
   }
 
   /** Breadth-first re-run: the first violation it meets has the shortest trail. */
-  private async shortestTrail(plan: CheckPlan, env: NodeJS.ProcessEnv, opts: CheckOptions, setting: ResolvedSetting): Promise<{ dir: string; pan: string; violation: { property: string; detail: string }; dispose(): void } | undefined> {
+  private async shortestTrail(plan: CheckPlan, env: NodeJS.ProcessEnv, opts: CheckOptions): Promise<{ dir: string; pan: string; violation: { property: string; detail: string }; dispose(): void } | undefined> {
     let built: BuiltModel;
     try {
       const flags = plan.bfsFlags;
@@ -175,7 +192,7 @@ export class SpinHarness {
     }
     const dir = this.builder.runDir();
     const limits = { timeMs: Math.min(opts.limits.timeMs, 60_000), memoryMb: opts.limits.memoryMb };
-    const run = await runLimited(built.pan, [`-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts))}`], { cwd: dir, env, limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const run = await runLimited(built.pan, plan.panArgs.filter((a) => a.startsWith('-w')), { cwd: dir, env, limits, timer: this.searchTimer, ...(opts.signal ? { signal: opts.signal } : {}) });
     const hasTrail = readdirSync(dir).some((f) => f.endsWith('.trail'));
     const violation = parsePanOutput(run.stdout).violation;
     if (!hasTrail || !violation) {
