@@ -548,7 +548,10 @@ static int pe_byz_ok(int q, int k) { return 0; }
 // the eager model maps to a lazy run with the same sends, deliveries and quiescent outcomes, and
 // every lazy run is an eager one; what disappears are the interleavings of receipts that change
 // nothing. A quiescent state is one where no live correct process can reach a threshold with the
-// correct messages still in transit to it.
+// correct messages still in transit to it. The mapping needs a process to live on after each step:
+// its own message, counted in the step that sends it, can complete a postponed count there, and if
+// that step is its last (stop, crash) the eager run acts on the count while the lazy run cannot.
+// The harness checks such tables eagerly (lazyReceiptsSound in harness.ts).
 const LAZY_RUNTIME_C = String.raw`
 static int pe_next_threshold(int q, int k) {
   int t = k / NV, v = k % NV, r, best = 0, c = now.pr[q].rc[k];
