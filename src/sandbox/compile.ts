@@ -10,6 +10,7 @@ import type * as TS from 'typescript';
 import { ts } from '../core/typescript-lazy';
 import { LruMap } from '../core/lru';
 import { DiskCache } from '../core/disk-cache';
+import { version as productVersion } from '../../package.json';
 
 export interface CompiledCandidate {
   /** Hash of (loader, file name, source); names the compiled text in worker caches. */
@@ -88,7 +89,9 @@ function compileThroughDisk(code: string, fileName: string, loader: Loader, hash
   // The package manifest rather than the compiler: reading the version must not load ten megabytes.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   compilerVersion ??= (require('typescript/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(OUTPUT_FORMAT).update('\0').update(compilerVersion).update('\0').update(hash).digest('hex');
+  // The product version too: a release that changes what transpile() does without renaming
+  // OUTPUT_FORMAT must not be served an older release's output.
+  const key = createHash('sha256').update(OUTPUT_FORMAT).update('\0').update(productVersion).update('\0').update(compilerVersion).update('\0').update(hash).digest('hex');
   const stored = parseStored(disk.read(key), fileName, hash);
   if (stored) return stored;
   const result = transpile(code, fileName, loader, hash);
