@@ -25,6 +25,8 @@ test('bad input: one line naming the problem, non-zero exit, no stack trace', ()
     [['evolve', 'plain.txt', '--command', 'true', '--time', 'soon'], /--time must look like 90, 90s, 5m or 1h/, 3],
     [['evolve', 'plain.txt', '--command', 'true', '--model', 'openai:gpt-5', '--eval-option', 'timeoutSeconds=-1'], /timeoutSeconds` must be a positive number/, 3],
     [['show', 'nothing', '--runs-dir', join(dir, 'runs')], /no runs in/, 3],
+    [['show', 'latest', '--top', 'abc', '--runs-dir', join(dir, 'runs')], /--top must be a whole number of at least 1, got 'abc'/, 3],
+    [['show', 'latest', '--top', '0', '--runs-dir', join(dir, 'runs')], /--top must be a whole number of at least 1, got '0'/, 3],
     // A file only a model can evolve, and no model: said in the flags' terms, with why.
     [['evolve', 'plain.txt', '--command', 'true'], /^policy-evolver: the llm generator needs a model: pass --model provider:model \(e\.g\. --model openai:gpt-4\.1-mini\), or --cassette FILE to replay a recording \(plain\.txt is evolved by a model: the mutate generator parses only JavaScript and TypeScript\)\n$/, 3],
     [['evolve', 'plain.txt', '--command', 'true', '--generator', 'llm'], /needs a model: pass --model provider:model \(e\.g\. --model openai:gpt-4\.1-mini\), or --cassette FILE to replay a recording\n$/, 3],

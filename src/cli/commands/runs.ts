@@ -133,11 +133,13 @@ export function registerRunCommands(program: Command): void {
     .option('--runs-dir <dir>', 'where runs are stored')
     .option('--json', 'print JSON')
     .action((ref: string, flags: { top: string; runsDir?: string; json?: boolean }) => {
+      // Like every numeric flag, a bad value is refused rather than read as the default.
+      const top = Number(flags.top);
+      if (!Number.isInteger(top) || top < 1) throw new UserError(`--top must be a whole number of at least 1, got '${flags.top}'`);
       const loaded = loadRun(findRunDir(ref, flags.runsDir));
       const { state, store } = loaded;
       store.close();
       warnSkipped(loaded.warnings);
-      const top = Math.max(1, Number(flags.top) || 10);
       // The same ranking and comparisons the review panel shows (app/run-views.ts).
       const ranked = rankedViews(state).filter((c) => c.ok && c.score !== null && !c.duplicateOf);
       const best = ranked.find((c) => c.id === state.championId);
