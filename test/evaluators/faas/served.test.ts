@@ -97,7 +97,7 @@ HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 `;
 }
 
-test('a server streaming an endless answer fails the candidate with that reason, and the host never holds more than the cap', async (t) => {
+test('a server streaming an oversized answer fails the candidate with that reason: the host stops reading at the cap', async (t) => {
   const why = await unavailable();
   if (why) return t.skip(why);
   const ev = await evaluator();
