@@ -5,6 +5,7 @@ import { structuredPatch } from 'diff';
 import type { AttemptRecord, FailureRecord, GenerationRequest, ProgramView } from '../types';
 import { estimatePromptTokens } from './budget';
 import { parseBlocks } from '../evolve-blocks';
+import { isJsLike } from '../language';
 import { capText, fence, formatMetrics, formatNumber, taskInstructions } from './format';
 import { renderTemplate } from './template';
 import type { PromptTemplates } from './templates';
@@ -149,7 +150,7 @@ function render(request: GenerationRequest, templates: PromptTemplates, shape: S
   const { marked: markers, count: blockCount } = layoutOf(parent.code);
   const inspirations = request.inspirations.filter((p) => p.id !== parent.id).slice(0, shape.inspirations);
   const common = { fileName: request.fileName, language, domain: request.domain };
-  const system = renderTemplate(templates.system, common);
+  const system = renderTemplate(templates.system, { ...common, jsFile: isJsLike(language) ? 'yes' : '', otherLanguageFile: isJsLike(language) ? '' : 'yes' });
   const user = renderTemplate(templates.user, {
     ...common,
     evolvable: markers

@@ -8,8 +8,13 @@ import { checkTemplate } from './template';
 
 export const FALLBACK_DOMAIN = 'generic';
 
-/** Placeholders `system.md` may use: stable per run, so the system prompt stays cacheable. */
-export const SYSTEM_VARIABLES = ['fileName', 'language', 'domain'] as const;
+/**
+ * Placeholders `system.md` may use: stable per run, so the system prompt stays cacheable.
+ * `jsFile` and `otherLanguageFile` are non-empty for JavaScript/TypeScript files and for every
+ * other language respectively, so a section can address only the files it applies to (a small
+ * context window should not pay for instructions about the other kind).
+ */
+export const SYSTEM_VARIABLES = ['fileName', 'language', 'domain', 'jsFile', 'otherLanguageFile'] as const;
 
 /** Placeholders `user.md` may use. */
 export const USER_VARIABLES = [

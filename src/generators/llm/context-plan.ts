@@ -16,8 +16,8 @@ export interface ContextWindow {
   maxTokens: number;
 }
 
-/** Characters set aside for the parent's metrics when checking a window at the start. */
-const METRICS_CHARS = 400;
+/** Characters set aside for the parent's metrics when checking a window at the start: a FaaS parent's fourteen metrics take about 550, per cascade stage more. */
+const METRICS_CHARS = 800;
 
 /** Safety margin for the token estimate (the same as `promptBudget`'s). */
 export function estimateMargin(contextWindow: number): number {
