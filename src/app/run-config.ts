@@ -317,10 +317,19 @@ export function requestFromFlags(file: string, code: string, flags: EvolveFlags)
  * the starting program with a page of parser errors: name the mismatch instead. A FaaS run with
  * `--serve` scores a scheduler server in any language.
  */
-function refuseForeignFile(domain: DomainDescriptor, file: string, served: boolean): void {
+function refuseForeignFile(domain: DomainDescriptor, file: string, code: string, served: boolean): void {
   const ext = extensionOf(file);
-  if (domain.anyFile === true || served || domain.extensions.includes(ext)) return;
   const name = basename(file);
+  if (domain.anyFile === true || served) return;
+  if (domain.extensions.includes(ext)) {
+    // Same extension, another domain's program (`-e faas` on a cluster policy exporting decide):
+    // every evaluation would fail on the missing export.
+    const owners = domains.all().filter((d) => d.id !== domain.id && d.claims?.(file, code) === true).map((d) => d.id);
+    if (domain.claims && !domain.claims(file, code) && owners.length > 0) {
+      throw new UserError(`${name} is a ${owners.join(' or ')} program, not a ${domain.id} one: drop --evaluator, or pass --evaluator ${owners[0]}`, 3);
+    }
+    return;
+  }
   const fits = domains.all().filter((d) => d.anyFile !== true && d.extensions.includes(ext)).map((d) => d.id);
   const hint = fits.length > 0 ? `; ${fits.join(' and ')} ${fits.length > 1 ? 'score' : 'scores'} .${ext} files` : '';
   throw new UserError(`the ${domain.id} evaluator scores ${domain.extensions.map((e) => `.${e}`).join(', ')} files, not ${name}${hint}`, 3);
@@ -347,7 +356,7 @@ export function resolveRunConfig(request: RunRequest): RunConfig {
     if (evaluatorId !== 'command' && evaluatorOptions.serve === undefined) throw new UserError('--unsandboxed-commands only applies to command evaluations (--command) and scheduler servers (--serve)', 2);
     evaluatorOptions.unsandboxed = true;
   }
-  refuseForeignFile(domain, file, evaluatorOptions.serve !== undefined);
+  refuseForeignFile(domain, file, code, evaluatorOptions.serve !== undefined);
   const generatorId = request.generator ?? generatorSpec.id ?? (request.cassette ? 'replay' : request.models?.length ? 'llm' : domain.defaultGenerator(file));
   // A generator that cannot work on this file would fail every proposal: refuse it up front.
   const usable = domains.generatorsFor(evaluatorId, file);

@@ -42,7 +42,11 @@ test("an evaluator given another domain's file is refused up front, naming the d
   // What does fit still runs: a scheduler server in any language, and any file under a command.
   assert.equal(buildRunConfig('/w/sched.py', 'x = 1', { serve: 'python3 {file}', model: ['openai:gpt-5'] }).evaluator.id, 'faas');
   assert.equal(buildRunConfig('/w/main.go', 'x := 1', { command: 'true', model: ['openai:gpt-5'] }).evaluator.id, 'command');
-  assert.equal(buildRunConfig(faas, readFileSync(faas, 'utf8'), { evaluator: 'cluster' }).evaluator.id, 'cluster');
+  // Same extension, another domain's program: a FaaS policy under cluster and the other way round.
+  refused(faas, { evaluator: 'cluster' }, /^priority\.ts is a faas program, not a cluster one: drop --evaluator, or pass --evaluator faas$/);
+  refused(join(root, 'examples/cluster/first-fit.ts'), { evaluator: 'faas' }, /^first-fit\.ts is a cluster program, not a faas one: drop --evaluator, or pass --evaluator cluster$/);
+  // A program no domain claims yet (a new file) is left to the evaluator named.
+  assert.equal(buildRunConfig('/w/new.ts', '// nothing yet\n', { evaluator: 'cluster' }).evaluator.id, 'cluster');
 });
 
 test('the editor gets every domain with the generators that fit its files', () => {
