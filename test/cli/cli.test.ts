@@ -125,4 +125,11 @@ test('evolve, runs, show, diff, apply, reject on the bin-packing example', () =>
   const journal = readFileSync(join(runs, runId, 'journal.jsonl'), 'utf8');
   assert.match(journal, /"type":"decision","id":"c1","decision":"rejected","note":"keep it simple"/);
   assert.match(journal, /"decision":"accepted"/);
+  // Resuming the finished run without a bigger budget would do nothing: refused, naming the flag.
+  for (const extra of [[], ['--budget', '60'], ['--budget', '30']]) {
+    const resumed = cli(['resume', 'latest', '--runs-dir', runs, ...extra], { cwd: dir });
+    assert.equal(resumed.code, 3, resumed.stderr);
+    assert.match(resumed.stderr, /^policy-evolver: run \S+ has nothing left to do: it has 60 candidates, its budget is \d+: pass --budget N with N above 60\n$/);
+  }
+  assert.equal(readFileSync(join(runs, runId, 'journal.jsonl'), 'utf8'), journal, 'a refused resume writes nothing');
 });

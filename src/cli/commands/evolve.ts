@@ -4,7 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { StartingProgramFailed, type RunSummary } from '../../core/engine';
 import { BlockError } from '../../core/evolve-blocks';
-import type { RunConfig } from '../../core/journal-events';
+import type { Budget, RunConfig } from '../../core/journal-events';
+import type { RunState } from '../../core/run-state';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
 import { BROKER_URL_ENV } from '../../transport/broker-url';
 import { UNSANDBOXED_FLAG } from '../../sandbox/command';
@@ -45,6 +46,25 @@ function refuseModelless(config: RunConfig, file: string, flags: EvolveFlags): v
   if (config.generator.id !== 'llm' || config.generator.options.models !== undefined) return;
   const why = flags.generator === undefined && flags.config === undefined ? ` (${basename(file)} is evolved by a model: the mutate generator parses only JavaScript and TypeScript)` : '';
   throw new UserError(`the llm generator needs a model: pass --model provider:model (e.g. --model openai:gpt-4.1-mini), or --cassette FILE to replay a recording${why}`);
+}
+
+/**
+ * Resuming a run that finished on a budget it would still be over stops at once and succeeds
+ * vacuously: name the budget to raise instead. (A time budget starts afresh on resume; a run that
+ * was killed or cancelled still has work to finish.)
+ */
+function refuseSpentBudget(state: RunState, budget: Budget): void {
+  if (state.ended === undefined || state.ended === 'cancelled' || state.ended === 'error' || state.pending().length > 0) return;
+  const done = Math.max(0, state.nextIndex - 1);
+  const spent =
+    budget.maxCandidates !== undefined && budget.maxCandidates <= done
+      ? `it has ${done} candidates, its budget is ${budget.maxCandidates}: pass --budget N with N above ${done}`
+      : budget.maxCostUsd !== undefined && state.spendUsd >= budget.maxCostUsd
+        ? `it spent ${formatUsd(state.spendUsd)} of its ${formatUsd(budget.maxCostUsd)} limit: pass a larger --max-cost`
+        : budget.stagnation !== undefined && state.sinceImprovement >= budget.stagnation
+          ? `its last ${state.sinceImprovement} candidates found no new best, its --stagnation is ${budget.stagnation}: pass a larger --stagnation`
+          : undefined;
+  if (spent) throw new UserError(`run ${state.runId} has nothing left to do: ${spent}`);
 }
 
 export function registerEvolveCommands(program: Command): void {
@@ -103,6 +123,7 @@ export function registerEvolveCommands(program: Command): void {
     store.close();
     if (flags.broker !== undefined && !state.config.broker) throw new UserError(`run ${state.runId} did not use a broker, so it resumes locally: drop --broker`);
     const budget = buildBudget(flags, state.config.budget);
+    refuseSpentBudget(state, budget);
     warnSkipped(warnings);
     const config = flags.unsandboxedCommands ? withoutCommandSandbox(state.config) : state.config;
     // The resumed budget (a new --max-cost) is what the generator must respect from its first call.
