@@ -123,7 +123,7 @@ export function reportText(file: string, report: ProtocolReport): string {
   }
   for (const c of report.settings) {
     if (c.verdict === 'VIOLATED') {
-      lines.push('', `Counterexample in ${c.setting}: ${describeCheck(c)}`);
+      lines.push('', `Counterexample in ${describeCheck(c)}`);
       if (c.chart) lines.push(c.chart.text);
     }
   }

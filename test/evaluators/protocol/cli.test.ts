@@ -35,7 +35,8 @@ test('protocol verify --json prints a verdict per setting, metrics and the chart
 test('protocol verify prints a table and the chart in text', () => {
   const out = run('protocol', 'verify', join(FIXTURES_DIR, 'bracha-deliver-one-echo.rbp'));
   assert.match(out.stdout, /byz-nonsender:4\s+VIOLATED/);
-  assert.match(out.stdout, /Counterexample in byz-nonsender:4/);
+  // The setting is named once: "Counterexample in byz-nonsender:4: VIOLATED <property> ...".
+  assert.match(out.stdout, /^Counterexample in byz-nonsender:4: VIOLATED /m);
 });
 
 test('malformed files and bad flags are one-line user errors', () => {
