@@ -45,6 +45,9 @@ test('bad input: one line naming the problem, non-zero exit, no stack trace', ()
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['faas', 'run'], "missing required argument 'policy'"],
   ];
+  const noBroker = cli(['status'], { cwd: dir, env: { POLICY_EVOLVER_BROKER_URL: '' } });
+  assert.equal(noBroker.code, 2);
+  assert.equal(noBroker.stderr, 'policy-evolver: status needs --broker URL (or POLICY_EVOLVER_BROKER_URL)\n');
   for (const [args, message] of usages) {
     const usage = cli(args, { cwd: dir });
     assert.equal(usage.code, 2, args.join(' '));

@@ -5,7 +5,7 @@ import { createLogger } from '../../transport/log';
 import { collectStatus, DEFAULT_HEARTBEAT_MS } from '../../transport/monitor';
 import { formatStatus } from '../../transport/status-format';
 import { DEFAULT_EXPERIMENT, validateExperiment } from '../../transport/topology';
-import { UserError } from '../errors';
+import { ExitCode, UserError } from '../errors';
 
 interface StatusFlags {
   broker?: string | boolean;
@@ -25,6 +25,8 @@ export function registerStatusCommands(program: Command): void {
     .option('-w, --watch', 'refresh until Ctrl-C')
     .option('--json', 'print JSON')
     .action(async (flags: StatusFlags) => {
+      // Without the flag the variable is the only source: name both when neither is given.
+      if (flags.broker === undefined && !process.env[BROKER_URL_ENV]) throw new UserError(`status needs --broker URL (or ${BROKER_URL_ENV})`, ExitCode.usage);
       const address = resolveBrokerAddress(flags.broker ?? true);
       if (!address) throw new UserError(`status needs --broker URL (or ${BROKER_URL_ENV})`);
       const experiment = validateExperiment(flags.experiment);
