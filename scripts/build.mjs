@@ -36,6 +36,9 @@ const separate = [
   { file: 'anthropic-sdk.js', packages: ['@anthropic-ai/sdk'] },
   { file: 'openai.js', packages: ['openai'] },
   { file: 'amqplib.js', packages: ['amqplib'] },
+  // The sandbox worker loads SES with bytecode cached on disk (src/sandbox/worker-code-cache.ts).
+  // Its CommonJS build (the `require` condition), as the worker bundled it before, not its ES module sources.
+  { file: 'ses.js', packages: ['ses'], viaRequire: true },
   // TensorFlow's core, its gradients and its CPU backend register into one engine: one file for all.
   { file: 'tensorflow.js', packages: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-cpu'] },
 ];
@@ -49,9 +52,10 @@ const separateLibraries = {
 };
 
 /** A separately shipped file: one package's own entry point, or the exports of several together. */
-function separateBuild({ file, packages }) {
-  const entry =
-    packages.length === 1
+function separateBuild({ file, packages, viaRequire }) {
+  const entry = viaRequire
+    ? { stdin: { contents: `module.exports = require('${packages[0]}');`, resolveDir: root, sourcefile: file, loader: 'js' } }
+    : packages.length === 1
       ? { entryPoints: packages }
       : { stdin: { contents: packages.map((p) => `export * from '${p}';`).join('\n'), resolveDir: root, sourcefile: file, loader: 'js' } };
   return build({ ...common, platform: 'node', target: 'node20', format: 'cjs', outfile: join('dist', file), ...entry });

@@ -17,6 +17,26 @@ export type CodeCacheUse = 'missing' | 'rejected' | 'accepted';
 /** Bundles whose bytecode is kept: the compiler, and the CLI once per command group; per build and V8 version. */
 const codeCache = new DiskCache('v8-code-cache', { maxEntries: 32 });
 
+export interface CodeCacheOptions {
+  /** Another cache than the default per-user one (a sandbox worker gets its root from the engine). */
+  cache?: DiskCache;
+  /**
+   * 'exit' (default) writes missing bytecode when the process exits; 'manual' leaves it to the
+   * caller's save(), for processes that are killed rather than exit (sandbox workers).
+   */
+  saveAt?: 'exit' | 'manual';
+}
+
+export interface CodeCacheLoad {
+  exports: unknown;
+  use: CodeCacheUse;
+  /**
+   * Writes the bytecode of every function compiled so far, once; a no-op when the cache already
+   * held it. Call it late: functions compiled after the write are compiled again by the next process.
+   */
+  save(): void;
+}
+
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dir: string) => void;
 
 /**
@@ -26,11 +46,12 @@ type Wrapper = (exports: unknown, require: NodeJS.Require, module: Module, filen
  * separate bytecode for uses that run different parts of the file (the CLI's command groups):
  * the cache holds what the first process of each variant compiled.
  */
-export function requireWithCodeCache(path: string, variant = ''): { exports: unknown; use: CodeCacheUse } | undefined {
-  if (!codeCache.enabled) return undefined;
+export function requireWithCodeCache(path: string, variant = '', options: CodeCacheOptions = {}): CodeCacheLoad | undefined {
+  const cache = options.cache ?? codeCache;
+  if (!cache.enabled) return undefined;
   const modules = Module as unknown as { _cache: Record<string, Module | undefined> };
   const existing = modules._cache[path];
-  if (existing !== undefined) return { exports: existing.exports, use: 'accepted' };
+  if (existing !== undefined) return { exports: existing.exports, use: 'accepted', save: () => undefined };
   let source: string;
   let key: string;
   try {
@@ -49,19 +70,21 @@ export function requireWithCodeCache(path: string, variant = ''): { exports: unk
   }
   // A shebang line is legal only at the very start of a script, not inside the wrapper.
   const body = source.startsWith('#!') ? `//${source.slice(2)}` : source;
-  const cachedData = codeCache.read(key);
+  const cachedData = cache.read(key);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${body}\n})`, { filename: path, ...(cachedData ? { cachedData } : {}) });
   const use: CodeCacheUse = cachedData === undefined ? 'missing' : script.cachedDataRejected === true ? 'rejected' : 'accepted';
-  if (use !== 'accepted') {
-    // At exit, so the bytecode includes every function this process got to compile.
-    process.once('exit', () => {
-      try {
-        codeCache.write(key, script.createCachedData());
-      } catch {
-        /* the next process compiles it again */
-      }
-    });
-  }
+  let saved = use === 'accepted';
+  const save = (): void => {
+    if (saved) return;
+    saved = true;
+    try {
+      cache.write(key, script.createCachedData());
+    } catch {
+      /* the next process compiles it again */
+    }
+  };
+  // At exit, so the bytecode includes every function this process got to compile.
+  if (!saved && options.saveAt !== 'manual') process.once('exit', save);
   const mod = new Module(path);
   mod.filename = path;
   modules._cache[path] = mod;
@@ -72,5 +95,5 @@ export function requireWithCodeCache(path: string, variant = ''): { exports: unk
     throw error;
   }
   mod.loaded = true;
-  return { exports: mod.exports, use };
+  return { exports: mod.exports, use, save };
 }

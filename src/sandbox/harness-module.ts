@@ -2,6 +2,7 @@
 // Compartment with the worker's full (locked-down) realm.
 import { createRequire } from 'node:module';
 import type { Harness } from './types';
+import { requireShippedBundle } from './worker-code-cache';
 
 const loaded = new Map<string, Harness>();
 // createRequire keeps esbuild from trying to bundle the dynamic path into the worker bundle.
@@ -10,7 +11,7 @@ const requireHarness = createRequire(__filename);
 export function loadHarness(name: string, path: string): Harness {
   const cached = loaded.get(path);
   if (cached) return cached;
-  const mod: unknown = requireHarness(path);
+  const mod: unknown = requireShippedBundle(path) ?? requireHarness(path);
   const harness = pickDefault(mod);
   if (!harness) throw new Error(`harness '${name}' (${path}) has no default export function`);
   loaded.set(path, harness);

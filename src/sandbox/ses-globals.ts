@@ -1,6 +1,7 @@
 // Typed access to the globals SES installs. We load SES with a plain require() instead of
 // `import 'ses'` because its type declarations add `harden`, `Compartment`... to the global
 // scope of the whole TypeScript program, where they do not exist outside the worker.
+import { join } from 'node:path';
 
 export interface LockdownOptions {
   errorTaming?: 'safe' | 'unsafe' | 'unsafe-debug';
@@ -28,9 +29,14 @@ export interface SesGlobals {
   Compartment: new (options: { __options__: true; name?: string; globals?: Record<string, unknown> }) => SesCompartment;
 }
 
-/** Loads SES into this realm and locks it down; returns the globals SES then provides. */
-export function lockdownRealm(options: LockdownOptions): SesGlobals {
-  require('ses');
+/**
+ * Loads SES into this realm and locks it down; returns the globals SES then provides.
+ * `loadShipped` may load the shipped copy (dist/ses.js) faster and says whether it did.
+ */
+export function lockdownRealm(options: LockdownOptions, loadShipped: (path: string) => boolean = () => false): SesGlobals {
+  // The build ships SES as its own file beside the worker bundle (scripts/build.mjs); from source,
+  // and whenever the faster load cannot be used, an ordinary require finds it.
+  if (!loadShipped(join(__dirname, 'ses.js'))) require('ses');
   const g = globalThis as unknown as Partial<SesGlobals>;
   if (typeof g.lockdown !== 'function') throw new Error('the ses package did not install lockdown()');
   g.lockdown(options);

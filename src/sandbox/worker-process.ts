@@ -9,6 +9,8 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { SandboxEntry } from './entries';
 import { LruMap } from '../core/lru';
+import { cacheRoot } from '../core/disk-cache';
+import { cacheRootArg } from './worker-code-cache';
 import { memoryProbe } from './memory-probe';
 import { sweepFoldersOfDeadOwners } from './stale-folders';
 import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './ipc';
@@ -55,7 +57,7 @@ export class SandboxWorker {
   ) {
     sweepFoldersOfDeadOwners(DIR_PREFIX);
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-    this.child = fork(entry.path, [String(process.pid)], {
+    this.child = fork(entry.path, [String(process.pid), cacheRootArg(cacheRoot())], {
       cwd: this.dir,
       // Nothing from the engine's environment (API keys, tokens, proxies) reaches candidates
       // or harnesses; node needs no variables to run.

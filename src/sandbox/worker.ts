@@ -14,6 +14,7 @@ import { LruMap } from '../core/lru';
 import { removeWorkFolder } from './orphan-watchdog';
 import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './ipc';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
+import { requireShippedBundle, saveShippedBytecode } from './worker-code-cache';
 import { isResultError, toJsonText } from './serialize-result';
 import type { Harness, HarnessContext } from './types';
 
@@ -41,7 +42,7 @@ const ses: SesGlobals = lockdownRealm({
   regExpTaming: 'safe',
   evalTaming: 'safeEval',
   domainTaming: 'safe',
-});
+}, (path) => requireShippedBundle(path) !== undefined);
 
 // Part of the job's memory budget, so it stays a small share of the heap.
 const BLOB_CACHE_CHARS = Math.min(64 * 1024 * 1024, Math.floor(getHeapStatistics().heap_size_limit / 8));
@@ -97,7 +98,9 @@ async function runJob(job: JobMessage): Promise<void> {
   // acknowledging as already broken, and a harness may end the process right away.
   await new Promise<void>((resolve) => process.send?.({ type: 'started', id: job.id } satisfies WorkerMessage, undefined, undefined, () => resolve()));
   try {
-    send(await execute(job));
+    const outcome = await execute(job);
+    saveShippedBytecode();
+    send(outcome);
   } catch (error) {
     send(failure(job.id, 'error', `sandbox worker failure: ${describeThrown(error, { frames: hostFrames })}`));
   } finally {
