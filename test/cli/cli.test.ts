@@ -103,6 +103,12 @@ test('evolve, runs, show, diff, apply, reject on the bin-packing example', () =>
   assert.match(diff.stdout, /^--- c0\/heuristic\.js/m);
   assert.match(diff.stdout, /^\+\+\+ c\d+\/heuristic\.js/m);
   assert.match(diff.stdout, /^[-+] /m);
+  const noParent = cli(['diff', 'latest', 'c0', '--parent', '--runs-dir', runs], { cwd: dir });
+  assert.equal(noParent.code, 3);
+  assert.equal(noParent.stderr, 'policy-evolver: c0 has no parent: it is the starting program\n');
+  const same = cli(['diff', 'latest', 'c0', '--runs-dir', runs], { cwd: dir });
+  assert.equal(same.code, 0);
+  assert.equal(same.stderr, 'note: c0 is the starting program: no difference\n');
 
   const reject = cli(['reject', 'latest', 'c1', '--note', 'keep it simple', '--runs-dir', runs], { cwd: dir });
   assert.equal(reject.code, 0, reject.stderr);

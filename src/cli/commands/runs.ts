@@ -234,8 +234,12 @@ export function registerRunCommands(program: Command): void {
       store.close();
       warnSkipped(loaded.warnings);
       const entry = candidate(state, cand);
+      if (flags.parent && !entry.parentIds[0]) throw new UserError(`${entry.id} has no parent: it is the starting program`);
       const base = flags.parent && entry.parentIds[0] ? candidate(state, entry.parentIds[0]) : (state.initial() as CandidateEntry);
-      const patch = createTwoFilesPatch(`${base.id}/${state.config.fileName}`, `${entry.id}/${state.config.fileName}`, store.readSource(base.sourceHash, `candidate ${base.id}`), store.readSource(entry.sourceHash, `candidate ${entry.id}`), '', '', { context: 3 });
+      const [before, after] = [store.readSource(base.sourceHash, `candidate ${base.id}`), store.readSource(entry.sourceHash, `candidate ${entry.id}`)];
+      // An empty diff alone reads like a failure: say that the two are the same program.
+      if (before === after) process.stderr.write(`note: ${entry.id} ${entry.id === base.id ? 'is the starting program' : `is identical to ${base.id}`}: no difference\n`);
+      const patch = createTwoFilesPatch(`${base.id}/${state.config.fileName}`, `${entry.id}/${state.config.fileName}`, before, after, '', '', { context: 3 });
       process.stdout.write(patch);
     });
 
