@@ -168,6 +168,7 @@ function faasRunCpu(label: string, policy: (i: number) => string, env: NodeJS.Pr
   const golden = join(FIXTURES, 'naive_defaults_10m');
   const outside: number[] = [];
   const children: number[] = [];
+  const totals: number[] = [];
   for (let i = 0; i < CLI_RUNS; i++) {
     const r = cliCpu(['faas', 'run', policy(i), '--trace', join(golden, 'trace.csv'), '--params', join(golden, 'params.toml'), '--json'], env);
     if (!('ms' in r)) return `CLI faas run ${label}: ${r.why}`;
@@ -178,9 +179,13 @@ function faasRunCpu(label: string, policy: (i: number) => string, env: NodeJS.Pr
       outside.push(r.ms);
       children.push(Math.max(0, r.childMs - simMs));
     }
+    // What the user waits on in CPU: the command and every process it started, less the simulation.
+    if (r.childMs !== undefined) totals.push(r.ms + r.childMs - simMs);
   }
-  const kids = children.length === CLI_RUNS ? `; its sandbox worker process ${median(children).toFixed(0)} ms outside the simulation` : '';
-  return `CLI: policy-evolver faas run ${label} (naive_defaults_10m): the CLI process ${median(outside).toFixed(0)} ms CPU outside the simulation (goal <= 150 ms)${kids}`;
+  const kids = children.length === CLI_RUNS ? `; its sandbox worker process ${median(children).toFixed(0)} ms` : '';
+  // The goal is for the whole command; the total is a median of per-run sums, not a sum of medians.
+  const total = totals.length === CLI_RUNS ? `TOTAL ${median(totals).toFixed(0)} ms CPU outside the simulation (goal <= 150 ms): ` : 'TOTAL unknown (no child CPU figures on this platform): ';
+  return `CLI: policy-evolver faas run ${label} (naive_defaults_10m): ${total}the CLI process ${median(outside).toFixed(0)} ms${kids}`;
 }
 
 export async function run(): Promise<void> {
@@ -242,7 +247,7 @@ export async function run(): Promise<void> {
     mkdirSync(cacheDir);
     return policyFile(i, 'cold');
   };
-  console.log(`(each a median of ${CLI_RUNS} processes; the sandbox worker's figure is read from /proc at 10 ms resolution)`);
+  console.log(`(each a median of ${CLI_RUNS} commands; TOTAL is the CLI and the processes it started, children read from /proc at 10 ms resolution)`);
   console.log(faasRunCpu('naive (built-in)', () => 'naive', env));
   console.log(faasRunCpu('policy.ts with an empty cache (first use on a machine)', emptyCache, env));
   console.log(faasRunCpu('policy.ts not run before', (i) => policyFile(i, 'new'), env));
