@@ -77,7 +77,7 @@ function issues(text: string): string[] {
 test('malformed files get line:column errors', () => {
   const head = 'protocol X\nfault byzantine\nmessage INIT, ECHO\non broadcast: send INIT\n';
   assert.match(issues(`${head}on ECHO from 2f+1 deliver\n`)[0] as string, /^5:19: expected ':' after the trigger but found 'deliver'/);
-  assert.match(issues(`${head}on ECH0 from 2f+1: deliver\n`)[0] as string, /^5:1: message type ECH0 is not declared \(did you mean ECHO\?\)/);
+  assert.match(issues(`${head}on ECH0 from 2f+1: deliver\n`)[0] as string, /^5:4: message type ECH0 is not declared \(did you mean ECHO\?\)/);
   assert.match(issues(`${head}on ECHO from 2g+1: deliver\n`)[0] as string, /^5:15: unknown name 'g'/);
   assert.match(issues(`${head}on ECHO from 2f+1: deliver, shout\n`)[0] as string, /^5:29: unknown action 'shout'/);
   assert.match(issues(`${head}on ECHO >= 3: deliver\n`)[0] as string, /^5:9: expected 'from'/);

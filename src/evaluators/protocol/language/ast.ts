@@ -52,6 +52,8 @@ export interface Rule {
   pos: Position;
   /** Position of each action, parallel to `actions`. */
   actionPos: Position[];
+  /** Position of the message type the trigger reads (parsed rules only), for errors about it. */
+  triggerPos?: Position;
   trivia: Trivia;
 }
 

@@ -371,13 +371,14 @@ export function parseProtocol(text: string): ParseResult {
           break;
         }
         case 'on': {
+          const triggerPos = c.here();
           const trigger = parseTrigger(c);
           c.expect(':', "':' after the trigger");
           const actions: Action[] = [];
           const actionPos: Position[] = [];
           if (c.atEnd()) throw new Fail(c.here(), 'a rule needs at least one action after the colon (send TYPE, deliver, stop)');
           parseActions(c, actions, actionPos);
-          rules.push({ trigger, actions, actionPos, pos: pos(kw), trivia: st.trivia });
+          rules.push({ trigger, actions, actionPos, pos: pos(kw), ...(trigger.kind !== 'broadcast' ? { triggerPos } : {}), trivia: st.trivia });
           order.push({ kind: 'rule', index: rules.length - 1 });
           break;
         }

@@ -47,8 +47,8 @@ export function validateProtocol(p: Protocol, resiliencePos?: Position): Semanti
   const quorumRead = new Map<string, Position>();
   for (const r of p.rules) {
     const t = r.trigger;
-    if (t.kind === 'sender' && checkType(t.type, r.pos)) senderRead.set(t.type, senderRead.get(t.type) ?? r.pos);
-    if (t.kind === 'quorum' && checkType(t.type, r.pos)) quorumRead.set(t.type, quorumRead.get(t.type) ?? r.pos);
+    if (t.kind === 'sender' && checkType(t.type, r.triggerPos ?? r.pos)) senderRead.set(t.type, senderRead.get(t.type) ?? r.pos);
+    if (t.kind === 'quorum' && checkType(t.type, r.triggerPos ?? r.pos)) quorumRead.set(t.type, quorumRead.get(t.type) ?? r.pos);
   }
   for (const [type, q] of senderRead) {
     const other = quorumRead.get(type);
