@@ -271,6 +271,8 @@ export function parseModelShorthand(text: string): ModelShorthand | undefined {
     baseUrl = rest.slice(at + 1);
     rest = rest.slice(0, at);
   }
+  // A provider with nothing after it ("openai:") names no model; it is not a model called "openai:".
+  if (/^(openai|anthropic|openai-compatible):(@|$)/.test(rest)) return undefined;
   const m = /^(?:(openai|anthropic|openai-compatible):)?([^@\s]+)(?:@(\d+(?:\.\d+)?))?$/.exec(rest);
   if (!m) return undefined;
   return {

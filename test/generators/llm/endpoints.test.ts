@@ -20,6 +20,8 @@ test('endpoints: one base URL in any form becomes what each SDK expects', () => 
   assert.deepEqual(parseModelShorthand('openai-compatible:qwen2.5-coder:7b@2@http://127.0.0.1:11434'), { provider: 'openai-compatible', model: 'qwen2.5-coder:7b', weight: 2, baseUrl: 'http://127.0.0.1:11434' });
   assert.deepEqual(parseModelShorthand('fake-small@http://h:1/v1'), { model: 'fake-small', baseUrl: 'http://h:1/v1' });
   assert.equal(parseModelShorthand('a b'), undefined);
+  // A provider without a model is not a model named "openai:".
+  for (const text of ['openai:', 'anthropic:@2', 'openai-compatible:@http://h:1/v1']) assert.equal(parseModelShorthand(text), undefined, text);
 });
 
 function binPacking(): string {
