@@ -77,6 +77,7 @@ export async function buildEvaluator(
   config: Pick<RunConfig, 'evaluator' | 'evaluationConcurrency'>,
   baseDir: string,
   shared?: SandboxPool,
+  log?: (message: string) => void,
 ): Promise<{ evaluator: Evaluator; close(): Promise<void> }> {
   const factory = domains.evaluatorFactory(config.evaluator.id);
   let sandbox: SandboxPool | undefined;
@@ -85,6 +86,7 @@ export async function buildEvaluator(
     evaluator = await factory(config.evaluator.options, {
       baseDir,
       sandbox: () => shared ?? (sandbox ??= createSandboxPool({ size: config.evaluationConcurrency })),
+      ...(log ? { log } : {}),
     });
   } catch (err) {
     await sandbox?.close();
@@ -103,7 +105,8 @@ export async function compose(config: RunConfig, options: ComposeOptions = {}): 
   const { onEvent, log } = options;
   const secret = options.secret ?? ((name: string) => process.env[name]);
   const baseDir = options.baseDir ?? dirname(config.file);
-  const { evaluator, close } = await buildEvaluator(config, baseDir, options.sandbox);
+  const warn = (message: string): void => (onEvent ? onEvent({ kind: 'log', level: 'warn', message }) : log?.(message));
+  const { evaluator, close } = await buildEvaluator(config, baseDir, options.sandbox, warn);
   let workloads;
   try {
     workloads = await evaluator.workloads();

@@ -6,6 +6,8 @@ export interface EvaluatorFactoryContext {
   baseDir: string;
   /** The shared sandbox pool for candidate JS/TS; created on first use. */
   sandbox(): SandboxPool;
+  /** Warnings for the user, already prefixed `warning:`; they reach the CLI's stderr and the editor's run log alike. */
+  log?(message: string): void;
 }
 
 /** Options come from the CLI, a config file, editor settings or a broker task message: plain JSON. */

@@ -185,7 +185,7 @@ function runBuiltinChecked(name: string, workload: LoadedWorkload, io: FaasCliOu
   const p = workload.params;
   if (name === 'priority-pool' && p.num_pools !== 2) throw new UserError(`priority-pool needs num_pools = 2, the parameters have ${p.num_pools}`);
   if (name === 'overbook' && !p.allow_memory_overcommit) {
-    io.err('policy-evolver: warning: overbook asks for whole pools of RAM; set allow_memory_overcommit = true or most of its assignments are rejected\n');
+    io.err('warning: overbook asks for whole pools of RAM; set allow_memory_overcommit = true or most of its assignments are rejected\n');
   }
   return runBuiltin(name, workload);
 }

@@ -52,14 +52,10 @@ export const FAAS_EVALUATOR_INFO: EvaluatorInfo = Object.freeze({
   ],
 });
 
-let warnedSeedObjective = false;
-
 export const createFaasEvaluator: EvaluatorFactory = async (options, ctx) => {
   const parsed = parseOptions(options, ctx.baseDir);
-  if (usesSeedObjective(parsed.objective) && !warnedSeedObjective) {
-    warnedSeedObjective = true;
-    process.stderr.write(`policy-evolver: warning: ${SEED_OBJECTIVE_WARNING}\n`);
-  }
+  // Through the run's log, not stderr, so the editor shows it as the CLI does.
+  if (usesSeedObjective(parsed.objective)) ctx.log?.(`warning: ${SEED_OBJECTIVE_WARNING}`);
   return new FaasEvaluator(parsed, ctx);
 };
 

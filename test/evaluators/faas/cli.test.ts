@@ -140,3 +140,10 @@ test('faas run --physics: exact Eudoxia parity by default, corrected on request,
   assert.equal(bad.exitCode, 2);
   assert.match(bad.error?.message ?? '', /--physics must be 'eudoxia' or 'corrected'/);
 });
+
+test("faas run's warnings start with 'warning:' as the README says", async () => {
+  const r = await cli('faas', 'run', 'overbook', '--params', join(GOLDEN, 'params.toml'));
+  assert.equal(r.error, undefined, r.error?.message);
+  assert.match(r.stderr, /^warning: overbook asks for whole pools of RAM/m);
+  assert.doesNotMatch(r.stderr, /policy-evolver: warning/);
+});

@@ -154,3 +154,20 @@ test("the seed paper's objective stays selectable, with a warning in the feedbac
   assert.match(result.feedback, /^Warning: objective 'adjusted-latency' \(the seed paper's\) rewards starving a priority class/);
   assert.throws(() => parseObjective('adjusted-latency-penalised'), /unknown objective/);
 });
+
+test("the seed objective's warning goes to the run's log as 'warning: ...', every run, never straight to stderr", async () => {
+  const pool = inProcessPool();
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  const logged: string[] = [];
+  try {
+    for (let i = 0; i < 2; i++) await createFaasEvaluator({ ...SHORT, objective: 'adjusted-latency' }, { baseDir: ROOT, sandbox: () => pool, log: (m) => logged.push(m) });
+    await createFaasEvaluator(SHORT, { baseDir: ROOT, sandbox: () => pool, log: (m) => logged.push(m) });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(stderr, '');
+  assert.equal(logged.length, 2);
+  for (const m of logged) assert.match(m, /^warning: objective 'adjusted-latency' \(the seed paper's\) rewards starving/);
+});
