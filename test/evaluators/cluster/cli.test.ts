@@ -44,6 +44,8 @@ test('cluster validate, generate and import write and check scenario files', asy
   const gen = await run(['generate', generated, '--param', 'level=hard', '--param', 'profile=alibaba2018', '--param', 'seed=4']);
   assert.equal(gen.error, undefined);
   const s = parseScenarioText(readFileSync(generated, 'utf8'));
+  // Says what it wrote, like every other writer of the CLI.
+  assert.equal(gen.err, `wrote ${generated} (scenario 'gen': ${s.tasks.length} tasks on ${s.nodes.length} nodes)\n`);
   assert.equal(s.level, 'hard');
   assert.ok(s.tasks.length >= 50);
   const ok = await run(['validate', generated]);
@@ -58,10 +60,16 @@ test('cluster validate, generate and import write and check scenario files', asy
   const out = join(dir, 'azure.json');
   const imported = await run(['import', 'azure', join(__dirname, 'fixtures', 'azure-vmtable.csv'), out]);
   assert.equal(imported.error, undefined, imported.error?.message);
-  assert.match(imported.err, /3 tasks on \d+ nodes/);
+  assert.match(imported.err, /^wrote .*azure\.json \(scenario 'azure': 3 tasks on \d+ nodes\)\n$/);
   assert.equal(parseScenarioText(readFileSync(out, 'utf8')).tasks.length, 3);
   const again = await run(['import', 'azure', join(__dirname, 'fixtures', 'azure-vmtable.csv'), out]);
   assert.match(again.error?.message ?? '', /already exists; use --force/);
+  for (const slack of ['abc', '0', '-1', '']) {
+    const badSlack = await run(['import', 'azure', join(__dirname, 'fixtures', 'azure-vmtable.csv'), join(dir, 'slack.json'), '--deadline-slack', slack]);
+    assert.equal(badSlack.error?.message, `--deadline-slack must be a positive number, got '${slack}'`);
+    assert.equal((badSlack.error as Error & { exitCode?: number }).exitCode, 2);
+    assert.equal(existsSync(join(dir, 'slack.json')), false);
+  }
 });
 
 test('cluster bench compares with every baseline and prints intervals, p-values and scalability', async () => {

@@ -23,7 +23,8 @@ export function registerGenerateCommand(cluster: Command, io: ClusterCliOutput):
       } catch (err) {
         throw new UserError((err as Error).message, ExitCode.usage);
       }
-      writeOutput(output, formatScenario(generateScenario(params)), flags.force, io);
+      const scenario = generateScenario(params);
+      writeOutput(output, formatScenario(scenario), flags.force, io, scenario);
     });
 
 }

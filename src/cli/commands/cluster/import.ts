@@ -7,7 +7,7 @@ import { formatScenario } from '../../../evaluators/cluster/model/format';
 import { ExitCode, UserError } from '../../errors';
 import { parseIntFlag } from '../../../app/run-config';
 import { type ClusterCliOutput } from './io';
-import { parseFraction } from './options';
+import { parseFraction, parsePositive } from './options';
 import { writeOutput } from './scenario-files';
 
 export function registerImportCommand(cluster: Command, io: ClusterCliOutput): void {
@@ -33,7 +33,7 @@ export function registerImportCommand(cluster: Command, io: ClusterCliOutput): v
         ...(flags.nodeType ? { nodeType: flags.nodeType } : {}),
         ...(flags.maxTasks ? { maxTasks: parseIntFlag('max-tasks', flags.maxTasks, 1) as number } : {}),
         deadlineFraction: parseFraction('deadline-fraction', flags.deadlineFraction ?? '0'),
-        deadlineSlack: Number(flags.deadlineSlack ?? 3),
+        deadlineSlack: parsePositive('deadline-slack', flags.deadlineSlack ?? '3'),
       };
       let scenario: Scenario;
       try {
@@ -42,7 +42,7 @@ export function registerImportCommand(cluster: Command, io: ClusterCliOutput): v
         if (err instanceof ImportError || err instanceof ScenarioError) throw new UserError(err.message);
         throw err;
       }
-      writeOutput(output, formatScenario(scenario), flags.force, io);
-      io.err(`${scenario.tasks.length} tasks on ${scenario.nodes.length} nodes\n`);
+      writeOutput(output, formatScenario(scenario), flags.force, io, scenario);
+      if (output === '-') io.err(`${scenario.tasks.length} tasks on ${scenario.nodes.length} nodes\n`);
     });
 }

@@ -113,6 +113,12 @@ export function parseFraction(name: string, text: string): number {
   return x;
 }
 
+export function parsePositive(name: string, text: string): number {
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x <= 0) throw new UserError(`--${name} must be a positive number, got '${text}'`, ExitCode.usage);
+  return x;
+}
+
 export function parseSizes(text: string): number[] {
   const sizes = text.split(',').map((s) => Number(s.trim()));
   if (!sizes.length || !sizes.every((n) => Number.isInteger(n) && n >= 1 && n <= 5000)) throw new UserError(`--scale takes task counts from 1 to 5000, e.g. 10,50,100, got '${text}'`, ExitCode.usage);

@@ -31,7 +31,8 @@ export function loadScenarioPaths(paths: string[]): Scenario[] {
   }
 }
 
-export function writeOutput(output: string, text: string, force: boolean | undefined, io: ClusterCliOutput): void {
+/** Writes a scenario (or prints it for '-') and says what it wrote, as the other writers of the CLI do. */
+export function writeOutput(output: string, text: string, force: boolean | undefined, io: ClusterCliOutput, scenario: Scenario): void {
   if (output === '-') {
     io.out(text);
     return;
@@ -39,6 +40,7 @@ export function writeOutput(output: string, text: string, force: boolean | undef
   const path = resolve(output);
   if (existsSync(path) && !force) throw new UserError(`${output} already exists; use --force to overwrite it`);
   writeFileSync(path, text);
+  io.err(`wrote ${output} (scenario '${scenario.id}': ${scenario.tasks.length} tasks on ${scenario.nodes.length} nodes)\n`);
 }
 
 export function outDir(flag: string | undefined, command: string): string {
