@@ -29,6 +29,7 @@ import { restPolicy } from '../../evaluators/faas/rest/rest-policy';
 import { SyncHttpClient } from '../../evaluators/faas/rest/sync-http';
 import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
+import { parseDuration } from './protocol';
 
 interface RunFlags {
   trace?: string;
@@ -36,6 +37,7 @@ interface RunFlags {
   json?: boolean;
   physics?: string;
   serve?: string;
+  timeLimit: string;
 }
 
 interface GentraceFlags {
@@ -68,16 +70,18 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
     .option('--json', "print one JSON object: Eudoxia's stats fields (null where Eudoxia writes NaN) plus `extra`")
     .option('--physics <mode>', "'eudoxia' (default: exactly Eudoxia, quirks included) or 'corrected' (exact memory sums, sub-tick suspension writes finish)")
     .option('--serve <cmd>', 'the policy file is a scheduler server in any language (Eudoxia REST protocol), started by this command inside the OS sandbox: {file} is the file, {port} (and $PORT) the port, as with evolve --serve')
+    .option('--time-limit <duration>', `wall-clock limit of a policy file's (or --serve server's) simulation, e.g. 90s, 10m, 1h; past it the run ends with exit code ${ExitCode.evaluation}`, DEFAULT_TIME_LIMIT)
     .action(async (policy: string, flags: RunFlags) => {
+      const limit = parseTimeLimit(flags.timeLimit);
       const workload = loadInputs(flags);
       const outcome =
         flags.serve !== undefined
-          ? await runServed(policy, flags.serve, workload)
+          ? await runServed(policy, flags.serve, workload, limit)
           : policy === 'rest' && !existsSync(policy)
             ? runRest(workload)
             : isBuiltin(policy)
               ? runBuiltinChecked(policy, workload, io)
-              : await runFile(policy, workload);
+              : await runFile(policy, workload, limit);
       report(outcome, flags.json === true, io);
     });
 
@@ -107,6 +111,28 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
       io.err(`wrote ${trace.pipelines.length} pipelines (${ops} operators) over ${params.duration} s to ${output} (profile ${profile}, seed ${seed})\n`);
     });
 }
+
+/** Generous for the largest traces the simulator takes, short enough that a looping policy is caught. */
+const DEFAULT_TIME_LIMIT = '5m';
+
+interface TimeLimit {
+  /** As the user wrote it, for the message. */
+  text: string;
+  ms: number;
+}
+
+function parseTimeLimit(text: string): TimeLimit {
+  let ms: number;
+  try {
+    ms = parseDuration(text, '--time-limit');
+  } catch (err) {
+    throw new UserError((err as Error).message, ExitCode.usage);
+  }
+  if (ms <= 0) throw new UserError(`--time-limit must be more than 0, got '${text}'`, ExitCode.usage);
+  return { text, ms };
+}
+
+const timedOut = (limit: TimeLimit): string => `the simulation did not finish within ${limit.text} (--time-limit; does the policy loop?)`;
 
 function isBuiltin(policy: string): boolean {
   return BUILTIN_POLICY_NAMES.includes(policy) && !existsSync(policy);
@@ -148,7 +174,7 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
 }
 
 /** A scheduler server in any language, started in the command sandbox as `evolve --serve` scores candidates. */
-async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }): Promise<SimulationOutcome> {
+async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit): Promise<SimulationOutcome> {
   if (command.trim() === '') throw new UserError('--serve needs the command that starts the server, e.g. --serve "python3 {file}"', ExitCode.usage);
   let code: string;
   try {
@@ -157,12 +183,13 @@ async function runServed(file: string, command: string, workload: LoadedWorkload
     throw new UserError(`no scheduler file '${file}'`);
   }
   const { ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
-  const served = new ServedCandidates({ command, unsandboxed: false, startupSeconds: 10, timeoutMs: 30 * 60_000, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
+  const served = new ServedCandidates({ command, unsandboxed: false, startupSeconds: 10, timeoutMs: limit.ms, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
   const data = { trace: { csv: workload.csv ?? formatTraceCsv(workload.trace), name: basename(workload.label) }, params: workload.params as unknown as JsonValue, label: workload.label };
   const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
   const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);
   // One line: the server's last output (a traceback, say) joined onto the reason.
   const oneLine = (message: string): string => message.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, ' | ');
+  if (run?.failure?.kind === 'timeout') throw new UserError(`${basename(file)}: ${timedOut(limit)}`, ExitCode.evaluation);
   if (run?.failure) throw new UserError(`the scheduler server failed: ${oneLine(run.failure.message)}`, ExitCode.evaluation);
   if (!run?.outcome) throw new UserError('the scheduler server produced no result', ExitCode.evaluation);
   if (!run.outcome.ok) throw new UserError(`the scheduler server failed: ${oneLine(run.outcome.failure.message)}`, ExitCode.evaluation);
@@ -190,7 +217,7 @@ function runBuiltinChecked(name: string, workload: LoadedWorkload, io: FaasCliOu
   return runBuiltin(name, workload);
 }
 
-async function runFile(file: string, workload: LoadedWorkload & { csv?: string }): Promise<SimulationOutcome> {
+async function runFile(file: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit): Promise<SimulationOutcome> {
   const path = resolve(file);
   if (!existsSync(path)) {
     throw new UserError(`no policy file '${file}' (built-in policies: ${BUILTIN_POLICY_NAMES.join(', ')})`);
@@ -200,10 +227,10 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   const code = readFileSync(path, 'utf8');
   const trace: JsonValue = workload.csv !== undefined ? { csv: workload.csv, name: basename(workload.label) } : { profile: 'eudoxia', seed: workload.params.random_seed };
   const data = { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
-  const pool = createSandboxPool({ size: 1, limits: { timeoutMs: 600_000, memoryMb: 4096 } });
+  const pool = createSandboxPool({ size: 1, limits: { timeoutMs: limit.ms, memoryMb: 4096 } });
   try {
     const outcome = await pool.run({ harness: FAAS_HARNESS, candidateCode: code, candidateFileName: basename(path), input: { workloads: [{ id: 'run', data }], maxLogLines: 200 } });
-    if (!outcome.ok) throw new UserError(`${basename(path)}: ${outcome.kind === 'timeout' ? 'the simulation did not finish within 10 minutes (does the policy loop?)' : outcome.message}`, ExitCode.evaluation);
+    if (!outcome.ok) throw new UserError(`${basename(path)}: ${outcome.kind === 'timeout' ? timedOut(limit) : outcome.message}`, ExitCode.evaluation);
     const value = outcome.value as unknown as { results: { outcome: SimulationOutcome }[] };
     const result = value.results[0]?.outcome;
     if (!result) throw new UserError('the sandbox returned no result', ExitCode.internal);

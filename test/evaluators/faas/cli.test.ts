@@ -147,3 +147,17 @@ test("faas run's warnings start with 'warning:' as the README says", async () =>
   assert.match(r.stderr, /^warning: overbook asks for whole pools of RAM/m);
   assert.doesNotMatch(r.stderr, /policy-evolver: warning/);
 });
+
+test('faas run --time-limit ends a looping policy file with one line naming the limit and the flag, exit 4', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faas-cli-'));
+  const loops = join(dir, 'loops.js');
+  writeFileSync(loops, 'export function step() { for (;;) {} }');
+  const r = await cli('faas', 'run', loops, '--params', join(GOLDEN, 'params.toml'), '--time-limit', '1s');
+  assert.equal(r.error?.message, 'loops.js: the simulation did not finish within 1s (--time-limit; does the policy loop?)');
+  assert.equal(r.exitCode, 4);
+  for (const bad of ['soon', '0', '-5s']) {
+    const b = await cli('faas', 'run', loops, '--time-limit', bad);
+    assert.match(b.error?.message ?? '', /--time-limit/);
+    assert.equal(b.exitCode, 2, bad);
+  }
+});
