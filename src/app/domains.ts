@@ -64,6 +64,16 @@ export class DomainRegistry {
     throw new UserError(`cannot tell how to score ${name}: pass --evaluator NAME (${this.ids().join(', ')}) or --command "CMD {file}"`);
   }
 
+  /**
+   * The other domains that claim a file the domain `id` does not (a cluster policy exporting decide
+   * handed to the FaaS simulator): empty when the file may be `id`'s.
+   */
+  ownersInstead(id: string, file: string, code: string): string[] {
+    const domain = this.require(id);
+    if (!domain.claims || domain.claims(file, code)) return [];
+    return this.list.filter((d) => d.id !== id && d.claims?.(file, code) === true).map((d) => d.id);
+  }
+
   /** Generic generators and every domain's own, by name. */
   generatorFactory(id: string): GeneratorFactory {
     const entry = this.generators().find((g) => g.id === id);

@@ -30,6 +30,7 @@ import { SyncHttpClient } from '../../evaluators/faas/rest/sync-http';
 import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
 import { parseDuration } from './protocol';
+import { domains } from '../../app/domains';
 
 interface RunFlags {
   trace?: string;
@@ -225,6 +226,7 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   const ext = extname(path).toLowerCase();
   if (!['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) throw new UserError(`policy file must be TypeScript or JavaScript (.ts, .js), got '${basename(path)}'`);
   const code = readFileSync(path, 'utf8');
+  refuseOtherDomainsPolicy(file, code);
   const trace: JsonValue = workload.csv !== undefined ? { csv: workload.csv, name: basename(workload.label) } : { profile: 'eudoxia', seed: workload.params.random_seed };
   const data = { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
   const pool = createSandboxPool({ size: 1, limits: { timeoutMs: limit.ms, memoryMb: 4096 } });
@@ -238,6 +240,12 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   } finally {
     await pool.close();
   }
+}
+
+/** Another domain's policy would only fail on its exports (exit 4): name the domain it belongs to. */
+function refuseOtherDomainsPolicy(file: string, code: string): void {
+  const owners = domains.ownersInstead('faas', file, code);
+  if (owners.length > 0) throw new UserError(`${basename(file)} is a ${owners.join(' or ')} policy, not a faas one (no step export): run it with policy-evolver ${owners[0]} run`, ExitCode.badInput);
 }
 
 function report(outcome: SimulationOutcome, json: boolean, io: FaasCliOutput): void {

@@ -38,6 +38,12 @@ test('cluster run: built-ins in-process, policy files in the sandbox, same numbe
   assert.match(text.out, /medium-01: reward 0\.\d+ \(first-fit 0\.\d+\); latency mean .* SLA violations .* tenant Gini/);
 });
 
+test("cluster run refuses another domain's policy at the start with exit 3, naming the domain it belongs to", async () => {
+  const r = await run(['run', join(ROOT, 'examples', 'faas', 'priority.ts'), join(SCENARIOS, 'easy-01.json')]);
+  assert.equal(r.error?.message, 'priority.ts is a faas policy, not a cluster one (no decide export): run it with policy-evolver faas run');
+  assert.equal((r.error as Error & { exitCode?: number }).exitCode, 3);
+});
+
 test('cluster validate, generate and import write and check scenario files', async () => {
   const dir = tempDir();
   const generated = join(dir, 'gen.json');

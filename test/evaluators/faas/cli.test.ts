@@ -161,3 +161,9 @@ test('faas run --time-limit ends a looping policy file with one line naming the 
     assert.equal(b.exitCode, 2, bad);
   }
 });
+
+test("faas run refuses another domain's policy at the start with exit 3, naming the domain it belongs to", async () => {
+  const r = await cli('faas', 'run', join(ROOT, 'examples', 'cluster', 'first-fit.ts'), '--params', join(GOLDEN, 'params.toml'));
+  assert.equal(r.error?.message, 'first-fit.ts is a cluster policy, not a faas one (no step export): run it with policy-evolver cluster run');
+  assert.equal(r.exitCode, 3);
+});

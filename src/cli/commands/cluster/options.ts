@@ -1,7 +1,7 @@
 // Flags shared by the policy commands (selfplay, bench) and their parsing into settings.
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { JsonValue } from '../../../core/types';
 import { isLevel, LEVELS, parseWeights, type Level } from '../../../evaluators/cluster';
 import { compose } from '../../../app/compose';
@@ -81,6 +81,8 @@ export function readPolicy(policy: string): { file: string; code: string } {
   const file = resolve(policy);
   if (!existsSync(file)) throw new UserError(`policy file not found: ${policy}`);
   const code = readFileSync(file, 'utf8');
+  const owners = domains.ownersInstead('cluster', file, code);
+  if (owners.length > 0) throw new UserError(`${basename(file)} is a ${owners.join(' or ')} policy, not a cluster one (no decide export): run it with policy-evolver ${owners[0]} run`, ExitCode.badInput);
   if (!/\bdecide\b/.test(code)) throw new UserError(`${policy} does not export decide(view); see examples/cluster/first-fit.ts`);
   return { file, code };
 }
