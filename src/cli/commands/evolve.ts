@@ -152,7 +152,7 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
   try {
     active = await begin(composed.handles, controller.signal);
     if (mode !== 'json' && mode !== 'quiet') process.stderr.write(`run ${active.state.runId} (${active.store.dir})\n`);
-    if (mode !== 'json' && commandsUnsandboxed(config)) process.stderr.write(`warning: command candidates run WITHOUT the OS sandbox (${UNSANDBOXED_FLAG}): they can read your files and environment, reach the network and outlive the run\n`);
+    if (mode !== 'json' && commandsUnsandboxed(config)) process.stderr.write(UNSANDBOXED_WARNING);
     summary = await active.done;
   } catch (err) {
     if (err instanceof StartingProgramFailed) throw new UserError(err.message, ExitCode.evaluation);
@@ -179,6 +179,9 @@ function withoutCommandSandbox(config: RunConfig): RunConfig {
 function sandboxesCommands(config: RunConfig): boolean {
   return config.evaluator.id === 'command' || (config.evaluator.id === 'faas' && typeof config.evaluator.options.serve === 'string');
 }
+
+/** Said whenever candidate commands run without bubblewrap (evolve, faas run --serve). */
+export const UNSANDBOXED_WARNING = `warning: command candidates run WITHOUT the OS sandbox (${UNSANDBOXED_FLAG}): they can read your files and environment, reach the network and outlive the run\n`;
 
 export function commandsUnsandboxed(config: RunConfig): boolean {
   return sandboxesCommands(config) && config.evaluator.options.unsandboxed === true;

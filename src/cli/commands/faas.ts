@@ -31,6 +31,8 @@ import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
 import { parseDuration } from './protocol';
 import { domains } from '../../app/domains';
+import { UNSANDBOXED_FLAG } from '../../sandbox/command';
+import { UNSANDBOXED_WARNING } from './evolve';
 
 interface RunFlags {
   trace?: string;
@@ -39,6 +41,7 @@ interface RunFlags {
   physics?: string;
   serve?: string;
   timeLimit: string;
+  unsandboxedCommands?: boolean;
 }
 
 interface GentraceFlags {
@@ -72,12 +75,15 @@ export function registerFaasCommands(program: Command, io: FaasCliOutput = STD_O
     .option('--physics <mode>', "'eudoxia' (default: exactly Eudoxia, quirks included) or 'corrected' (exact memory sums, sub-tick suspension writes finish)")
     .option('--serve <cmd>', 'the policy file is a scheduler server in any language (Eudoxia REST protocol), started by this command inside the OS sandbox: {file} is the file, {port} (and $PORT) the port, as with evolve --serve')
     .option('--time-limit <duration>', `wall-clock limit of a policy file's (or --serve server's) simulation, e.g. 90s, 10m, 1h; past it the run ends with exit code ${ExitCode.evaluation}`, DEFAULT_TIME_LIMIT)
+    .option(UNSANDBOXED_FLAG, 'with --serve: run the server without the OS sandbox (bubblewrap), on a free host port: only where it cannot run, and only for code you trust')
     .action(async (policy: string, flags: RunFlags) => {
       const limit = parseTimeLimit(flags.timeLimit);
+      const unsandboxed = flags.unsandboxedCommands === true;
+      if (unsandboxed && flags.serve === undefined) throw new UserError(`${UNSANDBOXED_FLAG} only applies to scheduler servers (--serve)`, ExitCode.usage);
       const workload = loadInputs(flags);
       const outcome =
         flags.serve !== undefined
-          ? await runServed(policy, flags.serve, workload, limit)
+          ? await runServed(policy, flags.serve, workload, limit, unsandboxed, io)
           : policy === 'rest' && !existsSync(policy)
             ? runRest(workload)
             : isBuiltin(policy)
@@ -175,7 +181,7 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
 }
 
 /** A scheduler server in any language, started in the command sandbox as `evolve --serve` scores candidates. */
-async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit): Promise<SimulationOutcome> {
+async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit, unsandboxed: boolean, io: FaasCliOutput): Promise<SimulationOutcome> {
   if (command.trim() === '') throw new UserError('--serve needs the command that starts the server, e.g. --serve "python3 {file}"', ExitCode.usage);
   let code: string;
   try {
@@ -184,7 +190,8 @@ async function runServed(file: string, command: string, workload: LoadedWorkload
     throw new UserError(`no scheduler file '${file}'`);
   }
   const { ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
-  const served = new ServedCandidates({ command, unsandboxed: false, startupSeconds: 10, timeoutMs: limit.ms, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
+  if (unsandboxed) io.err(UNSANDBOXED_WARNING);
+  const served = new ServedCandidates({ command, unsandboxed, startupSeconds: 10, timeoutMs: limit.ms, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
   const data = { trace: { csv: workload.csv ?? formatTraceCsv(workload.trace), name: basename(workload.label) }, params: workload.params as unknown as JsonValue, label: workload.label };
   const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
   const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);

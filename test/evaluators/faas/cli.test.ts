@@ -167,3 +167,13 @@ test("faas run refuses another domain's policy at the start with exit 3, naming 
   assert.equal(r.error?.message, 'first-fit.ts is a cluster policy, not a faas one (no step export): run it with policy-evolver cluster run');
   assert.equal(r.exitCode, 3);
 });
+
+test('faas run --serve --unsandboxed-commands runs the server without bubblewrap and says so, as evolve does', async () => {
+  const r = await cli('faas', 'run', join(ROOT, 'examples', 'faas', 'rest_scheduler.py'), '--serve', 'python3 {file}', '--unsandboxed-commands', '--trace', join(GOLDEN, 'trace.csv'), '--params', join(GOLDEN, 'params.toml'), '--json');
+  assert.equal(r.error, undefined, r.error?.message);
+  assert.match(r.stderr, /^warning: command candidates run WITHOUT the OS sandbox \(--unsandboxed-commands\)/m);
+  assert.ok((JSON.parse(r.stdout) as { pipelines_created: number }).pipelines_created > 0);
+  const alone = await cli('faas', 'run', 'priority', '--unsandboxed-commands');
+  assert.equal(alone.error?.message, '--unsandboxed-commands only applies to scheduler servers (--serve)');
+  assert.equal(alone.exitCode, 2);
+});
