@@ -5,6 +5,7 @@ import { BlockError } from '../core/evolve-blocks';
 import { UserError } from '../core/user-error';
 import { ExitCode } from './exit-codes';
 import { scrubSecrets } from '../core/secrets';
+import { onCacheUnusable } from '../core/disk-cache';
 
 const MAX_LINE = 2000;
 
@@ -28,6 +29,7 @@ function silenceParseErrors(command: Command): void {
 }
 
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
+  onCacheUnusable((message) => void process.stderr.write(`warning: ${message}\n`));
   try {
     silenceParseErrors(program);
     await program.parseAsync(argv);

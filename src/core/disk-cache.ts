@@ -26,6 +26,24 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env, platform: NodeJS
   return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'policy-evolver');
 }
 
+/**
+ * Where a process says, once, that its cache cannot be used (the CLI and the worker: a `warning:`
+ * line on stderr). Unset, nothing is said: a sandbox worker's stderr is not the user's, and its
+ * parent has the same cache root and says it itself.
+ */
+let unusableSink: ((message: string) => void) | undefined;
+let warnedUnusable = false;
+
+export function onCacheUnusable(sink: ((message: string) => void) | undefined): void {
+  unusableSink = sink;
+}
+
+function reportUnusable(path: string, why: string): void {
+  if (warnedUnusable || !unusableSink) return;
+  warnedUnusable = true;
+  unusableSink(`the cache folder ${path} cannot be used (${why}), so start-up work is redone every time: point ${CACHE_DIR_ENV} at a writable folder, or set it to 'off'`);
+}
+
 export interface DiskCacheOptions {
   /** Entries kept in the folder; the least recently written go first once it holds more. */
   maxEntries: number;
@@ -45,20 +63,44 @@ const digest = (data: Uint8Array): Buffer => createHash('sha256').update(data).d
 
 /** One named folder of the cache holding entries keyed by hex hashes. */
 export class DiskCache {
+  private readonly root: string | undefined;
   private readonly dir: string | undefined;
   private readonly maxEntries: number;
   private writesSincePrune = 0;
   private usable = true;
+  private rootChecked = false;
 
   constructor(namespace: string, options: DiskCacheOptions) {
     if (!/^[a-z0-9-]+$/.test(namespace)) throw new Error(`disk cache namespace must be lower-case letters, digits and dashes, got '${namespace}'`);
     const root = options.root ?? cacheRoot();
+    this.root = root;
     this.dir = root === undefined ? undefined : join(root, namespace);
     this.maxEntries = options.maxEntries;
   }
 
   get enabled(): boolean {
-    return this.dir !== undefined && this.usable;
+    if (this.dir === undefined) return false;
+    if (!this.rootChecked) this.checkRoot();
+    return this.usable;
+  }
+
+  /** A root that is a file makes every lookup a miss and every write fail: say so rather than run slow unexplained. */
+  private checkRoot(): void {
+    this.rootChecked = true;
+    for (const path of [this.root, this.dir]) {
+      if (path === undefined) continue;
+      let isDir: boolean;
+      try {
+        isDir = statSync(path).isDirectory();
+      } catch {
+        return; // not there yet: the first write creates it
+      }
+      if (!isDir) {
+        this.usable = false;
+        reportUnusable(path, 'it is a file, not a folder');
+        return;
+      }
+    }
   }
 
   read(key: string): Buffer | undefined {
@@ -87,9 +129,10 @@ export class DiskCache {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       writeFileSync(temporary, Buffer.concat([ENTRY_TAG, digest(payload), payload]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, target);
-    } catch {
+    } catch (err) {
       // A read-only or full disk: stop trying for this process, the work is simply redone.
       this.usable = false;
+      reportUnusable(this.root ?? this.dir, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
       try {
         unlinkSync(temporary);
       } catch {

@@ -142,3 +142,13 @@ test('evolve, runs, show, diff, apply, reject on the bin-packing example', () =>
   }
   assert.equal(readFileSync(join(runs, runId, 'journal.jsonl'), 'utf8'), journal, 'a refused resume writes nothing');
 });
+
+test('POLICY_EVOLVER_CACHE_DIR naming a file: the command still works and one warning line says why it is slow', () => {
+  const file = join(tempDir(), 'not-a-folder');
+  writeFileSync(file, '');
+  const r = cli(['faas', 'run', join(ROOT, 'examples', 'faas', 'naive.ts'), '--params', join(ROOT, 'examples', 'faas', 'params.toml')], { env: { POLICY_EVOLVER_CACHE_DIR: file } });
+  assert.equal(r.code, 0, r.stderr);
+  const warnings = r.stderr.split('\n').filter((l) => l.includes('cache'));
+  assert.equal(warnings.length, 1, r.stderr);
+  assert.match(warnings[0] ?? '', /^warning: the cache folder .*not-a-folder cannot be used \(it is a file, not a folder\)/);
+});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheRoot, DiskCache } from '../../src/core/disk-cache';
+import { cacheRoot, DiskCache, onCacheUnusable } from '../../src/core/disk-cache';
 
 const key = (n: number): string => n.toString(16).padStart(64, '0');
 
@@ -71,4 +71,21 @@ test('a torn, flipped or foreign file under a valid key is a miss, and the next 
   }
   cache.write(key(1), 'payload of one');
   assert.equal(cache.read(key(1))?.toString(), 'payload of one');
+});
+
+test('a cache root that is a file is said once per process, through the sink the entry point set', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'disk-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = join(dir, 'file');
+  writeFileSync(root, '');
+  const said: string[] = [];
+  onCacheUnusable((m) => said.push(m));
+  t.after(() => onCacheUnusable(undefined));
+  const a = new DiskCache('things', { maxEntries: 5, root });
+  const b = new DiskCache('others', { maxEntries: 5, root });
+  assert.equal(a.read(key(1)), undefined);
+  b.write(key(2), 'y');
+  assert.equal(b.read(key(2)), undefined);
+  assert.equal(said.length, 1, said.join('\n'));
+  assert.match(said[0] ?? '', new RegExp(`^the cache folder ${root.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} cannot be used \\(it is a file, not a folder\\).*POLICY_EVOLVER_CACHE_DIR`));
 });
