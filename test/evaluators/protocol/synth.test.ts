@@ -95,6 +95,9 @@ test('a wall-clock budget that cuts learning is reported, and without one a slow
   const normal = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 60 }, certify: false });
   const slow = await synthesize({ fault: 'none', seed: 1, budget: { episodes: 60 }, certify: false, clock: slowClock() });
   assert.equal(slow.stopReason, 'episodes');
+  // The budget counts learning episodes; the greedy rollout after them is not one.
+  assert.equal(normal.episodes, 60);
+  assert.match(normal.best?.text ?? '', /^# Found by .*, 60 learning episodes\)\.$/m);
   assert.deepEqual(slow.timeCuts, []);
   assert.equal(slow.best?.text.replace(/^# Found by.*$/m, ''), normal.best?.text.replace(/^# Found by.*$/m, ''));
   assert.doesNotMatch(normal.best?.text ?? '', /wall-clock/);

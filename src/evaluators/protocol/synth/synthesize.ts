@@ -138,6 +138,8 @@ export class Synthesizer {
   private best: SynthesizedCandidate | undefined;
   private firstVerified: SynthesizedCandidate | undefined;
   private episode = 0;
+  /** Greedy rollouts among `episode`: they learn nothing, so the budget and reports leave them out. */
+  private rollouts = 0;
   private readonly now: () => number;
   private readonly started: number;
   private readonly ffN: number;
@@ -177,8 +179,9 @@ export class Synthesizer {
     this.ffN = ffs.length ? Math.max(...ffs) : 4;
   }
 
+  /** Learning episodes so far (what the episode budget counts). */
   get episodes(): number {
-    return this.episode;
+    return this.episode - this.rollouts;
   }
 
   get bestCandidate(): SynthesizedCandidate | undefined {
@@ -229,6 +232,7 @@ export class Synthesizer {
   /** One learning episode (or a greedy one): build until STOP or a dead end, then learn. */
   async runEpisode(greedy: boolean, signal?: AbortSignal): Promise<OracleOutcome | undefined> {
     this.episode++;
+    if (greedy) this.rollouts++;
     const rng = rngFor(this.seed, 'qlearning-episode', this.episode);
     const rules: RuleChoice[] = [];
     const transitions: Transition[] = [];
@@ -406,7 +410,7 @@ export class Synthesizer {
     const result: SynthesisResult = {
       fault: this.opts.fault,
       seed: this.seed,
-      episodes: this.episode,
+      episodes: this.episodes,
       elapsedMs: this.now() - this.started,
       learningMs,
       ...(this.firstVerified ? { firstVerified: { episode: this.firstVerified.episode, elapsedMs: this.firstVerified.elapsedMs, text: this.catalogue.render(this.firstVerified.rules) } } : {}),
@@ -433,7 +437,7 @@ export class Synthesizer {
     const p = this.catalogue.toProtocol(c.rules, this.opts.name ?? `Synthesized${this.opts.fault[0]?.toUpperCase()}${this.opts.fault.slice(1)}`);
     const verdicts = (r: ProtocolReport): string => r.settings.map((s) => `${s.setting} ${s.verdict}`).join(', ');
     const header = [
-      `# Found by policy-evolver's Q-learning synthesizer (seed ${this.seed}, ${this.episode} episodes).`,
+      `# Found by policy-evolver's Q-learning synthesizer (seed ${this.seed}, ${this.episodes} learning episodes).`,
       `# Failure-free N = ${this.ffN}: ${c.outcome.messagesWorst ?? '?'} messages in the worst schedule, ${c.outcome.steps ?? '?'} communication step(s).`,
       ...(extended ? [`# Spin: ${extended.coverage.summary}.`, `# Settings: ${verdicts(extended)}.`] : [`# Spin: verified in every search setting.`]),
       ...(certified ? [`# Spin (compiled model): ${verdicts(certified)}.`] : []),
