@@ -85,6 +85,13 @@ test('the policy database ranks by ELO per level and keeps explanations', () => 
   assert.equal(db.best('medium'), b, 'ratings at one level do not carry to another');
   const board = db.leaderboard('easy');
   assert.deepEqual(board.map((p) => [p.id, p.explanation]), [[a.id, 'first-fit'], [b.id, 'shortest job first']]);
+  // The leaderboard shows what each policy scored at its level, not what it had when added.
+  const start = db.add('code s', { explanation: 'the starting policy', round: 0, level: 'easy', reward: 0, origin: 'initial' });
+  elo.match(PolicyDatabase.eloId(start, 'easy'), 'scenario:s1', 1);
+  db.recordReward(start, 'easy', 0.8877);
+  db.recordReward(start, 'medium', 0.5);
+  assert.equal(db.leaderboard('easy').find((p) => p.id === start.id)?.reward, 0.8877);
+  assert.equal(db.leaderboard('easy').find((p) => p.id === a.id)?.reward, 0.8, 'never replayed: the reward it was added with');
 });
 
 test('meta-prompt evolution keeps variants by success rate', () => {

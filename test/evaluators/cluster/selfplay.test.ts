@@ -51,6 +51,8 @@ test('self-play with the built-in attacker and the mutate defender beats first-f
   assert.ok(report.rounds.some((r) => r.accepted > 0), 'the attacker got scenarios accepted');
   assert.ok(report.rounds[0]?.trainScenarios.some((id) => id.startsWith('atk-')), 'attacker scenarios join the training set');
   assert.ok(report.leaderboard.length >= 2 && report.leaderboard.every((p) => Number.isFinite(p.rating)));
+  // Every row's reward is what the policy scored at that level, the starting policy's too (it was 0).
+  for (const p of report.leaderboard) assert.ok(p.reward > 0, `${p.id} shows reward ${p.reward}`);
   assert.ok(report.best.explanation.length > 0, 'the champion keeps its explanation');
   assert.ok(report.diversity.scenarios > 15 && report.diversity.meanPairwiseDistance > 0);
   assert.ok(existsSync(report.best.file) && readFileSync(report.best.file, 'utf8').includes('EVOLVE-BLOCK-START'));

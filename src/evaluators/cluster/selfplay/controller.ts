@@ -310,6 +310,8 @@ export async function runSelfPlay(options: SelfPlayOptions, sandbox: SandboxPool
     const rivalScores = await Promise.all(rivals.map((p) => scorePolicy(p.code, options.fileName, levelSet, sandbox, signal, options.weights)));
     const played: [PolicyEntry, MatchOutcome[]][] = [[entry, score.matches], ...rivals.map((p, i): [PolicyEntry, MatchOutcome[]] => [p, (rivalScores[i] as { matches: MatchOutcome[] }).matches])];
     for (const m of score.matches) elo.entry(`scenario:${m.scenarioId}`, LEVEL_RATING[level]);
+    db.recordReward(entry, level, score.meanReward);
+    rivals.forEach((p, i) => db.recordReward(p, level, (rivalScores[i] as { meanReward: number }).meanReward));
     for (const [policy, matches] of played) {
       for (const m of matches) elo.match(PolicyDatabase.eloId(policy, level), `scenario:${m.scenarioId}`, matchScore(m.reward, m.bestBaseline));
     }

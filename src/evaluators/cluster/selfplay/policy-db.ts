@@ -11,8 +11,10 @@ export interface PolicyEntry {
   explanation: string;
   round: number;
   level: Level;
-  /** Mean reward on the level's scenarios when it was added. */
+  /** Mean reward on the level's scenarios when it was added (0 for the starting policy, which is added before it plays). */
   reward: number;
+  /** Mean reward on each level's scenarios the last time it played them: what the leaderboard shows. */
+  rewards?: Partial<Record<Level, number>>;
   /** Where it came from: the defender run and candidate, or `initial`. */
   origin: string;
 }
@@ -35,6 +37,12 @@ export class PolicyDatabase {
     const entry: PolicyEntry = { id: `p${this.entries.length}-${hash.slice(0, 8)}`, hash, code, ...meta };
     this.entries.push(entry);
     return entry;
+  }
+
+  /** Notes the mean reward a stored policy just scored on `level`'s scenarios. */
+  recordReward(entry: Pick<PolicyEntry, 'hash'>, level: Level, reward: number): void {
+    const stored = this.entries.find((e) => e.hash === entry.hash);
+    if (stored) stored.rewards = { ...stored.rewards, [level]: reward };
   }
 
   /** Replaces the stored policies with saved ones (a self-play checkpoint); ratings live in the ELO table. */
@@ -75,7 +83,7 @@ export class PolicyDatabase {
       .filter((x) => x.rated)
       .map(({ e }) => {
         const r = this.elo.entry(PolicyDatabase.eloId(e, level));
-        return { id: e.id, rating: r.rating, matches: r.matches, round: e.round, level: e.level, reward: e.reward, explanation: e.explanation };
+        return { id: e.id, rating: r.rating, matches: r.matches, round: e.round, level: e.level, reward: e.rewards?.[level] ?? e.reward, explanation: e.explanation };
       });
   }
 }
