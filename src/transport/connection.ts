@@ -28,7 +28,11 @@ export interface BrokerConnectionOptions {
   backoff?: BackoffOptions;
   /** How long to keep trying before the first connection counts as failed; forever when undefined. */
   firstConnectTimeoutMs?: number;
+  /** The setting that chose firstConnectTimeoutMs, named when it gives up (e.g. `--connect-timeout`). */
+  firstConnectSetting?: string;
 }
+
+const formatSeconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
 
 /** Failures that retrying will not fix (wrong password, unknown vhost, mismatched topology). */
 function permanentReason(err: unknown, address: BrokerAddress): string | undefined {
@@ -215,10 +219,13 @@ export class BrokerConnection {
         const elapsed = Date.now() - startedAt;
         if (!connectedOnce && this.options.firstConnectTimeoutMs !== undefined && elapsed >= this.options.firstConnectTimeoutMs) {
           this.closed = true;
-          rejectFirst(new UserError(`cannot reach the broker at ${address.redacted}: ${permanent ?? errorText(err)}`));
+          const setting = this.options.firstConnectSetting ? ` (${this.options.firstConnectSetting})` : '';
+          rejectFirst(new UserError(`cannot reach the broker at ${address.redacted} within ${formatSeconds(this.options.firstConnectTimeoutMs)}${setting}, after ${failures} attempt(s): ${permanent ?? errorText(err)}`));
           return;
         }
-        const delay = backoff.next();
+        // The last wait ends at the give-up time, not up to a whole backoff step past it.
+        const left = !connectedOnce && this.options.firstConnectTimeoutMs !== undefined ? this.options.firstConnectTimeoutMs - elapsed : Infinity;
+        const delay = Math.min(backoff.next(), left);
         // Every attempt is logged at first, then only now and then, so a long outage does not flood the log.
         if (failures <= 5 || failures % 10 === 0) log.warn(`cannot ${connectedOnce ? 'reconnect' : 'connect'} to ${address.redacted} (${permanent ?? errorText(err)}); retrying in ${(delay / 1000).toFixed(1)} s`);
         await sleep(delay, this.stopper.signal);

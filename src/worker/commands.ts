@@ -21,6 +21,7 @@ interface WorkerFlags {
   samplers?: string;
   cpuLimit?: string;
   scaleInterval?: string;
+  connectTimeout?: string;
   jsonLogs?: boolean;
   verbose?: boolean;
 }
@@ -53,6 +54,7 @@ export function registerWorkerCommands(program: Command): void {
     .option('--samplers <n>', "sampler processes answering generation requests with this machine's API keys (default 0)")
     .option('--cpu-limit <percent>', 'start more evaluators only while CPU use is below this (default 85)')
     .option('--scale-interval <seconds>', 'how often to reconsider the number of evaluators (default 5)')
+    .option('--connect-timeout <seconds>', 'give up (exit 3) when the broker cannot be reached this long after starting (default: keep trying, logging each failed attempt at first and every 10th after; a lost connection is always retried)')
     .option('--json-logs', 'log one JSON object per line')
     .option('-v, --verbose', 'log every task')
     .action(async (flags: WorkerFlags) => {
@@ -73,6 +75,7 @@ export function registerWorkerCommands(program: Command): void {
         samplers,
         cpuLimit: parseNumber('cpu-limit', flags.cpuLimit, 85, 1, 100) / 100,
         intervalMs: parseNumber('scale-interval', flags.scaleInterval, 5, 0.2, 3600) * 1000,
+        ...(flags.connectTimeout !== undefined ? { connectTimeoutMs: parseNumber('connect-timeout', flags.connectTimeout, 0, 1, 7 * 24 * 3600) * 1000 } : {}),
         childArgs: [...(flags.jsonLogs ? ['--json-logs'] : []), ...(flags.verbose ? ['--verbose'] : [])],
       });
       let interrupts = 0;

@@ -46,6 +46,8 @@ export interface SupervisorOptions {
   overloadCpu?: number;
   /** Machine CPU use (0-1) since the previous call; defaults to the host's meter. Tests inject a fixed load. */
   cpuProbe?: () => number | undefined;
+  /** Give up when the broker cannot be reached this long after starting; undefined: keep trying (a worker waits for its broker). */
+  connectTimeoutMs?: number;
   /** Extra arguments for every child (log format, verbosity). */
   childArgs?: string[];
   launch?: ChildLauncher;
@@ -135,7 +137,8 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Runni
     address: options.address,
     name: `policy-evolver ${id}`,
     log,
-    firstConnectTimeoutMs: undefined,
+    firstConnectTimeoutMs: options.connectTimeoutMs,
+    firstConnectSetting: '--connect-timeout',
     setup: async (session) => declareTopology(session.connection, session.channel, topology),
   });
 

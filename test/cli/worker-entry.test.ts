@@ -19,3 +19,18 @@ test('policy-evolver worker passes its arguments to the worker program and exits
   assert.equal(bad.code, 3);
   assert.match(bad.stderr, /experiment/);
 });
+
+test('a worker whose broker cannot be reached logs its attempts and, with --connect-timeout, gives up with one line and exit 3', () => {
+  const env = { ...process.env };
+  delete env.POLICY_EVOLVER_BROKER_URL;
+  // Port 1 on the loopback: refused at once, on any machine.
+  const r = cli(['worker', '--broker', 'amqp://guest:guest@127.0.0.1:1/', '--evaluators', '1', '--connect-timeout', '1'], { env });
+  assert.equal(r.code, 3, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.match(lines[0] ?? '', /warn .*cannot connect to amqp:\/\/guest@127\.0\.0\.1:1\/ \(connect ECONNREFUSED[^)]*\); retrying in [\d.]+ s$/);
+  assert.match(lines[lines.length - 1] ?? '', /^policy-evolver: cannot reach the broker at amqp:\/\/guest@127\.0\.0\.1:1\/ within 1 s \(--connect-timeout\), after \d+ attempt\(s\): connect ECONNREFUSED/);
+  assert.ok(!r.stderr.includes('guest:guest'), 'the password stays out of the log');
+  const bad = cli(['worker', '--broker', 'amqp://h/', '--connect-timeout', 'soon'], { env });
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr, /^policy-evolver: --connect-timeout must be a number from 1 to 604800, got 'soon'\n$/);
+});
