@@ -324,8 +324,8 @@ function refuseForeignFile(domain: DomainDescriptor, file: string, code: string,
   if (domain.extensions.includes(ext)) {
     // Same extension, another domain's program (`-e faas` on a cluster policy exporting decide):
     // every evaluation would fail on the missing export.
-    const owners = domains.all().filter((d) => d.id !== domain.id && d.claims?.(file, code) === true).map((d) => d.id);
-    if (domain.claims && !domain.claims(file, code) && owners.length > 0) {
+    const owners = domains.ownersInstead(domain.id, file, code);
+    if (owners.length > 0) {
       throw new UserError(`${name} is a ${owners.join(' or ')} program, not a ${domain.id} one: drop --evaluator, or pass --evaluator ${owners[0]}`, 3);
     }
     return;
