@@ -57,12 +57,12 @@ interface Exchange {
   responseHash: string;
 }
 
-/** Exchanges of an event, read defensively (failed proposals may carry them in later journal versions). */
 /** Whether a run recorded any model exchange (prompt and response) an export could hold. */
 export function hasExchanges(events: readonly JournalEvent[]): boolean {
   return events.some((e) => (e.type === 'proposed' || e.type === 'proposal-failed') && exchangesOf(e).length > 0);
 }
 
+/** Exchanges of an event, read defensively (failed proposals may carry them in later journal versions). */
 function exchangesOf(event: JournalEvent): Exchange[] {
   const list = (event as { exchanges?: unknown }).exchanges;
   if (!Array.isArray(list)) return [];

@@ -58,7 +58,6 @@ export const createReplayGenerator: GeneratorFactory = async (options, ctx) => {
   const templates = loadPromptTemplates(ctx.promptsDir, ctx.domain);
   const log = (message: string) => ctx.log?.(message);
 
-  /** The budget the recording used for this request: the one whose prompt it has, for this candidate if possible. */
   /**
    * The budget and patch type the recording used for this request: the ones whose prompt it has,
    * for this candidate if possible (the live generator may have asked for another type than the
