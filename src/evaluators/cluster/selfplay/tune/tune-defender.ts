@@ -57,10 +57,9 @@ export function untunableReason(code: string, fileName: string): string | undefi
 }
 
 export async function tuneDefend(round: TuneDefenderRound, settings: TuneDefenderSettings, sandbox: SandboxPool, signal: AbortSignal): Promise<TuneDefenderOutcome> {
-  const problem = untunableReason(round.code, round.fileName);
-  if (problem) throw new Error(problem);
-  if (!round.search.length) throw new Error('the weight tuner needs at least one training scenario');
   const knobs = findKnobs(round.code);
+  if (!knobs.length) throw new Error(untunableReason(round.code, round.fileName));
+  if (!round.search.length) throw new Error('the weight tuner needs at least one training scenario');
   const codeOf = (values: readonly number[]): string => withKnobValues(round.code, knobs, values);
   const train = await meanRewardOn(round.search, sandbox, settings.weights);
   let done = 0;
