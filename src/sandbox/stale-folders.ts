@@ -24,7 +24,7 @@ export function sweepFoldersOfDeadOwners(prefix: string): void {
   }
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

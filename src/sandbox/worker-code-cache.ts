@@ -8,7 +8,7 @@ import { requireWithCodeCache, type CodeCacheLoad } from '../core/code-cache';
 import { DiskCache } from '../core/disk-cache';
 
 /** Argument index of the cache root in the worker's argv ('off': no cache); see worker-process.ts. */
-export const CACHE_ROOT_ARG = 3;
+const CACHE_ROOT_ARG = 3;
 const OFF = 'off';
 
 /** The worker argument naming `root` (undefined: caching is off). */

@@ -170,4 +170,4 @@ export function registerBenchCommand(cluster: Command, io: ClusterCliOutput): vo
 }
 
 /** Fresh scenarios per level on which the ablation variants are compared. */
-export const ABLATION_SCENARIOS_PER_LEVEL = 10;
+const ABLATION_SCENARIOS_PER_LEVEL = 10;

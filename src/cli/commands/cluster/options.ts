@@ -128,7 +128,7 @@ export function parseSizes(text: string): number[] {
 }
 
 /** Training evaluations per round of the weight tuner, unless -n says otherwise. */
-export const TUNE_CANDIDATES = 120;
+const TUNE_CANDIDATES = 120;
 
 export function defenderSettings(flags: PolicyFlags, runsDir: string, defaultCandidates: number): DefenderSettings {
   let generator: DefenderSettings['generator'];

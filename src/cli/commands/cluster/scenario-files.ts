@@ -16,7 +16,7 @@ export function expandPaths(paths: string[]): string[] {
   });
 }
 
-export function fileEntriesPaths(path: string): string[] {
+function fileEntriesPaths(path: string): string[] {
   const full = resolve(path);
   if (!existsSync(full)) throw new Error(`not found: ${path}`);
   if (!statSync(full).isDirectory()) return [full];

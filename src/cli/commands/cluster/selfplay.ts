@@ -119,7 +119,7 @@ export function selfPlayOptions(file: string, code: string, flags: SelfPlayFlags
   return options;
 }
 
-export function progressPrinter(io: ClusterCliOutput): (e: SelfPlayEvent) => void {
+function progressPrinter(io: ClusterCliOutput): (e: SelfPlayEvent) => void {
   let lastDone = -1;
   return (e) => {
     switch (e.kind) {

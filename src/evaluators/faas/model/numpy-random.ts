@@ -30,7 +30,7 @@ const mul32 = (a: number, b: number): number => Math.imul(a, b) >>> 0;
  * 32-bit words are hashed into a four-word pool, the pool words are mixed with each other, and
  * the output words are hashes of the pool words taken in turn.
  */
-export function seedSequenceState(seed: number | bigint, words64: number): bigint[] {
+function seedSequenceState(seed: number | bigint, words64: number): bigint[] {
   let rest = BigInt(seed);
   if (rest < 0n) throw new RangeError(`a numpy seed must be 0 or more, got ${String(seed)}`);
   const entropy: number[] = [];

@@ -94,7 +94,7 @@ parentPort.on('message', async ({ url, body, flag, out, timeoutMs }) => {
 export class SyncHttpError extends Error {}
 
 /** Far above any real scheduling answer (Eudoxia's are kilobytes). */
-export const MAX_ANSWER_BYTES = 32 << 20;
+const MAX_ANSWER_BYTES = 32 << 20;
 
 /** A client that posts JSON and blocks until the answer is in; close() ends its worker. */
 export class SyncHttpClient {
