@@ -66,12 +66,18 @@ export const createReplayGenerator: GeneratorFactory = async (options, ctx) => {
   function variantFor(request: GenerationRequest): { budget: number; request: GenerationRequest } {
     const modes = [...new Set([request.patchMode, ...PATCH_TYPES])];
     const variants = modes.flatMap((patchMode) => budgets.map((budget) => ({ budget, request: { ...request, patchMode } })));
-    const hashes = variants.map((v) => {
-      const p = assemblePrompt(v.request, templates, v.budget);
-      return promptHash(p.system, p.user);
-    });
-    const i = hashes.findIndex((h) => index.has(h, request.index));
-    const j = i >= 0 ? i : hashes.findIndex((h) => index.has(h));
+    // Prompts are assembled only as far as needed: usually the first one is this candidate's.
+    const hashes: string[] = [];
+    const hashAt = (k: number): string => {
+      const v = variants[k] as { budget: number; request: GenerationRequest };
+      if (hashes[k] === undefined) {
+        const p = assemblePrompt(v.request, templates, v.budget);
+        hashes[k] = promptHash(p.system, p.user);
+      }
+      return hashes[k];
+    };
+    const i = variants.findIndex((_, k) => index.has(hashAt(k), request.index));
+    const j = i >= 0 ? i : variants.findIndex((_, k) => index.has(hashAt(k)));
     return variants[Math.max(0, j)] as { budget: number; request: GenerationRequest };
   }
 
