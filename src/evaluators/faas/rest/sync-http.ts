@@ -14,7 +14,7 @@ const http = require('node:http');
 const net = require('node:net');
 
 // Relay mode: the server is reached through connections that a relay opens to this Unix socket
-// (one spare at a time), each carrying one request; see served-relay.ts.
+// (one spare at a time), each carrying one request; see RELAY_SOURCE in served-protocol.ts.
 const relay = workerData && workerData.listenPath ? { spare: [], waiting: [] } : undefined;
 if (relay) {
   net.createServer((socket) => {
@@ -30,10 +30,10 @@ function tooLarge() {
   err.tooLarge = true;
   return err;
 }
-async function readCapped(res) {
+async function readCapped(stream) {
   const chunks = [];
   let size = 0;
-  for await (const c of res.body ?? []) {
+  for await (const c of stream ?? []) {
     size += c.length;
     if (size > workerData.maxAnswerBytes) throw tooLarge();
     chunks.push(c);
@@ -54,15 +54,7 @@ async function viaRelay(url, body, timeoutMs) {
   return new Promise((resolve, reject) => {
     const req = http.request({ method: 'POST', path: new URL(url).pathname, createConnection: () => socket, timeout: timeoutMs,
       headers: { host: '127.0.0.1', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' } }, (res) => {
-      const chunks = [];
-      let size = 0;
-      res.on('data', (c) => {
-        size += c.length;
-        if (size > workerData.maxAnswerBytes) return res.destroy(tooLarge());
-        chunks.push(c);
-      });
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      readCapped(res).then((text) => resolve({ status: res.statusCode, text }), reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within ' + timeoutMs + ' ms')));
     req.on('error', reject);
@@ -79,7 +71,7 @@ parentPort.on('message', async ({ url, body, flag, out, timeoutMs }) => {
       state[1] = status;
     } else {
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
-      writeFileSync(out, await readCapped(res));
+      writeFileSync(out, await readCapped(res.body));
       state[1] = res.status;
     }
   } catch (err) {
@@ -108,9 +100,9 @@ export class SyncHttpClient {
    */
   constructor(
     private readonly timeoutMs = 60_000,
-    options: { listenPath?: string; maxAnswerBytes?: number } = {},
+    options: { listenPath?: string } = {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath, maxAnswerBytes: options.maxAnswerBytes ?? MAX_ANSWER_BYTES } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath, maxAnswerBytes: MAX_ANSWER_BYTES } });
     this.worker.unref();
   }
 
