@@ -51,12 +51,10 @@ export async function checkEndpoint(query: EndpointQuery, secret: (name: string)
   );
   const spec = options.models[0];
   if (!spec) throw new LlmConfigError('llm test: no model to check');
-  const choice = resolveKey(spec, secret);
-  if (choice.missing) {
-    // A missing key is a setting to fix, as in a run (exit 3), not a misuse of the command; without
-    // --model the placeholder model name would only confuse.
-    throw new UserError(query.model ? choice.missing : choice.missing.replace(` (needed for model '${spec.model}')`, ''));
-  }
+  // Without --model the placeholder model name would only confuse.
+  const choice = resolveKey(spec, secret, Boolean(query.model));
+  // A missing key is a setting to fix, as in a run (exit 3), not a misuse of the command.
+  if (choice.missing) throw new UserError(choice.missing);
   const redactor = new Redactor();
   redactor.add(choice.key);
   const config = { baseUrl: spec.baseUrl, keyHint: choice.hint, timeoutMs: options.timeoutMs, ...(choice.key ? { apiKey: choice.key } : {}) };

@@ -31,7 +31,8 @@ interface KeyChoice {
 }
 
 /** Finds the key a model needs; only the providers in use are asked for one. */
-export function resolveKey(spec: ResolvedModel, secret: (name: string) => string | undefined): KeyChoice {
+/** `nameModel`: say which model needs the key (off when the model is a placeholder the user never gave). */
+export function resolveKey(spec: ResolvedModel, secret: (name: string) => string | undefined, nameModel = true): KeyChoice {
   if (spec.provider === 'openai-compatible') {
     if (!spec.apiKeyEnv) return { hint: 'apiKeyEnv (no key was sent; name the secret holding the key)' };
     const key = secret(spec.apiKeyEnv);
@@ -46,7 +47,7 @@ export function resolveKey(spec: ResolvedModel, secret: (name: string) => string
   if (isLoopback(spec.baseUrl)) return { hint: name };
   return {
     hint: name,
-    missing: `${PROVIDER_NAMES[spec.provider]} API key missing (needed for model '${spec.model}'): set the ${name} environment variable, or store it with the editor command "Policy Evolver: Set API Key"`,
+    missing: `${PROVIDER_NAMES[spec.provider]} API key missing${nameModel ? ` (needed for model '${spec.model}')` : ''}: set the ${name} environment variable, or store it with the editor command "Policy Evolver: Set API Key"`,
   };
 }
 
