@@ -53,7 +53,7 @@ function bigSearch(s: ResolvedSetting, exactReceipts: boolean): boolean {
   return exactReceipts && s.n >= 5;
 }
 
-/** What one check hands to the toolchain; the verdict is a function of exactly this. */
+/** Whether a check takes messages lazily: as asked, else wherever that gives eager's verdicts. */
 function lazyReceipts(opts: Pick<CheckOptions, 'exactReceipts' | 'receipts'>, table: RuleTable, setting: ResolvedSetting): boolean {
   if (opts.receipts) return opts.receipts === 'lazy';
   return !opts.exactReceipts && lazyReceiptsSound(table, setting);
@@ -75,6 +75,7 @@ export function lazyReceiptsSound(table: RuleTable, setting: ResolvedSetting): b
   return !table.rules.some((r) => r.type >= 0 && r.k >= 2 && sent.has(r.type));
 }
 
+/** What one check hands to the toolchain; the verdict is a function of exactly this. */
 export interface CheckPlan {
   model: string;
   flags: BuildFlags;
@@ -91,12 +92,13 @@ export class SpinHarness {
     readonly searchTimer: LimitTimer = wallClockTimer,
   ) {}
 
-  modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean, receipts?: 'eager' | 'lazy'): string {
-    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts: lazyReceipts({ exactReceipts, ...(receipts ? { receipts } : {}) }, table, setting) });
+  modelText(table: RuleTable, setting: ResolvedSetting, engine: EngineKind, exactReceipts: boolean, lazy: boolean): string {
+    return generateModel({ setting, flavour: engine, typeCount: table.types.length, ...(engine === 'compiled' ? { table } : {}), symmetry: true, exactReceipts, lazyReceipts: lazy });
   }
 
   plan(table: RuleTable, setting: ResolvedSetting, opts: Pick<CheckOptions, 'engine' | 'limits' | 'exactReceipts' | 'receipts'>): CheckPlan {
-    const model = this.modelText(table, setting, opts.engine, !!opts.exactReceipts, opts.receipts);
+    const lazy = lazyReceipts(opts, table, setting);
+    const model = this.modelText(table, setting, opts.engine, !!opts.exactReceipts, lazy);
     const env: Record<string, string> = {};
     if (opts.engine === 'interpreter') env.PE_TABLE = encodeTable(table);
     if (opts.limits.maxStates && opts.limits.maxStates > 0) env.PE_MAX_STATES = String(Math.floor(opts.limits.maxStates));
@@ -105,7 +107,7 @@ export class SpinHarness {
       model,
       flags: { optimize },
       bfsFlags: { optimize, bfs: true },
-      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb, lazyReceipts(opts, table, setting))}`],
+      panArgs: ['-m100000', `-w${hashBits(setting, opts.limits.memoryMb, lazy)}`],
       env,
     };
   }
