@@ -16,12 +16,9 @@ import { createTextModel, type TextModel } from '../generators/llm';
 import { buildEvaluator } from './compose';
 import type { RlResponse } from './rl-export';
 
-/** One exported response; the shape `export-rl` writes. */
-export type SampledResponse = RlResponse;
-
 export interface SampleGroup {
   prompt: { role: string; content: string }[] | string;
-  responses: SampledResponse[];
+  responses: RlResponse[];
 }
 
 export interface SamplingOptions {
