@@ -38,6 +38,9 @@ const SANDBOX_PORT = 8080;
 const HOST_DIR_PREFIX = 'policy-evolver-served-';
 const VARIABLES = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'];
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+/** The server's output beyond this stops it; its last lines become the candidate's feedback. */
+const MAX_OUTPUT_BYTES = 8 << 20;
+const lastLines = (text: string, count: number): string => text.trim().split('\n').slice(-count).join('\n');
 
 /** A free port on the host, for the unsandboxed opt-out where the candidate shares the host's network. */
 function freePort(): Promise<number> {
@@ -150,7 +153,7 @@ export class ServedCandidates {
 
   /** The sandbox ended before the simulation did: the server crashed, never listened or hit a limit. */
   private serverEnded(run: CommandRun, workloads: Workload[], all: (kind: string, message: string) => ServedRun[]): ServedRun[] {
-    const tail = run.stderr.trim().split('\n').slice(-6).join('\n');
+    const tail = lastLines(run.stderr, 6);
     const withTail = (message: string): string => (tail ? `${message}; its last output:\n${tail}` : message);
     switch (run.end) {
       case 'exited': {
@@ -170,7 +173,7 @@ export class ServedCandidates {
       case 'timeout':
         return all('timeout', withTail(`the scheduler server and simulation exceeded the ${this.options.timeoutMs} ms limit for ${workloads.length} workload(s)`));
       case 'output':
-        return all('output', 'the scheduler server printed more than 8 MB and was stopped');
+        return all('output', `the scheduler server printed more than ${MAX_OUTPUT_BYTES >> 20} MB and was stopped`);
       case 'sandbox':
         return all('sandbox', `the command sandbox failed: ${run.detail ?? 'unknown error'}`);
       default: {
@@ -182,7 +185,7 @@ export class ServedCandidates {
 
   private limits(): CommandLimits {
     // The CPU limit counts both processes (server and simulator) on up to two cores.
-    return { timeoutMs: this.options.timeoutMs, memoryMb: this.options.memoryMb, maxProcesses: 256, cpuSeconds: (this.options.timeoutMs / 1000) * 2, maxOutputBytes: 8 << 20, scratchMb: 64 };
+    return { timeoutMs: this.options.timeoutMs, memoryMb: this.options.memoryMb, maxProcesses: 256, cpuSeconds: (this.options.timeoutMs / 1000) * 2, maxOutputBytes: MAX_OUTPUT_BYTES, scratchMb: 64 };
   }
 
   private parse(
@@ -190,7 +193,7 @@ export class ServedCandidates {
     server: CommandRun,
     workloads: Workload[],
   ): ServedRun[] {
-    const tail = server.stderr.trim().split('\n').slice(-6).join('\n');
+    const tail = lastLines(server.stderr, 6);
     const withTail = (message: string): string => (tail ? `${message}; the server's last output:\n${tail}` : message);
     const line = simulator.stdout.trim().split('\n').pop() ?? '';
     let value: { results?: { id: string; outcome: SimulationOutcome }[] };
