@@ -94,7 +94,7 @@ export class BuiltinAttacker implements Attacker {
 
   load(state: unknown): void {
     const s = state as { archive: ArchiveEntry[]; pending: [string, GeneratorParams][]; counter: number; rng: number; probeRng: number; rejections: Record<string, number> };
-    if (!s || !Array.isArray(s.archive) || !Array.isArray(s.pending) || typeof s.counter !== 'number' || typeof s.rng !== 'number') throw new Error('not a saved built-in attacker');
+    if (!s || !Array.isArray(s.archive) || !Array.isArray(s.pending) || typeof s.counter !== 'number' || typeof s.rng !== 'number' || typeof s.probeRng !== 'number') throw new Error('not a saved built-in attacker');
     this.archive.splice(0, this.archive.length, ...s.archive);
     this.pending.clear();
     for (const [id, params] of s.pending) this.pending.set(id, params);
