@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SEPARATE_LIBRARIES } from './separate-libraries.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -13,8 +14,8 @@ if (!existsSync(vsce)) throw new Error('@vscode/vsce is not installed: run npm i
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-// The language server requires the separately shipped libraries (scripts/build.mjs) at run time.
-const separateLibraries = ['dist/typescript.js', 'dist/anthropic-sdk.js', 'dist/openai.js', 'dist/amqplib.js', 'dist/tensorflow.js'];
+// The language server and its sandbox workers require the separately shipped libraries at run time.
+const separateLibraries = SEPARATE_LIBRARIES.map(({ file }) => `dist/${file}`);
 for (const f of ['dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/grammars/tree-sitter.wasm', ...separateLibraries]) {
   if (!existsSync(join(root, f))) throw new Error(`build did not produce ${f}`);
 }
