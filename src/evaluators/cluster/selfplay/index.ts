@@ -2,10 +2,9 @@
 // scenarios against a defender (the engine) evolving the policy, with five-layer scenario
 // validation, a curriculum, an ELO-ranked policy database, diversity tracking, stopping rules and
 // meta-prompt evolution; plus the benchmark tools behind `cluster bench`.
-export { runSelfPlay, describe, LEVEL_RATING, trainingFamily, VALIDATION_FAMILY, HOLDOUT_FAMILY, type SelfPlayOptions, type SelfPlayEvent, type SelfPlayReport, type RoundRecord, type StopReason } from './controller';
+export { runSelfPlay, describe, LEVEL_RATING, type SelfPlayOptions, type SelfPlayEvent, type SelfPlayReport, type RoundRecord, type StopReason } from './controller';
 export { defend, TUNE_GENERATOR, type DefenderSettings, type DefenderRound, type DefenderOutcome } from './defender';
 export { untunableReason } from './tune/tune-defender';
-export { findKnobs, withKnobValues, type Knob } from './tune/knobs';
 export { Curriculum, type CurriculumStep } from './curriculum';
 export { EloTable, matchScore, MATCH_MARGIN, type EloEntry, type MatchResult } from './elo';
 export { PolicyDatabase, type PolicyEntry } from './policy-db';
