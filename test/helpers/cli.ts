@@ -22,7 +22,7 @@ export interface CliResult {
 const BUILT_CLI = process.env.POLICY_EVOLVER_TEST_CLI;
 
 /** Node arguments that run the CLI with `args`. */
-export function cliArgv(args: string[]): string[] {
+function cliArgv(args: string[]): string[] {
   return BUILT_CLI ? [BUILT_CLI, ...args] : ['--import', TSX, MAIN, ...args];
 }
 
