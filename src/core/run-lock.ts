@@ -5,6 +5,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
+import { procStatFields } from './proc-stat';
 import { storageError, StorageError } from './store-fs';
 import { UserError } from './user-error';
 
@@ -33,13 +34,7 @@ export class RunLockedError extends UserError {
 const held = new Map<string, number>();
 
 function processStart(pid: number): string | undefined {
-  try {
-    // Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count from its ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return procStatFields(pid)?.[19];
 }
 
 function alive(info: LockInfo): boolean {

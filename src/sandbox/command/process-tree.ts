@@ -2,6 +2,7 @@
 // process, including daemons that setsid or double-fork, stays a descendant of the namespace's
 // init, so walking `children` from it sees everything the sandboxed command started.
 import { readdirSync, readFileSync } from 'node:fs';
+import { procStatFields } from '../../core/proc-stat';
 
 export interface TreeUsage {
   processes: number;
@@ -43,11 +44,9 @@ function childrenOf(pid: number): number[] {
 
 function usageOf(pid: number): { rss: number; cpu: number } | undefined {
   const statm = read(`/proc/${pid}/statm`);
-  const stat = read(`/proc/${pid}/stat`);
-  if (statm === undefined || stat === undefined) return undefined;
+  const fields = procStatFields(pid);
+  if (statm === undefined || fields === undefined) return undefined;
   const rssPages = Number(statm.split(' ')[1]);
-  // The command name (field 2) may contain spaces and parentheses: count fields after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime, stime, cutime, cstime are fields 14-17, i.e. indexes 11-14 after the name.
   const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   return { rss: Number.isFinite(rssPages) ? rssPages * PAGE_BYTES : 0, cpu: Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : 0 };
@@ -73,15 +72,12 @@ export function treeUsage(root: number): TreeUsage | undefined {
 
 /** When `pid` started (clock ticks after boot): tells it from a later process that reuses the pid. */
 export function startTimeOf(pid: number): string | undefined {
-  const stat = read(`/proc/${pid}/stat`);
-  // starttime is field 22, index 19 after the name.
-  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return procStatFields(pid)?.[19];
 }
 
 /** Whether the process `pid` that started at `start` is still running (a zombie has finished). */
 export function isRunning(pid: number, start: string): boolean {
-  const stat = read(`/proc/${pid}/stat`);
-  if (stat === undefined) return false;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = procStatFields(pid);
+  if (fields === undefined) return false;
   return fields[0] !== 'Z' && fields[0] !== 'X' && fields[19] === start;
 }
