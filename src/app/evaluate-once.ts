@@ -20,6 +20,9 @@ export class EvaluationCache {
   private readonly results = new Map<string, CachedEvaluation>();
   private readonly inflight = new Map<string, Promise<CachedEvaluation>>();
 
+  /** `log` receives what an evaluator says while it is set up (a warning about its options). */
+  constructor(private readonly log?: (message: string) => void) {}
+
   static key(contentHash: string, config: Pick<RunConfig, 'evaluator' | 'aggregation'>): string {
     return `${contentHash}:${JSON.stringify(config.evaluator)}:${JSON.stringify(config.aggregation)}`;
   }
@@ -38,7 +41,7 @@ export class EvaluationCache {
     if (cached) return Promise.resolve(cached);
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = evaluateOnce(code, config, signal)
+      pending = evaluateOnce(code, config, signal, this.log)
         .then((value) => {
           if (this.results.size > 512) this.results.clear();
           this.results.set(key, value);
@@ -51,8 +54,8 @@ export class EvaluationCache {
   }
 }
 
-async function evaluateOnce(code: string, config: RunConfig, signal: AbortSignal): Promise<CachedEvaluation> {
-  const { evaluator, close } = await buildEvaluator(config, dirname(config.file));
+async function evaluateOnce(code: string, config: RunConfig, signal: AbortSignal, log?: (message: string) => void): Promise<CachedEvaluation> {
+  const { evaluator, close } = await buildEvaluator(config, dirname(config.file), undefined, log);
   try {
     const workloads = (await evaluator.workloads()).filter((w) => w.split === 'search');
     if (workloads.length === 0) throw new Error(`evaluator '${config.evaluator.id}' offers no search workloads`);

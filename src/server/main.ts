@@ -31,7 +31,8 @@ let roots: string[] = [];
 let trusted = false;
 let lensRefresh = false;
 let analyzer: DocumentAnalyzer;
-const evaluations = new EvaluationCache();
+// Evaluator warnings (e.g. an objective that rewards starvation) reach the log channel.
+const evaluations = new EvaluationCache((message) => log(message));
 const settingsCache = new Map<string, Promise<EvolverSettings>>();
 const configErrors = new Map<string, string>();
 const shutdown = new AbortController();
