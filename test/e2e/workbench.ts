@@ -3,15 +3,15 @@
 import { expect, type Frame, type Page } from '@playwright/test';
 
 /**
- * Runs a palette command; `row` matches its title when VS Code words it differently across
+ * Runs a palette command; `rowText` matches its row when VS Code words it differently across
  * versions. The workbench can close a freshly opened palette when it moves focus (an editor or a
  * view finishing its restore), so a palette that lost its row is closed and opened again; when the
  * row never shows, the error lists what the palette offered instead. `refocus` runs before each retry
  * (a command that applies to the active editor needs that editor in front again).
  */
-export async function runCommand(page: Page, title: string, row_: RegExp | string = title, refocus?: () => Promise<void>): Promise<void> {
+export async function runCommand(page: Page, title: string, rowText: RegExp | string = title, refocus?: () => Promise<void>): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: row_ }).first();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
   let attempt = 0;
   await expect(async () => {
     if (attempt++ > 0 && refocus) await refocus();
@@ -23,7 +23,7 @@ export async function runCommand(page: Page, title: string, row_: RegExp | strin
     } catch {
       const offered = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
       await page.keyboard.press('Escape');
-      throw new Error(`the palette has no "${String(row_)}" row; it offered: ${offered.join(' | ') || 'nothing'}`);
+      throw new Error(`the palette has no "${String(rowText)}" row; it offered: ${offered.join(' | ') || 'nothing'}`);
     }
   }).toPass({ timeout: 120_000 });
   await row.click();
@@ -31,7 +31,7 @@ export async function runCommand(page: Page, title: string, row_: RegExp | strin
 
 /** "Evolve This Policy" on the open file `name`: its tab is brought back to the front before a retry. */
 export async function evolve(page: Page, name: string): Promise<void> {
-  await runCommand(page, 'Policy Evolver: Evolve This Policy', 'Policy Evolver: Evolve This Policy', () => page.locator('.tab', { hasText: name }).first().click());
+  await runCommand(page, 'Policy Evolver: Evolve This Policy', undefined, () => page.locator('.tab', { hasText: name }).first().click());
 }
 
 /** The review panel's document: inside the webview's nested frames. */
