@@ -49,8 +49,8 @@ function hashBits(s: ResolvedSetting, memoryMb: number, lazy: boolean): number {
  * which takes messages one at a time, past N = 4. Lazy receipts keep fault settings to thousands of
  * states, where compiling dominates; the interpreter is compiled once per setting and always -O2.
  */
-function bigSearch(s: ResolvedSetting, exactReceipts: boolean): boolean {
-  return exactReceipts && s.n >= 5;
+function bigSearch(s: ResolvedSetting, lazy: boolean): boolean {
+  return !lazy && s.n >= 5;
 }
 
 /** Whether a check takes messages lazily: as asked, else wherever that gives eager's verdicts. */
@@ -102,7 +102,7 @@ export class SpinHarness {
     const env: Record<string, string> = {};
     if (opts.engine === 'interpreter') env.PE_TABLE = encodeTable(table);
     if (opts.limits.maxStates && opts.limits.maxStates > 0) env.PE_MAX_STATES = String(Math.floor(opts.limits.maxStates));
-    const optimize = opts.engine === 'interpreter' || bigSearch(setting, !!opts.exactReceipts) ? 'O2' : 'O0';
+    const optimize = opts.engine === 'interpreter' || bigSearch(setting, lazy) ? 'O2' : 'O0';
     return {
       model,
       flags: { optimize },
