@@ -8,9 +8,9 @@ import type { Budget, RunConfig } from '../../core/journal-events';
 import type { RunState } from '../../core/run-state';
 import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../../core/run-session';
 import { BROKER_URL_ENV } from '../../transport/broker-url';
-import { UNSANDBOXED_FLAG } from '../../sandbox/command';
 import { compose } from '../../app/compose';
 import { ExitCode, UserError } from '../errors';
+import { UNSANDBOXED_WARNING } from '../unsandboxed-warning';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
 import { createProgressSink } from '../progress';
 import { buildBudget, buildRunConfig, EvolveFlags } from '../../app/run-config';
@@ -179,9 +179,6 @@ function withoutCommandSandbox(config: RunConfig): RunConfig {
 function sandboxesCommands(config: RunConfig): boolean {
   return config.evaluator.id === 'command' || (config.evaluator.id === 'faas' && typeof config.evaluator.options.serve === 'string');
 }
-
-/** Said whenever candidate commands run without bubblewrap (evolve, faas run --serve). */
-export const UNSANDBOXED_WARNING = `warning: command candidates run WITHOUT the OS sandbox (${UNSANDBOXED_FLAG}): they can read your files and environment, reach the network and outlive the run\n`;
 
 export function commandsUnsandboxed(config: RunConfig): boolean {
   return sandboxesCommands(config) && config.evaluator.options.unsandboxed === true;

@@ -29,10 +29,10 @@ import { restPolicy } from '../../evaluators/faas/rest/rest-policy';
 import { SyncHttpClient } from '../../evaluators/faas/rest/sync-http';
 import { createSandboxPool } from '../../sandbox/pool';
 import { ExitCode, UserError } from '../errors';
-import { parseDuration } from './protocol';
+import { parseDuration } from '../duration';
 import { domains } from '../../app/domains';
 import { UNSANDBOXED_FLAG } from '../../sandbox/command';
-import { UNSANDBOXED_WARNING } from './evolve';
+import { UNSANDBOXED_WARNING } from '../unsandboxed-warning';
 
 interface RunFlags {
   trace?: string;

@@ -15,6 +15,7 @@ import { exportThresholdAutomaton, TaExportError } from '../../evaluators/protoc
 import type { CheckLimits, EngineKind, SettingCheck } from '../../evaluators/protocol/verdict';
 import { ProtocolVerifier, type ProtocolReport } from '../../evaluators/protocol/verify';
 import { synthesize, type SynthesisProgress, type SynthesisResult } from '../../evaluators/protocol/synth';
+import { parseDuration } from '../duration';
 import { ExitCode, UserError } from '../errors';
 import { formatDuration, table } from '../format';
 
@@ -35,14 +36,6 @@ function requireSpin(): void {
     if (err instanceof ToolMissingError) throw new UserError(err.message, ExitCode.evaluation);
     throw err;
   }
-}
-
-/** "90s", "10m", "1h" or milliseconds. */
-export function parseDuration(text: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) throw new UserError(`bad ${what} '${text}' (write e.g. 90s, 10m or 1h)`);
-  const v = Number(m[1]);
-  return Math.round(v * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
 }
 
 function parseSettings(text: string | undefined, p: Protocol, extended: boolean): SettingSpec[] {
