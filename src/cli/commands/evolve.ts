@@ -10,7 +10,7 @@ import { ActiveRun, checkStartingFile, loadRun, resumeRun, startRun } from '../.
 import { BROKER_URL_ENV } from '../../transport/broker-url';
 import { compose } from '../../app/compose';
 import { ExitCode, UserError } from '../errors';
-import { UNSANDBOXED_WARNING } from '../unsandboxed-warning';
+import { commandsUnsandboxed, sandboxesCommands, UNSANDBOXED_WARNING } from '../unsandboxed';
 import { formatDelta, formatDuration, formatScore, formatUsd } from '../format';
 import { createProgressSink } from '../progress';
 import { buildBudget, buildRunConfig, EvolveFlags } from '../../app/run-config';
@@ -173,15 +173,6 @@ async function execute(flags: OutputFlags, config: RunConfig, begin: (handles: A
 function withoutCommandSandbox(config: RunConfig): RunConfig {
   if (!sandboxesCommands(config)) throw new UserError('--unsandboxed-commands only applies to command evaluations (--command) and scheduler servers (--serve)', ExitCode.usage);
   return { ...config, evaluator: { ...config.evaluator, options: { ...config.evaluator.options, unsandboxed: true } } };
-}
-
-/** Whether the run's candidates run as OS commands (the command evaluator, or faas scheduler servers). */
-function sandboxesCommands(config: RunConfig): boolean {
-  return config.evaluator.id === 'command' || (config.evaluator.id === 'faas' && typeof config.evaluator.options.serve === 'string');
-}
-
-export function commandsUnsandboxed(config: RunConfig): boolean {
-  return sandboxesCommands(config) && config.evaluator.options.unsandboxed === true;
 }
 
 const percent = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`);

@@ -32,7 +32,7 @@ import { ExitCode, UserError } from '../errors';
 import { parseDuration } from '../duration';
 import { domains } from '../../app/domains';
 import { UNSANDBOXED_FLAG } from '../../sandbox/command';
-import { UNSANDBOXED_WARNING } from '../unsandboxed-warning';
+import { UNSANDBOXED_WARNING } from '../unsandboxed';
 
 interface RunFlags {
   trace?: string;

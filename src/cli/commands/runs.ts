@@ -13,7 +13,7 @@ import { UserError } from '../errors';
 import { formatDelta, formatScore, formatUsd, sparkline, table } from '../format';
 import { findRunDir, runsDirOf, warnSkipped } from '../runs-dir';
 import { UNSANDBOXED_FLAG } from '../../sandbox/command';
-import { commandsUnsandboxed } from './evolve';
+import { commandsUnsandboxed } from '../unsandboxed';
 
 function candidate(state: RunState, ref: string): CandidateEntry {
   const id = ref === 'best' ? state.championId : /^\d+$/.test(ref) ? `c${ref}` : ref;
