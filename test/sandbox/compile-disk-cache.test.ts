@@ -19,7 +19,7 @@ interface ProcessReport {
 }
 
 /** Compiles `code` as `fileName` in a fresh process using `cacheDir`, and reports what it loaded. */
-function compileInProcess(cacheDir: string, code: string, fileName: string): ProcessReport {
+function compileInProcess(cacheDir: string, code: string, fileName: string, env: NodeJS.ProcessEnv = {}): ProcessReport {
   const script = `
     const { compileCandidate } = require(${JSON.stringify(join(ROOT, 'src/sandbox/compile.ts'))});
     const lazy = require(${JSON.stringify(join(ROOT, 'src/core/typescript-lazy.ts'))});
@@ -30,7 +30,7 @@ function compileInProcess(cacheDir: string, code: string, fileName: string): Pro
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, POLICY_EVOLVER_CACHE_DIR: cacheDir, CODE: code, FILE: fileName },
+    env: { ...process.env, ...env, POLICY_EVOLVER_CACHE_DIR: cacheDir, CODE: code, FILE: fileName },
   });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as ProcessReport;
@@ -134,7 +134,8 @@ test("corrupt bytecode of the compiler is a miss, not a crash: the process compi
 test('with the cache off nothing is written and the compiler loads the ordinary way', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const off = compileInProcess('off', POLICY, 'policy.ts');
+  // The default per-user locations point into `dir`, so a cache written despite 'off' shows there.
+  const off = compileInProcess('off', POLICY, 'policy.ts', { HOME: dir, XDG_CACHE_HOME: dir });
   assert.equal(off.ok, true);
   assert.equal(off.codeCache, 'off');
   assert.deepEqual(readdirSync(dir), []);
