@@ -189,9 +189,9 @@ async function runServed(file: string, command: string, workload: LoadedWorkload
   } catch {
     throw new UserError(`no scheduler file '${file}'`);
   }
-  const { ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
+  const { SERVE_DEFAULTS, ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
   if (unsandboxed) io.err(UNSANDBOXED_WARNING);
-  const served = new ServedCandidates({ command, unsandboxed, startupSeconds: 10, timeoutMs: limit.ms, memoryMb: 1024, keepInvalid: 20 }, process.cwd());
+  const served = new ServedCandidates({ ...SERVE_DEFAULTS, command, unsandboxed, timeoutMs: limit.ms, keepInvalid: 20 }, process.cwd());
   const data = { trace: { csv: workload.csv ?? formatTraceCsv(workload.trace), name: basename(workload.label) }, params: workload.params as unknown as JsonValue, label: workload.label };
   const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
   const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);

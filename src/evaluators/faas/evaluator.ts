@@ -18,7 +18,7 @@ import { objectiveLabel, parseObjective, SCORE_FLOOR, scoreAgainst, SEED_OBJECTI
 import { runBuiltin } from './run';
 import { defaultWorkloads, loadWorkload, parseWorkloadData, traceWorkloads, type LoadedWorkload } from './workload/workloads';
 import { FAAS_HARNESS } from './sandbox-harness';
-import { ServedCandidates } from './rest/served-candidate';
+import { SERVE_DEFAULTS, ServedCandidates } from './rest/served-candidate';
 
 export interface FaasEvaluatorOptions {
   objective: Objective;
@@ -158,10 +158,10 @@ class FaasEvaluator implements Evaluator {
         {
           command: options.serve,
           unsandboxed: options.unsandboxed === true,
-          startupSeconds: options.serveStartupSeconds ?? 10,
+          startupSeconds: options.serveStartupSeconds ?? SERVE_DEFAULTS.startupSeconds,
           // HTTP round trips per decision: far slower than an in-process policy.
           timeoutMs: options.timeoutMs ?? 30_000 + 15_000 * options.workloads.length,
-          memoryMb: options.memoryMb ?? 1024,
+          memoryMb: options.memoryMb ?? SERVE_DEFAULTS.memoryMb,
           keepInvalid: options.keepInvalid,
         },
         ctx.baseDir,

@@ -32,6 +32,9 @@ export interface ServedRun {
   failure: { kind: string; message: string } | undefined;
 }
 
+/** Defaults of `evolve --serve` and `faas run --serve`: how long a server may take to listen, its memory. */
+export const SERVE_DEFAULTS = Object.freeze({ startupSeconds: 10, memoryMb: 1024 });
+
 /** Eudoxia's default scheduler address; inside the sandbox's own network namespace it is always free. */
 const SANDBOX_PORT = 8080;
 /** Host folders of the simulator's socket and job: `<prefix><pid>-…`, swept when their owner is gone. */
