@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Faas from '../src/evaluators/faas';
+import { procStatFields } from '../src/core/proc-stat';
 import type { SimParams } from '../src/evaluators/faas/model/params';
 import type { Trace } from '../src/evaluators/faas/model/types';
 
@@ -129,14 +130,9 @@ function nodeCpu(): number {
 
 /** CPU milliseconds of this process's waited-for children (Linux /proc, 10 ms resolution), or undefined elsewhere. */
 function childrenCpuMs(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // Fields after the parenthesised command name; cutime and cstime are the 16th and 17th fields overall.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
+  const fields = procStatFields(process.pid);
+  // cutime and cstime are the 16th and 17th fields overall.
+  return fields === undefined ? undefined : ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
 }
 
 interface CliCpu {
