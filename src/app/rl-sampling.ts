@@ -89,7 +89,7 @@ export async function sampleGroups(groups: SampleGroup[], events: readonly Journ
     }
     return m;
   };
-  const { evaluator, close } = await buildEvaluator(config, dirname(config.file));
+  const { evaluator, close } = await buildEvaluator(config, dirname(config.file), undefined, options.log);
   try {
     const search = (await evaluator.workloads()).filter((w) => w.split === 'search');
     for (const group of groups) {
