@@ -109,10 +109,13 @@ export function releaseHold(hold: { file: string }): void {
   writeFileSync(hold.file, 'go');
 }
 
-/** A folder with the test heuristic and an evolve.json that scores it with fixtures/score.mjs. */
+/** A folder with the test heuristic, a copy of fixtures/score.mjs and an evolve.json that scores with it. */
 export function makeProject(dir: string, options: ProjectOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(FIXTURES, 'heuristic.js'), join(dir, 'heuristic.js'));
+  // The scorer lives in the project: the command sandbox shows only the project folder, so a path
+  // into the repository fails wherever the checkout sits in a masked folder (a clone under /tmp).
+  copyFileSync(join(FIXTURES, 'score.mjs'), join(dir, 'score.mjs'));
   const extra = [
     options.delayMs ? `--delay-ms ${options.delayMs}` : '',
     options.poison ? `--poison ${options.poison}` : '',
@@ -124,7 +127,7 @@ export function makeProject(dir: string, options: ProjectOptions = {}): string {
     evaluator: {
       id: 'command',
       options: {
-        command: `node ${JSON.stringify(join(FIXTURES, 'score.mjs'))} {file} {workloads} ${extra}`.trim(),
+        command: `node score.mjs {file} {workloads} ${extra}`.trim(),
         timeoutSeconds: 30,
         // The poison scorer crashes the worker by killing its process, which a sandboxed command
         // (own PID namespace) cannot even see; that test is about dead-lettering, not the sandbox.
