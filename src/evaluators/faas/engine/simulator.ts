@@ -43,6 +43,7 @@ import {
 } from './records';
 import type { SimulationFailure, SimulationOutcome } from './results';
 import { SimStatistics } from './statistics';
+import { clearList, sortByKey } from './lists';
 import { containerView, opView, pipelineView, poolView, resultView, type ViewHost } from './views';
 
 /** A policy as the simulator drives it: plain functions, called in-process. */
@@ -81,8 +82,20 @@ interface Ev extends HeapItem {
 const MAX_PENDING_WAKES = 1_000_000;
 const FROZEN_EMPTY: readonly never[] = Object.freeze([]);
 
-function byId(a: PoolRec, b: PoolRec): number {
-  return a.id - b.id;
+function poolId(pool: PoolRec): number {
+  return pool.id;
+}
+
+function eventOrder(ev: Ev): number {
+  return ev.order;
+}
+
+function eventContainerSeq(ev: Ev): number {
+  return (ev.cont as ContRec).seq;
+}
+
+function containerSeq(c: ContRec): number {
+  return c.seq;
 }
 
 class PolicyAbort extends Error {
@@ -256,7 +269,7 @@ class Simulation implements ViewHost {
       this.wakes.popAll();
       call = true;
     }
-    this.touched.length = 0;
+    clearList(this.touched);
     if (call) {
       const decision = this.callPolicy(t, arrivals);
       if (decision.count > 0) this.applyDecision(t, decision);
@@ -275,12 +288,12 @@ class Simulation implements ViewHost {
     }
     if (this.options.everyTick) for (const pool of this.pools) this.touch(pool, t);
     const touched = this.touched;
-    if (touched.length > 1) touched.sort(byId);
+    sortByKey(touched, poolId);
     for (const pool of touched) this.advancePool(pool, t, this.poolEvents[pool.id] as Ev[], pool.done);
     if (expired !== null && expired.length > 0) {
       const before = touched.length;
       this.killExpired(expired, t);
-      if (touched.length !== before) touched.sort(byId);
+      if (touched.length !== before) sortByKey(touched, poolId);
     }
 
     const results: ResultView[] = this.anyDone(touched) ? [] : (FROZEN_EMPTY as unknown as ResultView[]);
@@ -386,8 +399,8 @@ class Simulation implements ViewHost {
   private touch(pool: PoolRec, t: number): void {
     if (pool.tickMark === t) return;
     pool.tickMark = t;
-    (this.poolEvents[pool.id] as Ev[]).length = 0;
-    pool.done.length = 0;
+    clearList(this.poolEvents[pool.id] as Ev[]);
+    clearList(pool.done);
     this.touched.push(pool);
   }
 
@@ -540,15 +553,15 @@ class Simulation implements ViewHost {
     // Suspensions progress before containers do; each group keeps Eudoxia's list order.
     const suspendDone = this.scratchSuspend;
     const contEvents = this.scratchCont;
-    suspendDone.length = 0;
-    contEvents.length = 0;
+    clearList(suspendDone);
+    clearList(contEvents);
     for (const ev of evs) {
       if (ev.kind === EV_SUSPEND_DONE) suspendDone.push(ev);
       else if (ev.kind !== EV_MEM && ev.cont && ev.epoch === ev.cont.epoch && ev.cont.status === C_ACTIVE) contEvents.push(ev);
     }
-    if (suspendDone.length > 1) suspendDone.sort((a, b) => a.order - b.order);
+    sortByKey(suspendDone, eventOrder);
     for (const ev of suspendDone) this.finishSuspension(ev.cont as ContRec, t);
-    if (contEvents.length > 1) contEvents.sort((a, b) => (a.cont as ContRec).seq - (b.cont as ContRec).seq);
+    sortByKey(contEvents, eventContainerSeq);
     for (const ev of contEvents) {
       const c = ev.cont as ContRec;
       if (ev.kind === EV_OP_END) {
@@ -567,7 +580,7 @@ class Simulation implements ViewHost {
       }
     }
     for (const ev of evs) this.recycle(ev);
-    evs.length = 0;
+    clearList(evs);
     if (pool.activeAlloc + pool.staleRam > pool.maxRam - this.memorySlack(pool)) this.runPoolMemoryKiller(pool, t, done);
   }
 
@@ -674,7 +687,7 @@ class Simulation implements ViewHost {
   }
 
   private finishPool(pool: PoolRec, t: number, done: ContRec[], results: ResultView[]): void {
-    if (done.length > 1) done.sort((a, b) => a.seq - b.seq);
+    sortByKey(done, containerSeq);
     for (const c of done) {
       this.live.delete(c.seq);
       pool.availCpu += c.cpu;

@@ -1,7 +1,7 @@
 // Waiting-queue bookkeeping shared by the priority-family policies: jobs are groups of operators
 // of one pipeline waiting for a container, with what their last container had if they are
 // retries or resumptions.
-import type { ContainerView, OperatorState, OperatorView, PipelineView, PolicyContext, Priority, ResultView } from '../policy-api';
+import type { ContainerView, OperatorState, OperatorView, PipelineView, PolicyContext, PoolView, Priority, ResultView } from '../policy-api';
 
 export interface RetryInfo {
   ram: number;
@@ -42,15 +42,13 @@ export class JobQueue {
     this.items.push(job);
   }
 
-  /** Removes and returns the first `n` jobs. */
-  takeFront(n: number): Job[] {
-    const taken = this.items.slice(this.head, this.head + n);
-    this.head += taken.length;
+  /** Removes the first `n` jobs (no copy of them: this runs on every step). */
+  dropFront(n: number): void {
+    this.head += Math.min(n, this.length);
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return taken;
   }
 }
 
@@ -61,10 +59,63 @@ export interface JobQueues {
   queued: Map<string, Job[]>;
   /** Jobs of containers being suspended, by container id, re-queued once the suspension ends. */
   suspending: Map<string, Job>;
+  /** Scratch of queueNewWork, reused every step: the pipelines to look at, each once. */
+  batch: PipelineBatch;
+}
+
+/**
+ * The pipelines one step looks at, each once, in first-seen order (a later view of the same id
+ * replaces the earlier one in its place, as a Map would). It is reused from step to step (a Map per
+ * step was the policy's largest source of garbage); a handful of ids are compared directly, and an
+ * index takes over only when a step brings many pipelines.
+ */
+export class PipelineBatch {
+  readonly list: PipelineView[] = [];
+  private readonly index = new Map<string, number>();
+  private indexed = false;
+
+  reset(): void {
+    while (this.list.length > 0) this.list.pop();
+    if (this.indexed) {
+      this.index.clear();
+      this.indexed = false;
+    }
+  }
+
+  has(id: string): boolean {
+    return this.position(id) >= 0;
+  }
+
+  set(p: PipelineView): void {
+    const id = p.id;
+    const at = this.position(id);
+    if (at >= 0) {
+      this.list[at] = p;
+      return;
+    }
+    this.list.push(p);
+    if (this.indexed) this.index.set(id, this.list.length - 1);
+    else if (this.list.length > 16) {
+      for (let i = 0; i < this.list.length; i++) this.index.set((this.list[i] as PipelineView).id, i);
+      this.indexed = true;
+    }
+  }
+
+  private position(id: string): number {
+    if (this.indexed) return this.index.get(id) ?? -1;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if ((list[i] as PipelineView).id === id) return i;
+    return -1;
+  }
 }
 
 export function newJobQueues(): JobQueues {
-  return { queues: { QUERY: new JobQueue(), INTERACTIVE: new JobQueue(), BATCH_PIPELINE: new JobQueue() }, queued: new Map(), suspending: new Map() };
+  return {
+    queues: { QUERY: new JobQueue(), INTERACTIVE: new JobQueue(), BATCH_PIPELINE: new JobQueue() },
+    queued: new Map(),
+    suspending: new Map(),
+    batch: new PipelineBatch(),
+  };
 }
 
 export function enqueue(q: JobQueues, job: Job): void {
@@ -78,13 +129,17 @@ export function enqueue(q: JobQueues, job: Job): void {
 /** Removes the first `n` jobs of a queue (the ones a pass looked at). */
 export function dequeueFront(q: JobQueues, priority: Priority, n: number): void {
   if (n === 0) return;
-  for (const job of q.queues[priority].takeFront(n)) {
+  const queue = q.queues[priority];
+  const count = Math.min(n, queue.length);
+  for (let i = 0; i < count; i++) {
+    const job = queue.at(i) as Job;
     const id = pipelineOf(job);
     const jobs = q.queued.get(id);
     if (!jobs) continue;
     if (jobs.length === 1) q.queued.delete(id);
     else jobs.splice(jobs.indexOf(job), 1);
   }
+  queue.dropFront(count);
 }
 
 function isQueued(q: JobQueues, op: OperatorView): boolean {
@@ -99,22 +154,31 @@ function isQueued(q: JobQueues, op: OperatorView): boolean {
  */
 export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly ResultView[], arrivals: readonly PipelineView[]): void {
   if (arrivals.length === 0 && results.length === 0) return;
-  const pipelines = new Map<string, PipelineView>();
-  for (const p of arrivals) pipelines.set(p.id, p);
+  // Indexed loops throughout: the simulator's lists are frozen arrays, and for-of over those
+  // allocates an iterator result per element.
+  const batch = q.batch;
+  batch.reset();
+  for (let i = 0; i < arrivals.length; i++) {
+    batch.set(arrivals[i] as PipelineView);
+  }
   let failed = false;
-  for (const r of results) {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i] as ResultView;
     if (r.error !== null) failed = true;
     let last = '';
-    for (const op of r.operators) {
-      const id = op.pipelineId;
-      if (id === last || pipelines.has(id)) continue;
+    const ops = r.operators;
+    for (let j = 0; j < ops.length; j++) {
+      const id = (ops[j] as OperatorView).pipelineId;
+      if (id === last || batch.has(id)) continue;
       last = id;
       const p = ctx.pipeline(id);
-      if (p) pipelines.set(id, p);
+      if (p) batch.set(p);
     }
   }
   const multi = ctx.params.multiOperatorContainers;
-  for (const p of pipelines.values()) {
+  const pipelines = batch.list;
+  for (let i = 0; i < pipelines.length; i++) {
+    const p = pipelines[i] as PipelineView;
     if (p.status !== 'active') continue;
     let ops = p.opsIn(ASSIGNABLE, !multi);
     if (q.queued.has(p.id)) ops = ops.filter((op) => !isQueued(q, op));
@@ -136,13 +200,19 @@ function retryOf(results: readonly ResultView[], op: OperatorView): RetryInfo | 
 
 /** Remembers containers being suspended and re-queues those whose suspension has finished. */
 export function trackSuspensions(ctx: PolicyContext, q: JobQueues): void {
-  for (const pool of ctx.pools) {
-    for (const c of pool.suspending) {
+  const pools = ctx.pools;
+  for (let i = 0; i < pools.length; i++) {
+    const suspending = (pools[i] as PoolView).suspending;
+    for (let j = 0; j < suspending.length; j++) {
+      const c = suspending[j] as ContainerView;
       const ops = incompleteOps(ctx, c);
       if (ops.length) q.suspending.set(c.id, { priority: c.priority, ops, retry: { ram: c.ram, cpu: c.cpu, error: null } });
     }
   }
-  for (const c of ctx.suspended) {
+  const suspended = ctx.suspended;
+  if (suspended.length === 0 || q.suspending.size === 0) return;
+  for (let i = 0; i < suspended.length; i++) {
+    const c = suspended[i] as ContainerView;
     const job = q.suspending.get(c.id);
     if (!job) continue;
     q.suspending.delete(c.id);
@@ -152,8 +222,9 @@ export function trackSuspensions(ctx: PolicyContext, q: JobQueues): void {
 
 function incompleteOps(ctx: PolicyContext, c: ContainerView): OperatorView[] {
   const out: OperatorView[] = [];
-  for (const id of c.operators) {
-    const op = ctx.operator(id);
+  const ids = c.operators;
+  for (let i = 0; i < ids.length; i++) {
+    const op = ctx.operator(ids[i] as string);
     if (op && op.state !== 'COMPLETED') out.push(op);
   }
   return out;

@@ -2,9 +2,10 @@
 // 10% of a pool (the pool with the most free RAM), a job that failed is retried with twice the
 // CPU and RAM (and dropped once that would exceed half a pool), and while queries wait, running
 // lower-priority containers are suspended at their next operator boundary.
-import type { Assignment, Decision, PipelineView, PolicyContext, ResultView, Suspension } from '../policy-api';
+import type { Assignment, ContainerView, Decision, PipelineView, PolicyContext, PoolView, Priority, ResultView, Suspension } from '../policy-api';
 import { dequeueFront, newJobQueues, PRIORITY_ORDER, queueNewWork, stillRunnable, trackSuspensions, type Job, type JobQueues } from './jobs';
 
+/** What is left of a pool while a step hands out resources (kept in state, reused every step). */
 interface PoolStats {
   availCpu: number;
   availRam: number;
@@ -14,16 +15,21 @@ interface PoolStats {
 
 export function init(ctx: PolicyContext): void {
   ctx.state['jobs'] = newJobQueues();
+  ctx.state['poolStats'] = [];
 }
 
+// Loops are indexed and per-step scratch is kept in state: this step runs thousands of times per
+// simulation, the context's lists are frozen arrays (for-of over them allocates), and its garbage
+// was a visible share of the simulation time.
 export function step(ctx: PolicyContext, results: readonly ResultView[], arrivals: readonly PipelineView[]): Decision {
   const q = ctx.state['jobs'] as JobQueues;
   queueNewWork(ctx, q, results, arrivals);
   trackSuspensions(ctx, q);
 
-  const stats: PoolStats[] = ctx.pools.map((p) => ({ availCpu: p.availCpu, availRam: p.availRam, totalCpu: p.maxCpu, totalRam: p.maxRam }));
+  const stats = poolStats(ctx, ctx.state['poolStats'] as PoolStats[]);
   const assignments: Assignment[] = [];
-  for (const priority of PRIORITY_ORDER) {
+  for (let pi = 0; pi < PRIORITY_ORDER.length; pi++) {
+    const priority = PRIORITY_ORDER[pi] as Priority;
     const queue = q.queues[priority];
     let served = 0;
     for (; served < queue.length; ) {
@@ -60,42 +66,70 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
 
   const suspensions: Suspension[] = [];
   const waitingQueries = q.queues.QUERY.length;
-  if (waitingQueries > 0) {
-    // Visit pools round-robin, one suspendable non-query container per visit.
-    const lists = ctx.pools.map((p) => p.containers);
-    const cursor = lists.map(() => 0);
-    const exhausted = lists.map(() => false);
-    let poolId = 0;
-    while (suspensions.length < waitingQueries && !exhausted.every(Boolean)) {
-      const list = lists[poolId] as (typeof lists)[number];
-      let i = cursor[poolId] as number;
-      while (i < list.length && list[i]?.priority === 'QUERY') i++;
-      if (i >= list.length) {
-        exhausted[poolId] = true;
-        cursor[poolId] = i;
-      } else {
-        const c = list[i] as (typeof list)[number];
-        cursor[poolId] = i + 1;
-        if (c.canSuspend) suspensions.push({ containerId: c.id, poolId: c.poolId });
-      }
-      poolId = (poolId + 1) % lists.length;
-    }
-    // Look again next tick: a container still writing its RAM out is remembered then.
-    if (suspensions.length > 0) ctx.wakeAt(ctx.now + 1);
-  }
+  if (waitingQueries > 0) suspendForQueries(ctx, waitingQueries, suspensions);
   // Boundaries matter only while queries wait (they are when containers can be suspended).
   ctx.setBoundaryCalls(waitingQueries > 0);
   return { suspensions, assignments };
 }
 
+/** Fills the reused per-pool stats with the pools' current free and total resources. */
+function poolStats(ctx: PolicyContext, stats: PoolStats[]): PoolStats[] {
+  const pools = ctx.pools;
+  for (let i = 0; i < pools.length; i++) {
+    const p = pools[i] as PoolView;
+    const s = stats[i];
+    if (s) {
+      s.availCpu = p.availCpu;
+      s.availRam = p.availRam;
+      s.totalCpu = p.maxCpu;
+      s.totalRam = p.maxRam;
+    } else stats.push({ availCpu: p.availCpu, availRam: p.availRam, totalCpu: p.maxCpu, totalRam: p.maxRam });
+  }
+  return stats;
+}
+
+/**
+ * Asks to suspend up to `wanted` running non-query containers, visiting pools round-robin and
+ * taking one suspendable container per visit.
+ */
+function suspendForQueries(ctx: PolicyContext, wanted: number, suspensions: Suspension[]): void {
+  const pools = ctx.pools;
+  const lists: (readonly ContainerView[])[] = [];
+  for (let i = 0; i < pools.length; i++) lists.push((pools[i] as PoolView).containers);
+  const cursor = new Array<number>(lists.length).fill(0);
+  const exhausted = new Array<boolean>(lists.length).fill(false);
+  let left = lists.length;
+  let poolId = 0;
+  while (suspensions.length < wanted && left > 0) {
+    const list = lists[poolId] as readonly ContainerView[];
+    let i = cursor[poolId] as number;
+    while (i < list.length && list[i]?.priority === 'QUERY') i++;
+    if (i >= list.length) {
+      if (!exhausted[poolId]) {
+        exhausted[poolId] = true;
+        left--;
+      }
+      cursor[poolId] = i;
+    } else {
+      const c = list[i] as ContainerView;
+      cursor[poolId] = i + 1;
+      if (c.canSuspend) suspensions.push({ containerId: c.id, poolId: c.poolId });
+    }
+    poolId = (poolId + 1) % lists.length;
+  }
+  // Look again next tick: a container still writing its RAM out is remembered then.
+  if (suspensions.length > 0) ctx.wakeAt(ctx.now + 1);
+}
+
 function poolWithMostFreeRam(stats: readonly PoolStats[]): number {
   let id = -1;
   let best = 0;
-  stats.forEach((s, i) => {
+  for (let i = 0; i < stats.length; i++) {
+    const s = stats[i] as PoolStats;
     if (s.availCpu > 0 && best < s.availRam) {
       id = i;
       best = s.availRam;
     }
-  });
+  }
   return id;
 }
