@@ -1,7 +1,7 @@
 // The parent's handle on one sandbox child process: how it is started (empty environment,
 // private empty directory, heap cap), its output tail for crash reports, its memory watch, and
 // killing it. Scheduling decisions live in pool.ts.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { LruMap } from '../core/lru';
 import { cacheRoot } from '../core/disk-cache';
 import { cacheRootArg } from './worker-code-cache';
 import { memoryProbe } from './memory-probe';
+import { PARENT_DEATH_SIGNAL_ARG, setprivWithParentDeathSignal, withParentDeathSignal } from './parent-death-signal';
 import { sweepFoldersOfDeadOwners } from './stale-folders';
 import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './ipc';
 
@@ -36,6 +37,23 @@ const DIR_PREFIX = 'policy-evolver-sandbox-';
 const EXIT_DRAIN_MS = 250;
 
 
+/**
+ * The worker runs with no environment (API keys, tokens, proxies never reach candidates or
+ * harnesses; node needs no variables), the private folder as cwd, and the heap cap. Where the
+ * kernel can kill it with the engine, it is started that way and told so (parent-death-signal.ts).
+ */
+function startWorkerProcess(entry: SandboxEntry, memoryMb: number, cwd: string): ChildProcess {
+  const execArgv = [...entry.execArgv, `--max-old-space-size=${memoryMb}`];
+  const args = [String(process.pid), cacheRootArg(cacheRoot())];
+  const options: SpawnOptions = { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' };
+  // Run from sources, the worker keeps its folder (worker-orphan.ts) and must clean it up itself
+  // when orphaned, which a kernel's SIGKILL would not let it do.
+  const setpriv = entry.mode === 'bundled' ? setprivWithParentDeathSignal() : null;
+  if (setpriv === null) return fork(entry.path, args, { ...options, execArgv });
+  const command = withParentDeathSignal(setpriv, process.execPath, [...execArgv, entry.path, ...args, PARENT_DEATH_SIGNAL_ARG]);
+  return spawn(command.file, command.args, options);
+}
+
 export class SandboxWorker {
   state: WorkerState = 'starting';
   /** Blob hashes this worker is believed to hold (it asks for any it has evicted). */
@@ -57,15 +75,7 @@ export class SandboxWorker {
   ) {
     sweepFoldersOfDeadOwners(DIR_PREFIX);
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-    this.child = fork(entry.path, [String(process.pid), cacheRootArg(cacheRoot())], {
-      cwd: this.dir,
-      // Nothing from the engine's environment (API keys, tokens, proxies) reaches candidates
-      // or harnesses; node needs no variables to run.
-      env: {},
-      execArgv: [...entry.execArgv, `--max-old-space-size=${memoryMb}`],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-    });
+    this.child = startWorkerProcess(entry, memoryMb, this.dir);
     this.exited = new Promise((resolve) => {
       let finished = false;
       const finish = (exit: WorkerExit) => {

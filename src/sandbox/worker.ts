@@ -4,14 +4,13 @@
 // Limits (time, memory) are enforced from outside by the pool; this process only has to
 // report results and failures precisely.
 // First: orphan protection must be in place before the slow imports below.
-import { enginePid, workFolder } from './worker-orphan';
+import './worker-orphan';
 import { getHeapStatistics } from 'node:v8';
 import type { JsonValue } from '../core/types';
 import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
 import { describeThrown } from './describe-error';
 import { loadHarness } from './harness-module';
 import { LruMap } from '../core/lru';
-import { removeWorkFolder } from './orphan-watchdog';
 import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './ipc';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
 import { requireShippedBundle, saveShippedBytecode } from './worker-code-cache';
@@ -84,12 +83,6 @@ process.on('uncaughtException', (error: unknown) => {
   } else {
     process.send?.(failure(currentJob, 'error', message), undefined, undefined, exit);
   }
-});
-
-process.on('disconnect', () => {
-  // The engine is gone (a normal close removes the folder itself; a killed one cannot).
-  if (process.ppid !== enginePid) removeWorkFolder(workFolder);
-  process.exit(0);
 });
 
 async function runJob(job: JobMessage): Promise<void> {

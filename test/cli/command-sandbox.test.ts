@@ -124,8 +124,18 @@ test('kill -9 of the CLI while a JS policy loops leaves no sandbox worker and no
           return false;
         }
       });
+  // CPU ticks (user + system) a process has used: a worker past a second of CPU is in the loop.
+  const cpuTicks = (pid: number): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  };
   let seen: number[] = [];
-  await waitUntil('a sandbox worker to run the policy', () => (seen = workers()).length > 0 && readdirSync(tmp).some((n) => n.startsWith('policy-evolver-sandbox-')));
+  await waitUntil('a sandbox worker to loop in the policy', () => (seen = workers()).some((pid) => cpuTicks(pid) > 100));
   child.kill('SIGKILL');
   await exited;
   await waitUntil('the orphaned workers to end', () => seen.every((pid) => !processAlive(pid)));
