@@ -4,6 +4,7 @@
 import type { DecisionRule, Priority } from '../policy-api';
 import { isPriority } from '../model/types';
 import { C_ACTIVE, OP_COMPLETED, OP_FAILED, OP_PENDING, PIPE_ACTIVE, type ContRec, type OpTable, type PoolRec } from './records';
+import { clearList } from './lists';
 import { opId, opStateName, operatorNumber } from './views';
 
 export interface DecisionError {
@@ -52,6 +53,28 @@ export interface DecisionContext {
   findOperator(id: string): number | undefined;
   findContainer(id: string): ContRec | undefined;
   reject(error: DecisionError): void;
+  /**
+   * Lists reused from step to step (made by decisionScratch): the decision validateDecision
+   * returns is overwritten by the next call, so it must be applied before then. A policy is called
+   * thousands of times per run and fresh per-pool lists each time were a visible share of the
+   * garbage.
+   */
+  scratch: DecisionScratch;
+}
+
+export interface DecisionScratch {
+  decision: ValidDecision;
+  cpuTaken: number[];
+  ramTaken: number[];
+}
+
+export function decisionScratch(pools: number): DecisionScratch {
+  const decision: ValidDecision = { suspensions: [], assignments: [], count: 0 };
+  for (let i = 0; i < pools; i++) {
+    decision.suspensions.push([]);
+    decision.assignments.push([]);
+  }
+  return { decision, cpuTaken: new Array<number>(pools).fill(0), ramTaken: new Array<number>(pools).fill(0) };
 }
 
 const MAX_ITEMS = 1_000_000;
@@ -68,21 +91,27 @@ export function validateDecision(raw: unknown, ctx: DecisionContext): ValidDecis
   const suspensions = readList(raw, 'suspensions');
   const assignments = readList(raw, 'assignments');
   if (suspensions.length === 0 && assignments.length === 0) return NOTHING;
-  const out: ValidDecision = { suspensions: ctx.pools.map(() => []), assignments: ctx.pools.map(() => []), count: 0 };
+  const scratch = ctx.scratch;
+  const out = scratch.decision;
+  for (let i = 0; i < ctx.pools.length; i++) {
+    clearList(out.suspensions[i] as ValidSuspension[]);
+    clearList(out.assignments[i] as ValidAssignment[]);
+  }
+  out.count = 0;
 
-  const suspendedNow = new Set<ContRec>();
+  const suspendedNow = suspensions.length > 1 ? new Set<ContRec>() : null;
   for (let i = 0; i < suspensions.length; i++) {
     const s = validateSuspension(suspensions[i], i, ctx, suspendedNow);
     if (s) {
-      suspendedNow.add(s.container);
+      suspendedNow?.add(s.container);
       (out.suspensions[s.container.pool.id] as ValidSuspension[]).push(s);
       out.count++;
     }
   }
 
   if (assignments.length === 0) return out;
-  const cpuTaken = ctx.pools.map(() => 0);
-  const ramTaken = ctx.pools.map(() => 0);
+  const cpuTaken = scratch.cpuTaken.fill(0);
+  const ramTaken = scratch.ramTaken.fill(0);
   const stepStamp = ++ctx.stamp;
   for (let i = 0; i < assignments.length; i++) {
     const a = validateAssignment(assignments[i], i, ctx, stepStamp, cpuTaken, ramTaken);
@@ -104,23 +133,22 @@ function readList(raw: object, key: 'suspensions' | 'assignments'): readonly unk
   return value.length === 0 ? NO_ITEMS : Array.from(value as unknown[]);
 }
 
-function validateSuspension(item: unknown, index: number, ctx: DecisionContext, seen: Set<ContRec>): ValidSuspension | undefined {
-  const where = `suspensions[${index}]`;
-  if (typeof item !== 'object' || item === null) return fail(ctx, 'malformed-decision', `${where} must be an object { containerId }, got ${describe(item)}`);
+function validateSuspension(item: unknown, index: number, ctx: DecisionContext, seen: Set<ContRec> | null): ValidSuspension | undefined {
+  if (typeof item !== 'object' || item === null) return fail(ctx, 'malformed-decision', `${itemName('suspensions', index)} must be an object { containerId }, got ${describe(item)}`);
   const record = item as Record<string, unknown>;
   const containerId = record['containerId'];
   const poolId = record['poolId'];
-  if (typeof containerId !== 'string') return fail(ctx, 'malformed-decision', `${where}.containerId must be a string, got ${describe(containerId)}`);
+  if (typeof containerId !== 'string') return fail(ctx, 'malformed-decision', `${itemName('suspensions', index)}.containerId must be a string, got ${describe(containerId)}`);
   const c = ctx.findContainer(containerId);
-  if (!c) return fail(ctx, 'unknown-container', `${where}: no running container '${containerId}'`);
+  if (!c) return fail(ctx, 'unknown-container', `${itemName('suspensions', index)}: no running container '${containerId}'`);
   if (poolId !== undefined && poolId !== c.pool.id) {
-    if (typeof poolId !== 'number' || !ctx.pools[poolId]) return fail(ctx, 'unknown-pool', `${where}: pool ${describe(poolId)} does not exist`);
-    return fail(ctx, 'unknown-container', `${where}: container '${containerId}' runs in pool ${c.pool.id}, not pool ${poolId}`);
+    if (typeof poolId !== 'number' || !ctx.pools[poolId]) return fail(ctx, 'unknown-pool', `${itemName('suspensions', index)}: pool ${describe(poolId)} does not exist`);
+    return fail(ctx, 'unknown-container', `${itemName('suspensions', index)}: container '${containerId}' runs in pool ${c.pool.id}, not pool ${poolId}`);
   }
-  if (seen.has(c)) return fail(ctx, 'not-suspendable', `${where}: container '${containerId}' is already being suspended in this step`);
-  if (c.status !== C_ACTIVE) return fail(ctx, 'not-suspendable', `${where}: container '${containerId}' is not running`);
+  if (seen?.has(c)) return fail(ctx, 'not-suspendable', `${itemName('suspensions', index)}: container '${containerId}' is already being suspended in this step`);
+  if (c.status !== C_ACTIVE) return fail(ctx, 'not-suspendable', `${itemName('suspensions', index)}: container '${containerId}' is not running`);
   if (c.canSuspendAt !== ctx.now) {
-    return fail(ctx, 'not-suspendable', `${where}: container '${containerId}' is not at an operator boundary (suspend only when canSuspend is true, in the call right after an operator finishes)`);
+    return fail(ctx, 'not-suspendable', `${itemName('suspensions', index)}: container '${containerId}' is not at an operator boundary (suspend only when canSuspend is true, in the call right after an operator finishes)`);
   }
   return { container: c };
 }
@@ -133,57 +161,57 @@ function validateAssignment(
   cpuTaken: number[],
   ramTaken: number[],
 ): ValidAssignment | undefined {
-  const where = `assignments[${index}]`;
-  if (typeof item !== 'object' || item === null) return fail(ctx, 'malformed-decision', `${where} must be an object { operators, cpu, ram, poolId }, got ${describe(item)}`);
+  if (typeof item !== 'object' || item === null) return fail(ctx, 'malformed-decision', `${itemName('assignments', index)} must be an object { operators, cpu, ram, poolId }, got ${describe(item)}`);
   const record = item as Record<string, unknown>;
   const rawOps = record['operators'];
   const cpu = record['cpu'];
   const ram = record['ram'];
   const poolId = record['poolId'];
   const rawPriority = record['priority'];
-  if (!Array.isArray(rawOps)) return fail(ctx, 'malformed-decision', `${where}.operators must be an array of operator ids or views, got ${describe(rawOps)}`);
-  if (typeof poolId !== 'number' || !Number.isInteger(poolId) || !ctx.pools[poolId]) return fail(ctx, 'unknown-pool', `${where}: pool ${describe(poolId)} does not exist (pools are 0..${ctx.pools.length - 1})`);
+  if (!Array.isArray(rawOps)) return fail(ctx, 'malformed-decision', `${itemName('assignments', index)}.operators must be an array of operator ids or views, got ${describe(rawOps)}`);
+  if (typeof poolId !== 'number' || !Number.isInteger(poolId) || !ctx.pools[poolId]) return fail(ctx, 'unknown-pool', `${itemName('assignments', index)}: pool ${describe(poolId)} does not exist (pools are 0..${ctx.pools.length - 1})`);
   const pool = ctx.pools[poolId] as PoolRec;
-  if (typeof cpu !== 'number' || !Number.isFinite(cpu) || cpu <= 0) return fail(ctx, 'invalid-resources', `${where}: cpu must be a positive number, got ${describe(cpu)}`);
-  if (typeof ram !== 'number' || !Number.isFinite(ram) || ram <= 0) return fail(ctx, 'invalid-resources', `${where}: ram must be a positive number of GB, got ${describe(ram)}`);
-  if (rawPriority !== undefined && !isPriority(rawPriority)) return fail(ctx, 'malformed-decision', `${where}: priority must be QUERY, INTERACTIVE or BATCH_PIPELINE, got ${describe(rawPriority)}`);
+  if (typeof cpu !== 'number' || !Number.isFinite(cpu) || cpu <= 0) return fail(ctx, 'invalid-resources', `${itemName('assignments', index)}: cpu must be a positive number, got ${describe(cpu)}`);
+  if (typeof ram !== 'number' || !Number.isFinite(ram) || ram <= 0) return fail(ctx, 'invalid-resources', `${itemName('assignments', index)}: ram must be a positive number of GB, got ${describe(ram)}`);
+  if (rawPriority !== undefined && !isPriority(rawPriority)) return fail(ctx, 'malformed-decision', `${itemName('assignments', index)}: priority must be QUERY, INTERACTIVE or BATCH_PIPELINE, got ${describe(rawPriority)}`);
   const opsList = rawOps as unknown[];
-  if (opsList.length === 0) return fail(ctx, 'empty-assignment', `${where} has no operators`);
+  if (opsList.length === 0) return fail(ctx, 'empty-assignment', `${itemName('assignments', index)} has no operators`);
   if (!ctx.multiOperatorContainers && opsList.length > 1) {
-    return fail(ctx, 'multi-operator-disabled', `${where} has ${opsList.length} operators but multi_operator_containers is false: one operator per container`);
+    return fail(ctx, 'multi-operator-disabled', `${itemName('assignments', index)} has ${opsList.length} operators but multi_operator_containers is false: one operator per container`);
   }
   const table = ctx.ops;
-  const ops: number[] = [];
+  // Sized up front: it becomes the container's operator list and lives as long as the container.
+  const ops = new Array<number>(opsList.length);
   const mine = ++ctx.stamp;
   for (let j = 0; j < opsList.length; j++) {
     const ref = opsList[j];
     const g = typeof ref === 'string' ? (ctx.findOperator(ref) ?? -1) : operatorNumber(ref, table);
-    if (g < 0) return fail(ctx, 'unknown-operator', `${where}.operators[${j}]: ${typeof ref === 'string' ? `no operator '${ref}'` : `expected an operator id or view, got ${describe(ref)}`}`);
-    if (table.mark[g] === mine) return fail(ctx, 'operator-not-assignable', `${where}: operator '${opId(table, g)}' is listed twice`);
-    if (table.stepMark[g] === stepStamp) return fail(ctx, 'operator-not-assignable', `${where}: operator '${opId(table, g)}' was already assigned earlier in this step`);
+    if (g < 0) return fail(ctx, 'unknown-operator', `${itemName('assignments', index)}.operators[${j}]: ${typeof ref === 'string' ? `no operator '${ref}'` : `expected an operator id or view, got ${describe(ref)}`}`);
+    if (table.mark[g] === mine) return fail(ctx, 'operator-not-assignable', `${itemName('assignments', index)}: operator '${opId(table, g)}' is listed twice`);
+    if (table.stepMark[g] === stepStamp) return fail(ctx, 'operator-not-assignable', `${itemName('assignments', index)}: operator '${opId(table, g)}' was already assigned earlier in this step`);
     const p = table.pipeOf(g);
     const state = table.state[g];
     if ((state !== OP_PENDING && state !== OP_FAILED) || p.status !== PIPE_ACTIVE) {
       const why = p.status !== PIPE_ACTIVE ? `its pipeline ${p.id} is no longer active` : `it is ${opStateName(table, g, ctx.now)} (only PENDING or FAILED operators can be assigned)`;
-      return fail(ctx, 'operator-not-assignable', `${where}: operator '${opId(table, g)}' cannot be assigned: ${why}`);
+      return fail(ctx, 'operator-not-assignable', `${itemName('assignments', index)}: operator '${opId(table, g)}' cannot be assigned: ${why}`);
     }
     const parents = p.template.parents[table.local[g] as number] as readonly number[];
     for (let k = 0; k < parents.length; k++) {
       const parent = p.firstOp + (parents[k] as number);
       if (table.state[parent] !== OP_COMPLETED && table.mark[parent] !== mine) {
-        return fail(ctx, 'parent-not-done', `${where}: operator '${opId(table, g)}' needs parent '${opId(table, parent)}' (${opStateName(table, parent, ctx.now)}) to be COMPLETED or earlier in the same container`);
+        return fail(ctx, 'parent-not-done', `${itemName('assignments', index)}: operator '${opId(table, g)}' needs parent '${opId(table, parent)}' (${opStateName(table, parent, ctx.now)}) to be COMPLETED or earlier in the same container`);
       }
     }
     table.mark[g] = mine;
-    ops.push(g);
+    ops[j] = g;
   }
   const cpuAfter = (cpuTaken[poolId] as number) + cpu;
   if (cpuAfter > pool.availCpu) {
-    return fail(ctx, 'over-capacity', `${where}: pool ${poolId} has ${pool.availCpu - (cpuTaken[poolId] as number)} CPUs left in this step, the assignment asks ${cpu}`);
+    return fail(ctx, 'over-capacity', `${itemName('assignments', index)}: pool ${poolId} has ${pool.availCpu - (cpuTaken[poolId] as number)} CPUs left in this step, the assignment asks ${cpu}`);
   }
   const ramAfter = (ramTaken[poolId] as number) + ram;
   if (!ctx.allowMemoryOvercommit && ramAfter > pool.availRam) {
-    return fail(ctx, 'over-capacity', `${where}: pool ${poolId} has ${pool.availRam - (ramTaken[poolId] as number)} GB of RAM left in this step, the assignment asks ${ram} (allow_memory_overcommit is false)`);
+    return fail(ctx, 'over-capacity', `${itemName('assignments', index)}: pool ${poolId} has ${pool.availRam - (ramTaken[poolId] as number)} GB of RAM left in this step, the assignment asks ${ram} (allow_memory_overcommit is false)`);
   }
   cpuTaken[poolId] = cpuAfter;
   ramTaken[poolId] = ramAfter;
@@ -191,6 +219,11 @@ function validateAssignment(
   // the same step cannot reuse them.
   for (const g of ops) table.stepMark[g] = stepStamp;
   return { ops, cpu, ram, pool, priority: (rawPriority as Priority | undefined) ?? table.pipeOf(ops[0] as number).priority };
+}
+
+/** `assignments[3]`: built only for a message, as most decisions are valid. */
+function itemName(list: 'suspensions' | 'assignments', index: number): string {
+  return `${list}[${index}]`;
 }
 
 function fail(ctx: DecisionContext, rule: DecisionRule, message: string): undefined {

@@ -44,6 +44,17 @@ export class OpTable {
   stepMark = new Float64Array(0);
   /** Memory estimate shown to policies; NaN = none. */
   estimate = new Float64Array(0);
+  /**
+   * Each operator's view, made on first use (views.ts owns the class). One run-wide list rather
+   * than an array per pipeline: those arrays live all run, and every long-lived object costs the
+   * garbage collector a copy or two.
+   */
+  readonly views: (object | undefined)[] = [];
+
+  /** Makes room for `n` operators in all (growing one doubling at a time copies every column). */
+  reserve(n: number): void {
+    if (n > this.capacity) this.grow(n);
+  }
 
   /** Adds `n` PENDING operators of pipeline `p`; returns the number of the first. */
   add(p: PipeRec, n: number): number {
@@ -56,6 +67,7 @@ export class OpTable {
       this.local[g] = i;
       this.start[g] = -1;
       this.estimate[g] = Number.NaN;
+      this.views.push(undefined);
     }
     this.size += n;
     return first;
@@ -126,8 +138,6 @@ export interface PipeRec {
   finishTick: number;
   firstAssignTick: number;
   view: object | null;
-  /** Operator views by local index, created on demand (views.ts owns the class). */
-  opViews: (object | undefined)[] | null;
 }
 
 export const C_ACTIVE = 0;

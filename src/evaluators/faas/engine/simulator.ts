@@ -6,15 +6,15 @@
 // and finally results in container creation order.
 import { maxTicksOf, type SimParams } from '../model/params';
 import { cpuTicksOf, firstIoTickOver, ioTicksOf, suspendTicksOf, tickLength } from '../model/physics';
-import type { PipelineSpec, Trace } from '../model/types';
+import type { OperatorSpec, PipelineSpec, ScalingName, Trace } from '../model/types';
 import { priorityIndex } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
 import { SeededRandom } from '../workload/random';
 import { NumpyGenerator } from '../model/numpy-random';
-import { MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
+import { decisionScratch, MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
-import { templatesOf, type PipelineTemplate } from './templates';
+import { operatorsBefore, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
   C_DONE,
@@ -121,12 +121,18 @@ class Simulation implements ViewHost {
   private templates: PipelineTemplate[] | undefined;
   private readonly deliverTicks: number[];
   private nextSpec = 0;
-  private readonly pipes = new Map<string, PipeRec>();
-  /** Arrived pipelines in arrival order; finished ones are skipped lazily. */
+  /** Trace position by pipeline id (shared by runs of the trace), or null when ids repeat... */
+  private readonly traceIndex: ReadonlyMap<string, number> | null;
+  /** ...and then the latest pipeline delivered under each id. */
+  private readonly pipesById: Map<string, PipeRec> | null;
+  /** Arrived pipelines in arrival order, which is trace order; finished ones are skipped lazily. */
   private readonly outstanding: PipeRec[] = [];
   private outstandingHead = 0;
-  /** Containers still running or suspending, by sequence number; finished ones are forgotten. */
-  private readonly live = new Map<number, ContRec>();
+  /**
+   * Containers still running or suspending, indexed by sequence number (slot 0 unused); finished
+   * ones are cleared. A slot per container ever made is cheaper than a Map's insert and delete.
+   */
+  private readonly live: (ContRec | undefined)[] = [undefined];
   private containerCount = 0;
   /** Pools with work in the current tick, and each pool's events of that tick. */
   private readonly touched: PoolRec[] = [];
@@ -190,16 +196,21 @@ class Simulation implements ViewHost {
     for (let i = 0; i < this.pools.length; i++) this.poolEvents.push([]);
     this.stats = new SimStatistics(params, this.pools, this.ops, this.tick, this.maxTicks);
     this.specs = trace.pipelines;
+    this.traceIndex = pipelineIndexOf(this.specs);
+    this.pipesById = this.traceIndex === null ? new Map() : null;
     // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
     // pipeline listed before it (Eudoxia reads the trace in order).
     this.deliverTicks = new Array<number>(this.specs.length);
     let floor = 0;
+    let delivered = 0;
     for (let i = 0; i < this.specs.length; i++) {
       const x = (this.specs[i] as PipelineSpec).arrivalSeconds / this.tick;
       const t = Math.max(floor, x > 0 ? Math.ceil(x) : 0);
       this.deliverTicks[i] = t;
       floor = t;
+      if (t < this.maxTicks) delivered = i + 1;
     }
+    this.ops.reserve(operatorsBefore(this.specs)[delivered] as number);
     // Eudoxia multiplies (int(max_job_seconds * ticks_per_second)) where other durations divide by
     // the tick length; a limit that truncates to 0 ticks disables timeouts there too.
     const limit = Math.trunc(params.max_job_seconds * params.ticks_per_second);
@@ -225,6 +236,7 @@ class Simulation implements ViewHost {
         this.invalidCount++;
         if (this.invalid.length < this.keepInvalid) this.invalid.push(e);
       },
+      scratch: decisionScratch(this.pools.length),
     };
   }
 
@@ -346,7 +358,6 @@ class Simulation implements ViewHost {
       finishTick: -1,
       firstAssignTick: -1,
       view: null,
-      opViews: null,
     };
     p.firstOp = this.ops.add(p, p.size);
     if (this.estimator) {
@@ -357,7 +368,7 @@ class Simulation implements ViewHost {
         this.ops.estimate[g] = sigma > 0 ? peak * rng.lognormal(0, sigma) : peak;
       }
     }
-    this.pipes.set(p.id, p);
+    this.pipesById?.set(p.id, p);
     this.outstanding.push(p);
     this.stats.created++;
     this.stats.arrivalsByPrio[p.prio] = (this.stats.arrivalsByPrio[p.prio] as number) + 1;
@@ -449,7 +460,8 @@ class Simulation implements ViewHost {
       ram: a.ram,
       priority: a.priority,
       createdTick: t,
-      timeline: [],
+      // Sized for every operator (cut short if one runs out of RAM): it lives as long as the container.
+      timeline: new Array<number>(3 * a.ops.length),
       oomTick: -1,
       oomOp: -1,
       curOp: 0,
@@ -461,7 +473,7 @@ class Simulation implements ViewHost {
       releasedTick: -1,
       view: null,
     };
-    this.live.set(seq, c);
+    this.live.push(c);
     const ops = this.ops;
     for (const g of a.ops) {
       const p = ops.pipeOf(g);
@@ -487,19 +499,24 @@ class Simulation implements ViewHost {
   /** Lays out when each operator starts and ends and whether (and when) the container runs out of RAM. */
   private computeTimeline(c: ContRec, t0: number): void {
     const tick = this.tick;
+    const timeline = c.timeline;
     let t = t0;
     for (let k = 0; k < c.ops.length; k++) {
-      const s = this.ops.spec(c.ops[k] as number);
+      const g = c.ops[k] as number;
+      const template = this.ops.pipeOf(g).template;
+      const local = this.ops.local[g] as number;
+      const s = template.specs[local] as OperatorSpec;
       const io = ioTicksOf(s.storageReadGb, tick);
       // Eudoxia cannot run an operator that takes no time at all; we give it one tick.
-      let d = io + cpuTicksOf(s.cpuScaling, c.cpu, s.baselineCpuSeconds, tick);
+      let d = io + cpuTicksOf(template.scalings[local] as ScalingName, c.cpu, s.baselineCpuSeconds, tick);
       // Eudoxia runs an operator of 0 ticks in no time and never completes it (it stays RUNNING, so
       // its pipeline never finishes); as the container's last operator it would stop Eudoxia
       // itself, so there (and under corrected physics) it takes one tick.
       if (d === 0 && (this.corrected || k === c.ops.length - 1)) d = 1;
-      c.timeline.push(t, io, 0);
+      timeline[3 * k] = t;
+      timeline[3 * k + 1] = io;
       if (d === 0) {
-        c.timeline[3 * k + 2] = t - 1;
+        timeline[3 * k + 2] = t - 1;
         continue;
       }
       let over = -1;
@@ -512,10 +529,11 @@ class Simulation implements ViewHost {
       if (over >= 0) {
         c.oomTick = t + over;
         c.oomOp = k;
-        c.timeline[3 * k + 2] = c.oomTick;
+        timeline[3 * k + 2] = c.oomTick;
+        timeline.length = 3 * k + 3;
         return;
       }
-      c.timeline[3 * k + 2] = t + d - 1;
+      timeline[3 * k + 2] = t + d - 1;
       t += d;
     }
   }
@@ -606,7 +624,7 @@ class Simulation implements ViewHost {
     }
     pool.availCpu += c.cpu;
     pool.availRam += c.ram;
-    this.live.delete(c.seq);
+    this.live[c.seq] = undefined;
     const i = pool.suspending.indexOf(c);
     if (i >= 0) pool.suspending.splice(i, 1);
     pool.version++;
@@ -689,7 +707,7 @@ class Simulation implements ViewHost {
   private finishPool(pool: PoolRec, t: number, done: ContRec[], results: ResultView[]): void {
     sortByKey(done, containerSeq);
     for (const c of done) {
-      this.live.delete(c.seq);
+      this.live[c.seq] = undefined;
       pool.availCpu += c.cpu;
       pool.availRam += c.ram;
       pool.activeAlloc -= c.ram;
@@ -818,7 +836,7 @@ class Simulation implements ViewHost {
       if (p.allDone) continue;
       for (let g = p.firstOp; g < p.firstOp + p.size; g++) {
         const seq = this.ops.container[g] as number;
-        const c = seq > 0 ? this.live.get(seq) : undefined;
+        const c = seq > 0 ? this.live[seq] : undefined;
         if (this.ops.state[g] !== OP_ASSIGNED || !c || c.status !== C_ACTIVE) continue;
         this.touch(c.pool, t);
         this.kill(c, t, 'timeout', c.pool.done);
@@ -852,16 +870,23 @@ class Simulation implements ViewHost {
     return total;
   }
 
+  private pipelineById(id: string): PipeRec | undefined {
+    if (this.traceIndex === null) return this.pipesById?.get(id);
+    const i = this.traceIndex.get(id);
+    return i === undefined ? undefined : this.outstanding[i];
+  }
+
   private findOperator(id: string): number | undefined {
     const slash = id.indexOf('/');
     if (slash < 0) return undefined;
-    const p = this.pipes.get(id.slice(0, slash));
+    const p = this.pipelineById(id.slice(0, slash));
     return p ? operatorByName(this.ops, p, id.slice(slash + 1)) : undefined;
   }
 
   private findContainer(id: string): ContRec | undefined {
     if (!/^c[1-9][0-9]*$/.test(id)) return undefined;
-    return this.live.get(Number(id.slice(1)));
+    const seq = Number(id.slice(1));
+    return seq <= this.containerCount ? this.live[seq] : undefined;
   }
 
   private createContext(): PolicyContext {
@@ -900,7 +925,7 @@ class Simulation implements ViewHost {
         return out;
       },
       pipeline(id: string): PipelineView | undefined {
-        const pipe = typeof id === 'string' ? sim.pipes.get(id) : undefined;
+        const pipe = typeof id === 'string' ? sim.pipelineById(id) : undefined;
         return pipe ? pipelineView(pipe, sim) : undefined;
       },
       operator(id: string): OperatorView | undefined {

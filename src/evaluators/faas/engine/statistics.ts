@@ -5,7 +5,7 @@ import type { SimParams } from '../model/params';
 import { MemorySamples } from './memory-samples';
 import { C_ACTIVE, C_SUSPENDING, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PipeRec, type PoolRec } from './records';
 import type { CategoryExtra, CategoryStats, EudoxiaStats, ExtraStats } from './results';
-import { jainIndex, mean, percentile } from './stats';
+import { jainIndex, mean, percentile, percentileOfSorted, sortedCopy } from './stats';
 
 /** Eudoxia's weights: QUERY 10, INTERACTIVE 5, BATCH_PIPELINE 1. */
 const WEIGHTS = [10, 5, 1];
@@ -83,12 +83,13 @@ export class SimStatistics {
     }
     const tps = this.tps;
     const duration = this.params.duration;
+    const sorted = new SortedLists();
     const cat = (arrivals: number, latencies: number[], timeouts: number): CategoryStats => ({
       arrival_count: arrivals,
       completion_count: latencies.length,
       timeout_count: timeouts,
       mean_latency_seconds: latencies.length ? mean(latencies) / tps : null,
-      p99_latency_seconds: latencies.length ? percentile(latencies, 99) / tps : null,
+      p99_latency_seconds: latencies.length ? percentileOfSorted(sorted.of(latencies), 99) / tps : null,
     });
     const [lq, li, lb] = this.latenciesByPrio as [number[], number[], number[]];
     const all = ([] as number[]).concat(lq, li, lb);
@@ -107,7 +108,7 @@ export class SimStatistics {
       pipelines_interactive: cat(this.arrivalsByPrio[1] as number, li, this.timeoutsByPrio[1] as number),
       pipelines_batch: cat(this.arrivalsByPrio[2] as number, lb, this.timeoutsByPrio[2] as number),
     };
-    return { stats, extra: this.extraStats(stats, outstanding, invalidCount, ms) };
+    return { stats, extra: this.extraStats(stats, outstanding, invalidCount, ms, all, sorted) };
   }
 
   private accountOpen(c: ContRec): void {
@@ -115,7 +116,8 @@ export class SimStatistics {
     this.account(c);
   }
 
-  private extraStats(stats: EudoxiaStats, outstanding: readonly PipeRec[], invalidCount: number, ms: number): ExtraStats {
+  /** `all` and `sorted` come from report(), so each latency list is sorted only once. */
+  private extraStats(stats: EudoxiaStats, outstanding: readonly PipeRec[], invalidCount: number, ms: number, all: readonly number[], sorted: SortedLists): ExtraStats {
     const tps = this.tps;
     const end = this.maxTicks - 1;
     const delays: number[][] = [[], [], []];
@@ -138,9 +140,16 @@ export class SimStatistics {
     // (slow) pipelines must not look like a latency regression, as it does over completed ones.
     const penalizedP99 = (c: CategoryStats, latencies: readonly number[]): number | null => {
       if (c.arrival_count === 0) return null;
-      const all = latencies.map((x) => x / tps);
-      for (let i = latencies.length; i < c.arrival_count; i++) all.push(penalty);
-      return percentile(all, 99);
+      // The sorted latencies in seconds (dividing keeps their order) with the penalty entries
+      // merged in: the same list as sorting them all.
+      const base = sorted.of(latencies);
+      const withPenalties = new Float64Array(c.arrival_count);
+      let i = 0;
+      let j = 0;
+      for (; i < base.length && (base[i] as number) / tps <= penalty; i++) withPenalties[j++] = (base[i] as number) / tps;
+      for (let k = latencies.length; k < c.arrival_count; k++) withPenalties[j++] = penalty;
+      for (; i < base.length; i++) withPenalties[j++] = (base[i] as number) / tps;
+      return percentileOfSorted(withPenalties, 99);
     };
     const extraCat = (c: CategoryStats, d: number[], n: number, latencies: readonly number[]): CategoryExtra => ({
       completion_rate: c.arrival_count ? c.completion_count / c.arrival_count : null,
@@ -167,7 +176,7 @@ export class SimStatistics {
       completed_pipelines_per_second: stats.pipelines_all.completion_count / this.params.duration,
       completion_rate: stats.pipelines_all.arrival_count ? stats.pipelines_all.completion_count / stats.pipelines_all.arrival_count : null,
       per_category: {
-        all: extraCat(stats.pipelines_all, allDelays, never.reduce((a, b) => a + b, 0), ([] as number[]).concat(lq, li, lb)),
+        all: extraCat(stats.pipelines_all, allDelays, never.reduce((a, b) => a + b, 0), all),
         query: extraCat(stats.pipelines_query, delays[0] as number[], never[0] as number, lq),
         interactive: extraCat(stats.pipelines_interactive, delays[1] as number[], never[1] as number, li),
         batch: extraCat(stats.pipelines_batch, delays[2] as number[], never[2] as number, lb),
@@ -185,6 +194,20 @@ export class SimStatistics {
       events: this.eventCount,
       simulation_ms: ms,
     };
+  }
+}
+
+/** Each list sorted once, though several statistics take a percentile of it (by list identity). */
+class SortedLists {
+  private readonly sorted = new Map<readonly number[], Float64Array>();
+
+  of(values: readonly number[]): Float64Array {
+    let s = this.sorted.get(values);
+    if (!s) {
+      s = sortedCopy(values);
+      this.sorted.set(values, s);
+    }
+    return s;
   }
 }
 

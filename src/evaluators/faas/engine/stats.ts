@@ -2,9 +2,18 @@
 
 /** numpy.percentile(values, q) with the default 'linear' method; NaN for an empty list. */
 export function percentile(values: readonly number[], q: number): number {
-  const n = values.length;
+  return percentileOfSorted(sortedCopy(values), q);
+}
+
+/** An ascending copy of `values`. */
+export function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** percentile() of values already in ascending order (the report sorts each list once). */
+export function percentileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
   if (n === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
   const index = (n - 1) * (q / 100);
   const lo = Math.floor(index);
   const hi = Math.min(lo + 1, n - 1);

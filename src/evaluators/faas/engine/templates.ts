@@ -1,14 +1,20 @@
 // Per-pipeline layout computed once per trace: Eudoxia's operator order (breadth-first from the
 // roots, a child queued once all its parents were visited) and each operator's parents as indices
-// into that order. Cached by spec object, so repeated simulations of a trace (baselines,
+// into that order; and where each pipeline id sits in the trace. Cached by spec object, so repeated simulations of a trace (baselines,
 // benchmarks) skip the work.
-import type { OperatorSpec, PipelineSpec } from '../model/types';
+import { SCALINGS, type OperatorSpec, type PipelineSpec, type ScalingName } from '../model/types';
 
 export interface PipelineTemplate {
   /** Operators in execution (topological) order. */
   specs: readonly OperatorSpec[];
   /** Parents of each operator, as indices into `specs`. */
   parents: readonly (readonly number[])[];
+  /**
+   * Each operator's CPU scaling as the shared string constant: a parsed trace holds copies of the
+   * names, and comparing a copy with each case of the scaling switch costs a character compare
+   * per case, for every operator of every container.
+   */
+  scalings: readonly ScalingName[];
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -22,6 +28,40 @@ export function templatesOf(pipelines: readonly PipelineSpec[]): PipelineTemplat
     cache.set(pipelines, t);
   }
   return t;
+}
+
+const indexes = new WeakMap<readonly PipelineSpec[], ReadonlyMap<string, number> | null>();
+
+/**
+ * Each pipeline id's position in the trace, computed once per pipeline list (a map filled during
+ * every simulation cost more than the lookups it served); null when an id repeats, for which the
+ * simulator keeps its own map of the latest pipeline delivered under each id.
+ */
+export function pipelineIndexOf(pipelines: readonly PipelineSpec[]): ReadonlyMap<string, number> | null {
+  let index = indexes.get(pipelines);
+  if (index === undefined) {
+    const byId = new Map<string, number>();
+    for (let i = 0; i < pipelines.length; i++) byId.set((pipelines[i] as PipelineSpec).id, i);
+    index = byId.size === pipelines.length ? byId : null;
+    indexes.set(pipelines, index);
+  }
+  return index;
+}
+
+const operatorCounts = new WeakMap<readonly PipelineSpec[], Float64Array>();
+
+/**
+ * How many operators the pipelines before each position hold (one entry more than pipelines),
+ * computed once per pipeline list: the simulator sizes its operator table from it.
+ */
+export function operatorsBefore(pipelines: readonly PipelineSpec[]): Float64Array {
+  let counts = operatorCounts.get(pipelines);
+  if (!counts) {
+    counts = new Float64Array(pipelines.length + 1);
+    for (let i = 0; i < pipelines.length; i++) counts[i + 1] = (counts[i] as number) + (pipelines[i] as PipelineSpec).operators.length;
+    operatorCounts.set(pipelines, counts);
+  }
+  return counts;
 }
 
 /** Shared frozen `[k]` parent lists, so chains need no per-operator arrays. */
@@ -43,7 +83,7 @@ function build(spec: PipelineSpec): PipelineTemplate {
   if (chain) {
     const parents: (readonly number[])[] = [];
     for (let i = 0; i < n; i++) parents.push(i === 0 ? NONE : single(i - 1));
-    return { specs: ops, parents };
+    return { specs: ops, parents, scalings: ops.map(sharedScaling) };
   }
   const position = new Map<string, number>();
   ops.forEach((op, i) => position.set(op.id, i));
@@ -62,5 +102,9 @@ function build(spec: PipelineSpec): PipelineTemplate {
   queue.forEach((original, i) => (order[original] = i));
   const specs = queue.map((i) => ops[i] as OperatorSpec);
   const parents = specs.map((op) => (op.parents.length === 0 ? NONE : op.parents.length === 1 ? single(order[position.get(op.parents[0] as string) as number] as number) : Object.freeze(op.parents.map((name) => order[position.get(name) as number] as number))));
-  return { specs, parents };
+  return { specs, parents, scalings: specs.map(sharedScaling) };
+}
+
+function sharedScaling(op: OperatorSpec): ScalingName {
+  return SCALINGS.find((name) => name === op.cpuScaling) ?? op.cpuScaling;
 }

@@ -31,6 +31,7 @@ import {
   type PipeRec,
   type PoolRec,
 } from './records';
+import { clearList } from './lists';
 
 /** What views need from the running simulation. */
 export interface ViewHost {
@@ -41,6 +42,8 @@ export interface ViewHost {
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+/** Scratch of PipelineView.opsIn (it calls nothing that could re-enter it). */
+const MATCHED: number[] = [];
 
 export function opStateName(ops: OpTable, g: number, now: number): OperatorState {
   switch (ops.state[g]) {
@@ -222,17 +225,22 @@ export class PipelineViewImpl implements PipelineView {
   opsIn(states: readonly OperatorState[], requireParentsComplete = false): OperatorView[] {
     let wanted = 0;
     if (Array.isArray(states)) for (const name of states) wanted |= STATE_BITS[name as string] ?? 0;
-    const out: OperatorView[] = [];
     const host = this.#host;
     const ops = host.ops;
     const now = host.now;
     const p = this.#p;
     const first = p.firstOp;
+    // Matches are gathered first so that the array returned has exactly their length: policies
+    // keep these arrays in their queues, and one grown by push carries unused capacity.
+    const found = MATCHED;
+    clearList(found);
     for (let g = first; g < first + p.size; g++) {
       if ((wanted & stateBit(ops, g, now)) === 0) continue;
       if (requireParentsComplete && !parentsComplete(ops, g)) continue;
-      out.push(opViewIn(p, g, host));
+      found.push(g);
     }
+    const out = new Array<OperatorView>(found.length);
+    for (let i = 0; i < found.length; i++) out[i] = opView(found[i] as number, host);
     return out;
   }
   toJSON(): Record<string, unknown> {
@@ -358,17 +366,11 @@ export class PoolViewImpl implements PoolView {
 }
 
 export function opView(g: number, host: ViewHost): OperatorView {
-  return opViewIn(host.ops.pipeOf(g), g, host);
-}
-
-/** The view of operator `g` of pipeline `p` (saves the pipeline lookup in loops over one pipeline). */
-function opViewIn(p: PipeRec, g: number, host: ViewHost): OperatorView {
-  const views = (p.opViews ??= new Array<object | undefined>(p.size));
-  const i = g - p.firstOp;
-  let v = views[i];
+  const views = host.ops.views;
+  let v = views[g];
   if (!v) {
     v = Object.freeze(new OperatorViewImpl(TOKEN, g, host));
-    views[i] = v;
+    views[g] = v;
   }
   return v as OperatorView;
 }
@@ -389,12 +391,13 @@ export function poolView(pool: PoolRec, host: ViewHost): PoolView {
 }
 
 export function resultView(c: ContRec, host: ViewHost): ResultView {
-  const p = host.ops.pipeOf(c.ops[0] as number);
-  const last = p.firstOp + p.size;
+  // A loop rather than map(): one result per container, and the callback showed in the garbage.
+  const operators = new Array<OperatorView>(c.ops.length);
+  for (let k = 0; k < c.ops.length; k++) operators[k] = opView(c.ops[k] as number, host);
   return Object.freeze({
     containerId: c.id,
     poolId: c.pool.id,
-    operators: Object.freeze(c.ops.map((g) => (g >= p.firstOp && g < last ? opViewIn(p, g, host) : opView(g, host)))),
+    operators: Object.freeze(operators),
     cpu: c.cpu,
     ram: c.ram,
     priority: c.priority,

@@ -55,8 +55,12 @@ export class JobQueue {
 export interface JobQueues {
   /** One FIFO per priority, highest first. */
   queues: Record<Priority, JobQueue>;
-  /** Queued jobs by pipeline id, so a pipeline's work is never queued twice. */
-  queued: Map<string, Job[]>;
+  /**
+   * Queued jobs by pipeline id, so a pipeline's work is never queued twice. A pipeline nearly
+   * always has a single queued job, held without a wrapping array: these entries live as long as
+   * the job waits, and each long-lived object is work for the garbage collector.
+   */
+  queued: Map<string, Job | Job[]>;
   /** Jobs of containers being suspended, by container id, re-queued once the suspension ends. */
   suspending: Map<string, Job>;
   /** Scratch of queueNewWork, reused every step: the pipelines to look at, each once. */
@@ -121,9 +125,10 @@ export function newJobQueues(): JobQueues {
 export function enqueue(q: JobQueues, job: Job): void {
   q.queues[job.priority].push(job);
   const id = pipelineOf(job);
-  const jobs = q.queued.get(id);
-  if (jobs) jobs.push(job);
-  else q.queued.set(id, [job]);
+  const held = q.queued.get(id);
+  if (held === undefined) q.queued.set(id, job);
+  else if (Array.isArray(held)) held.push(job);
+  else q.queued.set(id, [held, job]);
 }
 
 /** Removes the first `n` jobs of a queue (the ones a pass looked at). */
@@ -134,17 +139,20 @@ export function dequeueFront(q: JobQueues, priority: Priority, n: number): void 
   for (let i = 0; i < count; i++) {
     const job = queue.at(i) as Job;
     const id = pipelineOf(job);
-    const jobs = q.queued.get(id);
-    if (!jobs) continue;
-    if (jobs.length === 1) q.queued.delete(id);
-    else jobs.splice(jobs.indexOf(job), 1);
+    const held = q.queued.get(id);
+    if (held === undefined) continue;
+    if (!Array.isArray(held) || held.length === 1) q.queued.delete(id);
+    else held.splice(held.indexOf(job), 1);
   }
   queue.dropFront(count);
 }
 
 function isQueued(q: JobQueues, op: OperatorView): boolean {
-  const jobs = q.queued.get(op.pipelineId);
-  return jobs !== undefined && jobs.some((j) => j.ops.includes(op));
+  const held = q.queued.get(op.pipelineId);
+  if (held === undefined) return false;
+  if (!Array.isArray(held)) return held.ops.includes(op);
+  for (let i = 0; i < held.length; i++) if ((held[i] as Job).ops.includes(op)) return true;
+  return false;
 }
 
 /**
