@@ -4,7 +4,6 @@
 // running while the main thread is stuck, kills the process once it has been re-parented,
 // removing its private working folder first (a killed engine never gets to).
 import { rmSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 
 const CHECK_INTERVAL_MS = 500;
 
@@ -40,6 +39,9 @@ export function removeWorkFolder(dir: string | undefined): void {
  * worker finds itself orphaned.
  */
 export function startOrphanWatchdog(parentPid: number, dir?: string): void {
+  // Loaded here, not on import: where the kernel kills workers instead, this module costs nothing.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const watchdog = new Worker(WATCHDOG_SOURCE, {
     eval: true,
     workerData: { parentPid, intervalMs: CHECK_INTERVAL_MS, dir },

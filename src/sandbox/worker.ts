@@ -5,7 +5,6 @@
 // report results and failures precisely.
 // First: orphan protection must be in place before the slow imports below.
 import './worker-orphan';
-import { getHeapStatistics } from 'node:v8';
 import type { JsonValue } from '../core/types';
 import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
 import { describeThrown } from './describe-error';
@@ -43,8 +42,10 @@ const ses: SesGlobals = lockdownRealm({
   domainTaming: 'safe',
 }, (path) => requireShippedBundle(path) !== undefined);
 
-// Part of the job's memory budget, so it stays a small share of the heap.
-const BLOB_CACHE_CHARS = Math.min(64 * 1024 * 1024, Math.floor(getHeapStatistics().heap_size_limit / 8));
+// Part of the job's memory budget, so it stays a small share of the heap. The heap cap is read from
+// the flag the pool sets, not from node:v8, whose loading alone is a share of a worker's start-up.
+const heapCapMb = Number(/(?:^| )--max-old-space-size=(\d+)/.exec(process.execArgv.join(' '))?.[1] ?? 2048);
+const BLOB_CACHE_CHARS = Math.min(64 * 1024 * 1024, Math.floor((heapCapMb * 1024 * 1024) / 8));
 const blobs = new LruMap<string, string>(64, BLOB_CACHE_CHARS, (text) => text.length);
 const loaders = new LruMap<string, CandidateLoader>(8);
 const blobWaiters = new Map<number, (received: { hash: string; text: string }[]) => void>();
