@@ -87,6 +87,15 @@ test('a policy without knobs is refused with the reason before any evaluation', 
   await assert.rejects(defend(round, settings(tempDir(), 1), pool, new AbortController().signal), /p\.ts has no numeric knob to tune/);
 });
 
+test('a starting policy that fails every training scenario ends the round with its error, not "unchanged"', async () => {
+  // Knobs to tune, but the policy throws before it decides anything.
+  const code = EXAMPLE.replace(/export function (\w+)\(([^)]*)\)([^{]*)\{/, 'export function $1($2)$3{\n  throw new Error("broken on purpose");');
+  assert.notEqual(code, EXAMPLE);
+  assert.ok(findKnobs(code).length > 0);
+  const round = { file: 'p.ts', fileName: 'p.ts', code, search: seedScenarios(['easy']).slice(0, 2), validation: [], holdout: [], round: 1 };
+  await assert.rejects(defend(round, settings(tempDir(), 1), pool, new AbortController().signal), /starting policy failed every training scenario.*broken on purpose/s);
+});
+
 test('generated training scenarios never coincide with validation or held-out ones', () => {
   const fingerprint = (s: Scenario): string => JSON.stringify([s.nodes, s.tasks]);
   for (const level of ['hard', 'expert'] as const) {

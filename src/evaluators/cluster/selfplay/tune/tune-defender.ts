@@ -64,10 +64,17 @@ export async function tuneDefend(round: TuneDefenderRound, settings: TuneDefende
   const train = await meanRewardOn(round.search, sandbox, settings.weights);
   let done = 0;
   let start = Number.NaN;
+  let startFailures: RewardOn['failures'] = [];
   let best = -Infinity;
   const objective = async (values: number[]): Promise<number> => {
-    const reward = await train(codeOf(values), round.fileName, signal);
-    if (done++ === 0) start = reward;
+    const { reward, failures } = await train(codeOf(values), round.fileName, signal);
+    if (done++ === 0) {
+      start = reward;
+      startFailures = failures;
+      // Every candidate is a reweighting of the start: if the start cannot play at all, the search
+      // would only compare floors and end "unchanged" with the reason nowhere.
+      if (failures.length === round.search.length) throw new Error(`the starting policy failed every training scenario, so there is nothing to tune from: ${failures[0] ?? ''}`);
+    }
     best = Math.max(best, reward);
     settings.onProgress?.({ done: done - 1, target: settings.evaluations - 1, best, start });
     return reward;
@@ -81,7 +88,7 @@ export async function tuneDefend(round: TuneDefenderRound, settings: TuneDefende
   const validationRewards: number[] = [];
   if (round.validation.length) {
     const validate = await meanRewardOn(round.validation, sandbox, settings.weights);
-    for (const p of finalists) validationRewards.push(await validate(codeOf(p.values), round.fileName, signal));
+    for (const p of finalists) validationRewards.push((await validate(codeOf(p.values), round.fileName, signal)).reward);
     let at = 0;
     validationRewards.forEach((v, i) => {
       const b = validationRewards[at] as number;
@@ -115,11 +122,12 @@ export async function tuneDefend(round: TuneDefenderRound, settings: TuneDefende
     )}\n`,
   );
   const kept = chosen === result.start;
+  const startFailed = startFailures.length ? ` The starting policy failed ${startFailures.length} of ${round.search.length} training scenarios (scored 0), first: ${startFailures[0]}` : '';
   return {
     runId,
     runDir,
     code: kept ? round.code : codeOf(chosen.values),
-    explanation: kept ? 'unchanged: no tuned weights beat the starting policy on training and validation' : explain(knobs, result.start, chosen, bestValidation, validationRewards[0]),
+    explanation: (kept ? 'unchanged: no tuned weights beat the starting policy on training and validation.' : explain(knobs, result.start, chosen, bestValidation, validationRewards[0])) + startFailed,
     bestId: kept ? 'c0' : `t${chosen.evaluation}`,
     initialScore: result.start.reward,
     bestScore: chosen.reward,
@@ -139,11 +147,17 @@ function uniquePoints(points: readonly TunePoint[]): TunePoint[] {
   return points.filter((p) => (seen.has(p.evaluation) ? false : (seen.add(p.evaluation), true)));
 }
 
+interface RewardOn {
+  reward: number;
+  /** `<scenario>: <why>` for each scenario the policy failed. */
+  failures: string[];
+}
+
 /**
  * Mean reward of a policy over scenarios, one evaluator for every call (the baselines of each
  * scenario are computed once). A scenario the policy fails scores 0, the reward floor.
  */
-async function meanRewardOn(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined): Promise<(code: string, fileName: string, signal: AbortSignal) => Promise<number>> {
+async function meanRewardOn(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined): Promise<(code: string, fileName: string, signal: AbortSignal) => Promise<RewardOn>> {
   const options: { [key: string]: JsonValue } = { scenarioSet: scenarios.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })) as unknown as JsonValue };
   if (weights !== undefined) options['weights'] = weights;
   const evaluator = (await createClusterEvaluator(options, { baseDir: '.', sandbox: () => sandbox })) as ClusterEvaluator;
@@ -151,6 +165,12 @@ async function meanRewardOn(scenarios: readonly Scenario[], sandbox: SandboxPool
   return async (code, fileName, signal) => {
     const runs = await evaluator.runCandidate({ code, fileName }, workloads, [...scenarios], signal);
     signal.throwIfAborted();
-    return runs.reduce((sum, r) => sum + (r.outcome && r.outcome.ok ? r.outcome.reward : 0), 0) / runs.length;
+    const failures: string[] = [];
+    let sum = 0;
+    for (const r of runs) {
+      if (r.outcome?.ok) sum += r.outcome.reward;
+      else failures.push(`${r.scenario.id}: ${r.failure?.message ?? (r.outcome && !r.outcome.ok ? r.outcome.failure.message : 'no result')}`);
+    }
+    return { reward: sum / runs.length, failures };
   };
 }
