@@ -195,9 +195,9 @@ function validateAssignment(
       const why = p.status !== PIPE_ACTIVE ? `its pipeline ${p.id} is no longer active` : `it is ${opStateName(table, g, ctx.now)} (only PENDING or FAILED operators can be assigned)`;
       return fail(ctx, 'operator-not-assignable', `${itemName('assignments', index)}: operator '${opId(table, g)}' cannot be assigned: ${why}`);
     }
-    const parents = p.template.parents[table.local[g] as number] as readonly number[];
-    for (let k = 0; k < parents.length; k++) {
-      const parent = p.firstOp + (parents[k] as number);
+    const { parentStart, parents } = table.columns;
+    for (let k = parentStart[g] as number, end = parentStart[g + 1] as number; k < end; k++) {
+      const parent = parents[k] as number;
       if (table.state[parent] !== OP_COMPLETED && table.mark[parent] !== mine) {
         return fail(ctx, 'parent-not-done', `${itemName('assignments', index)}: operator '${opId(table, g)}' needs parent '${opId(table, parent)}' (${opStateName(table, parent, ctx.now)}) to be COMPLETED or earlier in the same container`);
       }

@@ -6,6 +6,7 @@
 // additions in the same order, lazily: only when the killer might fire, from the last tick the sum
 // was known.
 import { ioMemory } from '../model/physics';
+import { clearList } from './lists';
 import { C_ACTIVE, C_DONE, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PoolRec } from './records';
 
 /** One change of the running sum: at tick `tick`, container `seq` adds `delta` (phase 1 = killed after every container ticked). */
@@ -83,7 +84,7 @@ export function ledgerAt(pool: PoolRec, ops: OpTable, t: number, tick: number): 
 export function settleLedger(pool: PoolRec, t: number, sum: number): void {
   pool.ledger = sum;
   pool.ledgerTick = t;
-  pool.parked.length = 0;
+  clearList(pool.parked);
 }
 
 /** Eudoxia's recomputation when a container leaves: the float sum of the remaining containers' memory, in pool order. */

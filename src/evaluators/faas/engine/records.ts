@@ -4,7 +4,7 @@
 // instead of one object each keeps the garbage collector out of the way.
 import { ioMemory } from '../model/physics';
 import type { OperatorSpec, Priority } from '../model/types';
-import type { PipelineTemplate } from './templates';
+import type { OperatorColumns, PipelineTemplate } from './templates';
 
 // Operator states. RUNNING is not stored: an ASSIGNED operator whose start tick has passed is
 // reported as RUNNING, which saves an event per operator start.
@@ -21,6 +21,16 @@ export function errorCode(error: string): number {
   const i = ERRORS.indexOf(error);
   return i > 0 ? i : 0;
 }
+
+const NO_COLUMNS: OperatorColumns = {
+  fixedMemory: new Uint8Array(0),
+  memoryGb: new Float64Array(0),
+  storageReadGb: new Float64Array(0),
+  baselineCpuSeconds: new Float64Array(0),
+  scaling: [],
+  parentStart: new Int32Array(1),
+  parents: new Int32Array(0),
+};
 
 /** Every operator of the run, by operator number (assigned in arrival order). */
 export class OpTable {
@@ -50,6 +60,8 @@ export class OpTable {
    * garbage collector a copy or two.
    */
   readonly views: (object | undefined)[] = [];
+  /** The trace's numbers of each operator, indexed by operator number like every column here. */
+  columns: OperatorColumns = NO_COLUMNS;
 
   /** Makes room for `n` operators in all (growing one doubling at a time copies every column). */
   reserve(n: number): void {
@@ -231,11 +243,12 @@ export function memoryAt(ops: OpTable, c: ContRec, t: number, tick: number): num
   let k = c.curOp > last ? last : c.curOp;
   while (k > 0 && opStart(c, k) > t) k--;
   while (k < last && opEnd(c, k) < t) k++;
-  const spec = ops.spec(c.ops[k] as number);
-  if (spec.memoryGb !== null) return spec.memoryGb;
+  const g = c.ops[k] as number;
+  const cols = ops.columns;
+  if (cols.fixedMemory[g] === 1) return cols.memoryGb[g] as number;
   const i = t - opStart(c, k);
   if (i < opIo(c, k)) return ioMemory(i, tick);
-  return spec.storageReadGb;
+  return cols.storageReadGb[g] as number;
 }
 
 export function operatorByName(ops: OpTable, p: PipeRec, name: string): number | undefined {

@@ -6,7 +6,7 @@
 // and finally results in container creation order.
 import { maxTicksOf, type SimParams } from '../model/params';
 import { cpuTicksOf, firstIoTickOver, ioTicksOf, suspendTicksOf, tickLength } from '../model/physics';
-import type { OperatorSpec, PipelineSpec, ScalingName, Trace } from '../model/types';
+import type { PipelineSpec, ScalingName, Trace } from '../model/types';
 import { priorityIndex } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
 import { SeededRandom } from '../workload/random';
@@ -14,7 +14,7 @@ import { NumpyGenerator } from '../model/numpy-random';
 import { decisionScratch, MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
-import { operatorsBefore, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
+import { operatorColumnsOf, operatorsBefore, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
   C_DONE,
@@ -211,6 +211,7 @@ class Simulation implements ViewHost {
       if (t < this.maxTicks) delivered = i + 1;
     }
     this.ops.reserve(operatorsBefore(this.specs)[delivered] as number);
+    this.ops.columns = operatorColumnsOf(this.specs);
     // Eudoxia multiplies (int(max_job_seconds * ticks_per_second)) where other durations divide by
     // the tick length; a limit that truncates to 0 ticks disables timeouts there too.
     const limit = Math.trunc(params.max_job_seconds * params.ticks_per_second);
@@ -501,14 +502,13 @@ class Simulation implements ViewHost {
     const tick = this.tick;
     const timeline = c.timeline;
     let t = t0;
+    const cols = this.ops.columns;
     for (let k = 0; k < c.ops.length; k++) {
       const g = c.ops[k] as number;
-      const template = this.ops.pipeOf(g).template;
-      const local = this.ops.local[g] as number;
-      const s = template.specs[local] as OperatorSpec;
-      const io = ioTicksOf(s.storageReadGb, tick);
+      const readGb = cols.storageReadGb[g] as number;
+      const io = ioTicksOf(readGb, tick);
       // Eudoxia cannot run an operator that takes no time at all; we give it one tick.
-      let d = io + cpuTicksOf(template.scalings[local] as ScalingName, c.cpu, s.baselineCpuSeconds, tick);
+      let d = io + cpuTicksOf(cols.scaling[g] as ScalingName, c.cpu, cols.baselineCpuSeconds[g] as number, tick);
       // Eudoxia runs an operator of 0 ticks in no time and never completes it (it stays RUNNING, so
       // its pipeline never finishes); as the container's last operator it would stop Eudoxia
       // itself, so there (and under corrected physics) it takes one tick.
@@ -520,11 +520,11 @@ class Simulation implements ViewHost {
         continue;
       }
       let over = -1;
-      if (s.memoryGb !== null) {
-        if (s.memoryGb > c.ram) over = 0;
+      if (cols.fixedMemory[g] === 1) {
+        if ((cols.memoryGb[g] as number) > c.ram) over = 0;
       } else {
         over = firstIoTickOver(c.ram, Math.min(io, d), tick);
-        if (over < 0 && io < d && s.storageReadGb > c.ram) over = io;
+        if (over < 0 && io < d && readGb > c.ram) over = io;
       }
       if (over >= 0) {
         c.oomTick = t + over;
@@ -772,7 +772,7 @@ class Simulation implements ViewHost {
       let k = Math.min(c.curOp, last);
       while (k > 0 && opStart(c, k) > t) k--;
       while (k < last && opEnd(c, k) < t) k++;
-      if (this.ops.spec(c.ops[k] as number).memoryGb === null && t - opStart(c, k) < opIo(c, k)) return true;
+      if (this.ops.columns.fixedMemory[c.ops[k] as number] === 0 && t - opStart(c, k) < opIo(c, k)) return true;
     }
     return false;
   }
@@ -953,7 +953,10 @@ class Simulation implements ViewHost {
   }
 }
 
-/** Drops containers that are no longer active, in place (views compare versions, not arrays). */
+/**
+ * Drops containers that are no longer active, in place (views compare versions, not arrays).
+ * Popping the tail keeps the list's storage, where setting its length can reallocate it.
+ */
 function compactActive(pool: PoolRec): void {
   const a = pool.active;
   let j = 0;
@@ -961,7 +964,7 @@ function compactActive(pool: PoolRec): void {
     const c = a[i] as ContRec;
     if (c.status === C_ACTIVE) a[j++] = c;
   }
-  a.length = j;
+  while (a.length > j) a.pop();
 }
 
 /** The first operator from `k` on that takes time (Eudoxia passes 0-tick operators instantly). */

@@ -64,11 +64,12 @@ export class SimStatistics {
       if (start > end) break;
       const stop = Math.min(opEnd(c, k), end);
       const ticks = stop - start + 1;
-      const s = this.ops.spec(c.ops[k] as number);
-      if (s.memoryGb !== null) total += s.memoryGb * ticks;
+      const g = c.ops[k] as number;
+      const cols = this.ops.columns;
+      if (cols.fixedMemory[g] === 1) total += (cols.memoryGb[g] as number) * ticks;
       else {
         const io = Math.min(opIo(c, k), ticks);
-        total += (this.tick * 20 * io * (io + 1)) / 2 + s.storageReadGb * (ticks - io);
+        total += (this.tick * 20 * io * (io + 1)) / 2 + (cols.storageReadGb[g] as number) * (ticks - io);
       }
     }
     return total;

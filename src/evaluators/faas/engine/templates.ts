@@ -9,12 +9,30 @@ export interface PipelineTemplate {
   specs: readonly OperatorSpec[];
   /** Parents of each operator, as indices into `specs`. */
   parents: readonly (readonly number[])[];
+}
+
+/**
+ * The numbers of every operator of a trace, in trace order and each pipeline's execution order:
+ * the simulator numbers operators the same way, so operator `g` of a run is entry `g` here. Read
+ * for every operator of every container and every memory check, they are kept contiguous instead
+ * of in the parsed operator objects, which lie scattered in memory (their loads showed as a tenth
+ * of the time spent laying out containers).
+ */
+export interface OperatorColumns {
+  /** 1 when the operator has a fixed memory size (memory_gb), 0 when its memory grows with reads. */
+  fixedMemory: Uint8Array;
+  /** The fixed memory size, where there is one. */
+  memoryGb: Float64Array;
+  storageReadGb: Float64Array;
+  baselineCpuSeconds: Float64Array;
   /**
-   * Each operator's CPU scaling as the shared string constant: a parsed trace holds copies of the
-   * names, and comparing a copy with each case of the scaling switch costs a character compare
-   * per case, for every operator of every container.
+   * CPU scaling as the shared string constants: a parsed trace holds copies of the names, and
+   * comparing a copy with each case of the scaling switch compares characters.
    */
-  scalings: readonly ScalingName[];
+  scaling: readonly ScalingName[];
+  /** Parents of operator `g`, as operator numbers: parents[parentStart[g]] up to parents[parentStart[g + 1]]. */
+  parentStart: Int32Array;
+  parents: Int32Array;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -64,6 +82,46 @@ export function operatorsBefore(pipelines: readonly PipelineSpec[]): Float64Arra
   return counts;
 }
 
+const columns = new WeakMap<readonly PipelineSpec[], OperatorColumns>();
+
+/** The operator columns of a trace, computed once per pipeline list. */
+export function operatorColumnsOf(pipelines: readonly PipelineSpec[]): OperatorColumns {
+  let cols = columns.get(pipelines);
+  if (!cols) {
+    const templates = templatesOf(pipelines);
+    let n = 0;
+    for (const template of templates) n += template.specs.length;
+    const fixedMemory = new Uint8Array(n);
+    const memoryGb = new Float64Array(n);
+    const storageReadGb = new Float64Array(n);
+    const baselineCpuSeconds = new Float64Array(n);
+    const scaling: ScalingName[] = [];
+    const parentStart = new Int32Array(n + 1);
+    const parentList: number[] = [];
+    let g = 0;
+    for (const template of templates) {
+      const first = g;
+      for (let local = 0; local < template.specs.length; local++) {
+        const op = template.specs[local] as OperatorSpec;
+        parentStart[g] = parentList.length;
+        for (const parent of template.parents[local] as readonly number[]) parentList.push(first + parent);
+        if (op.memoryGb !== null) {
+          fixedMemory[g] = 1;
+          memoryGb[g] = op.memoryGb;
+        }
+        storageReadGb[g] = op.storageReadGb;
+        baselineCpuSeconds[g] = op.baselineCpuSeconds;
+        scaling.push(SCALINGS.find((name) => name === op.cpuScaling) ?? op.cpuScaling);
+        g++;
+      }
+    }
+    parentStart[n] = parentList.length;
+    cols = { fixedMemory, memoryGb, storageReadGb, baselineCpuSeconds, scaling, parentStart, parents: Int32Array.from(parentList) };
+    columns.set(pipelines, cols);
+  }
+  return cols;
+}
+
 /** Shared frozen `[k]` parent lists, so chains need no per-operator arrays. */
 const SINGLE: (readonly number[])[] = [];
 
@@ -83,7 +141,7 @@ function build(spec: PipelineSpec): PipelineTemplate {
   if (chain) {
     const parents: (readonly number[])[] = [];
     for (let i = 0; i < n; i++) parents.push(i === 0 ? NONE : single(i - 1));
-    return { specs: ops, parents, scalings: ops.map(sharedScaling) };
+    return { specs: ops, parents };
   }
   const position = new Map<string, number>();
   ops.forEach((op, i) => position.set(op.id, i));
@@ -102,9 +160,5 @@ function build(spec: PipelineSpec): PipelineTemplate {
   queue.forEach((original, i) => (order[original] = i));
   const specs = queue.map((i) => ops[i] as OperatorSpec);
   const parents = specs.map((op) => (op.parents.length === 0 ? NONE : op.parents.length === 1 ? single(order[position.get(op.parents[0] as string) as number] as number) : Object.freeze(op.parents.map((name) => order[position.get(name) as number] as number))));
-  return { specs, parents, scalings: specs.map(sharedScaling) };
-}
-
-function sharedScaling(op: OperatorSpec): ScalingName {
-  return SCALINGS.find((name) => name === op.cpuScaling) ?? op.cpuScaling;
+  return { specs, parents };
 }

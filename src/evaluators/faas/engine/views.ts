@@ -63,9 +63,8 @@ export function opStateName(ops: OpTable, g: number, now: number): OperatorState
 }
 
 export function parentsComplete(ops: OpTable, g: number): boolean {
-  const p = ops.pipeOf(g);
-  const locals = p.template.parents[ops.local[g] as number] as readonly number[];
-  for (const l of locals) if (ops.state[p.firstOp + l] !== OP_COMPLETED) return false;
+  const { parentStart, parents } = ops.columns;
+  for (let k = parentStart[g] as number, end = parentStart[g + 1] as number; k < end; k++) if (ops.state[parents[k] as number] !== OP_COMPLETED) return false;
   return true;
 }
 
