@@ -15,10 +15,14 @@ export interface BuiltEvaluator {
   close(): Promise<void>;
 }
 
-/** Builds an evaluator for a task; the default is the composition root's own `buildEvaluator`. */
-export type EvaluatorBuilder = (spec: { id: string; options: { [key: string]: JsonValue } }, baseDir: string, concurrency: number) => Promise<BuiltEvaluator>;
+/**
+ * Builds an evaluator for a task; the default is the composition root's own `buildEvaluator`.
+ * `log` takes the evaluator's warnings (set-up notes such as a missing tool), which belong in this
+ * worker's log as they would in a local run's.
+ */
+export type EvaluatorBuilder = (spec: { id: string; options: { [key: string]: JsonValue } }, baseDir: string, concurrency: number, log: (message: string) => void) => Promise<BuiltEvaluator>;
 
-const defaultBuilder: EvaluatorBuilder = (spec, baseDir, concurrency) => buildEvaluator({ evaluator: spec, evaluationConcurrency: concurrency }, baseDir);
+const defaultBuilder: EvaluatorBuilder = (spec, baseDir, concurrency, log) => buildEvaluator({ evaluator: spec, evaluationConcurrency: concurrency }, baseDir, undefined, log);
 
 export interface EvaluationWorkerOptions extends TaskWorkerOptions {
   buildEvaluator?: EvaluatorBuilder;
@@ -48,12 +52,13 @@ class EvaluationHandler implements TaskHandler<EvaluateTaskBody> {
     return parseEvaluateTask(raw);
   }
 
-  private acquire(spec: EvaluateTaskBody['task']['evaluator'], baseDir: string): { key: string; entry: CacheEntry } {
+  private acquire(spec: EvaluateTaskBody['task']['evaluator'], baseDir: string, ctx: TaskContext): { key: string; entry: CacheEntry } {
     const key = JSON.stringify([spec.id, spec.options, baseDir]);
     let entry = this.evaluators.get(key);
     if (entry) this.evaluators.delete(key);
     else {
-      entry = { built: this.build({ id: spec.id, options: spec.options as { [key: string]: JsonValue } }, baseDir, this.concurrency), users: 0 };
+      const log = (message: string): void => ctx.log.warn(`evaluator '${spec.id}': ${message}`);
+      entry = { built: this.build({ id: spec.id, options: spec.options as { [key: string]: JsonValue } }, baseDir, this.concurrency, log), users: 0 };
       entry.built.catch(() => undefined);
     }
     entry.users++;
@@ -90,7 +95,7 @@ class EvaluationHandler implements TaskHandler<EvaluateTaskBody> {
   async run(body: EvaluateTaskBody, signal: AbortSignal, ctx: TaskContext): Promise<TaskReply> {
     const started = Date.now();
     const { task } = body;
-    const { key, entry } = this.acquire(task.evaluator, this.baseDirFor(body, ctx));
+    const { key, entry } = this.acquire(task.evaluator, this.baseDirFor(body, ctx), ctx);
     let result: EvalResult;
     let buildFailed = false;
     try {

@@ -75,6 +75,26 @@ test('evaluations come back through the broker equal to local ones, failures (Na
   assert.ok(Number.isNaN(failed.score));
 });
 
+test("an evaluator's set-up warnings reach the worker's own log", async () => {
+  const warnings: string[] = [];
+  const log = { ...silentLogger, warn: (message: string) => void warnings.push(message), child: () => log };
+  const w = await startEvaluationWorker({
+    address: parseBrokerUrl(broker.url),
+    experiment: 'p-log',
+    concurrency: 1,
+    log,
+    buildEvaluator: async (_spec, _baseDir, _concurrency, warn) => {
+      warn('spin is missing: verdicts come from the fallback checker');
+      return { evaluator: toyEvaluator(), close: async () => undefined };
+    },
+  });
+  closers.push(() => w.abort());
+  const pool = new BrokerEvaluationPool(await coordinator('p-log'), 1);
+  const result = await pool.evaluate(task('c-log', 'x = 1;'), new AbortController().signal);
+  assert.equal(result.ok, true);
+  assert.deepEqual(warnings, ["evaluator 'toy': spin is missing: verdicts come from the fallback checker"]);
+});
+
 test('concurrent requests for the same key share one evaluation', async () => {
   const calls = new Map<string, string[][]>();
   await worker('p2', toyEvaluator({ calls, delayMs: 200 }));
