@@ -59,11 +59,21 @@ test('one coordinator and three worker processes end with the same population as
     env: { POLICY_EVOLVER_BROKER_URL: userUrl },
   });
   await remote.waitFor(/3 evaluation worker\(s\) attached/);
-  // Listen long enough that a heartbeat delayed by a loaded machine is still heard.
-  const status = spawnCli(cli.path, ['status', '--broker', userUrl, '--experiment', 'same', '--json', '--listen', '10'], { cwd: dir });
-  assert.equal((await status.exited).code, 0, status.output());
-  const report = JSON.parse(status.output().trim().split('\n').pop() as string) as StatusReport;
-  assert.equal(report.workers.filter((w) => w.kind === 'evaluator').length, 3, status.output());
+  // Ask until every process has been heard from: on a loaded machine a heartbeat can miss one
+  // listening window, so the test waits for the report rather than for a fixed time.
+  let report: StatusReport | undefined;
+  let statusOutput = '';
+  const statusOutputs: string[] = [];
+  const complete = (r: StatusReport): boolean => r.workers.filter((w) => w.kind === 'evaluator').length >= 3 && r.workers.some((w) => w.kind === 'sampler') && r.supervisors.length > 0 && r.coordinators.length > 0;
+  for (let attempt = 0; attempt < 40 && (report === undefined || !complete(report)); attempt++) {
+    const status = spawnCli(cli.path, ['status', '--broker', userUrl, '--experiment', 'same', '--json', '--listen', '3'], { cwd: dir });
+    assert.equal((await status.exited).code, 0, status.output());
+    statusOutput = status.output();
+    statusOutputs.push(statusOutput);
+    report = JSON.parse(statusOutput.trim().split('\n').pop() as string) as StatusReport;
+  }
+  assert.ok(report, statusOutput);
+  assert.equal(report.workers.filter((w) => w.kind === 'evaluator').length, 3, statusOutput);
   assert.equal(report.workers.filter((w) => w.kind === 'sampler').length, 1);
   assert.equal(report.supervisors.length, 1);
   assert.equal(report.coordinators.length, 1);
@@ -87,7 +97,7 @@ test('one coordinator and three worker processes end with the same population as
 
   const stopped = await worker.stop('SIGINT');
   assert.equal(stopped.code, 0, worker.output());
-  const outputs = [worker.output(), local.output(), remote.output(), status.output()].join('\n');
+  const outputs = [worker.output(), local.output(), remote.output(), ...statusOutputs].join('\n');
   assert.ok(!outputs.includes(PASSWORD), 'the password appears in the output');
   for (const file of filesUnder(runDir(remoteRuns))) assert.ok(!readFileSync(file, 'utf8').includes(PASSWORD), `${file} holds the password`);
   const snapshot = JSON.parse(readFileSync(join(runDir(remoteRuns), 'run.json'), 'utf8')) as { config: { broker?: { url?: string } } };
