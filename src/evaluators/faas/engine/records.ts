@@ -57,9 +57,9 @@ export class OpTable {
   /**
    * Each operator's view, made on first use (views.ts owns the class). One run-wide list rather
    * than an array per pipeline: those arrays live all run, and every long-lived object costs the
-   * garbage collector a copy or two.
+   * garbage collector a copy or two. Sized with the other columns (empty slots read undefined).
    */
-  readonly views: (object | undefined)[] = [];
+  views: (object | undefined)[] = [];
   /** The trace's numbers of each operator, indexed by operator number like every column here. */
   columns: OperatorColumns = NO_COLUMNS;
 
@@ -79,7 +79,6 @@ export class OpTable {
       this.local[g] = i;
       this.start[g] = -1;
       this.estimate[g] = Number.NaN;
-      this.views.push(undefined);
     }
     this.size += n;
     return first;
@@ -117,6 +116,9 @@ export class OpTable {
     this.mark = copy(this.mark, (n) => new Float64Array(n));
     this.stepMark = copy(this.stepMark, (n) => new Float64Array(n));
     this.estimate = copy(this.estimate, (n) => new Float64Array(n));
+    const views = new Array<object | undefined>(capacity);
+    for (let g = 0; g < this.size; g++) views[g] = this.views[g];
+    this.views = views;
     this.capacity = capacity;
   }
 }
