@@ -213,6 +213,9 @@ export function trackSuspensions(ctx: PolicyContext, q: JobQueues): void {
     const suspending = (pools[i] as PoolView).suspending;
     for (let j = 0; j < suspending.length; j++) {
       const c = suspending[j] as ContainerView;
+      // Already remembered: a suspending container's operators keep their states until it is
+      // suspended, so the job would come out the same.
+      if (q.suspending.has(c.id)) continue;
       const ops = incompleteOps(ctx, c);
       if (ops.length) q.suspending.set(c.id, { priority: c.priority, ops, retry: { ram: c.ram, cpu: c.cpu, error: null } });
     }
