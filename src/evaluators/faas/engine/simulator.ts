@@ -7,7 +7,7 @@
 import { maxTicksOf, type SimParams } from '../model/params';
 import { cpuTicksOf, firstIoTickOver, ioTicksOf, suspendTicksOf, tickLength } from '../model/physics';
 import type { PipelineSpec, ScalingName, Trace } from '../model/types';
-import { priorityIndex } from '../model/types';
+import { PRIORITIES, priorityIndex, type Priority } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
 import { SeededRandom } from '../workload/random';
 import { NumpyGenerator } from '../model/numpy-random';
@@ -331,8 +331,10 @@ class Simulation implements ViewHost {
     return false;
   }
 
+  /** The pipelines arriving at tick `t`, in a list reused every tick (read before the next). */
   private deliver(t: number): PipeRec[] {
-    const out: PipeRec[] = [];
+    const out = this.arrived;
+    clearList(out);
     while (this.nextSpec < this.specs.length && (this.deliverTicks[this.nextSpec] as number) <= t) {
       const i = this.nextSpec++;
       const p = this.buildPipeline(this.specs[i] as PipelineSpec, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, t);
@@ -342,11 +344,15 @@ class Simulation implements ViewHost {
   }
 
   private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, t: number): PipeRec {
+    const prio = priorityIndex(spec.priority);
+    // The shared constant rather than the parsed trace's copy of the name: policies compare
+    // priorities constantly, and a copy compares character by character.
+    const shared = PRIORITIES[prio] as Priority;
     const p: PipeRec = {
       seq: this.stats.created,
       id: spec.id,
-      priority: spec.priority,
-      prio: priorityIndex(spec.priority),
+      priority: shared === spec.priority ? shared : spec.priority,
+      prio,
       arrivalTick: t,
       template,
       firstOp: 0,
@@ -403,6 +409,7 @@ class Simulation implements ViewHost {
   }
 
   private suspendedView: readonly ContainerView[] = FROZEN_EMPTY;
+  private readonly arrived: PipeRec[] = [];
   private started = false;
   /** Whether an operator boundary alone brings a policy call (policies can turn it off). */
   private boundaryCalls = true;
