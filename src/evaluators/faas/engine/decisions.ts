@@ -110,8 +110,12 @@ export function validateDecision(raw: unknown, ctx: DecisionContext): ValidDecis
   }
 
   if (assignments.length === 0) return out;
-  const cpuTaken = scratch.cpuTaken.fill(0);
-  const ramTaken = scratch.ramTaken.fill(0);
+  const cpuTaken = scratch.cpuTaken;
+  const ramTaken = scratch.ramTaken;
+  for (let i = 0; i < cpuTaken.length; i++) {
+    cpuTaken[i] = 0;
+    ramTaken[i] = 0;
+  }
   const stepStamp = ++ctx.stamp;
   for (let i = 0; i < assignments.length; i++) {
     const a = validateAssignment(assignments[i], i, ctx, stepStamp, cpuTaken, ramTaken);

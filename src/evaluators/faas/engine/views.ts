@@ -31,7 +31,6 @@ import {
   type PipeRec,
   type PoolRec,
 } from './records';
-import { clearList } from './lists';
 
 /** What views need from the running simulation. */
 export interface ViewHost {
@@ -43,7 +42,7 @@ export interface ViewHost {
 
 const EMPTY: readonly never[] = Object.freeze([]);
 /** Scratch of PipelineView.opsIn (it calls nothing that could re-enter it). */
-const MATCHED: number[] = [];
+let matched = new Int32Array(64);
 
 export function opStateName(ops: OpTable, g: number, now: number): OperatorState {
   switch (ops.state[g]) {
@@ -231,15 +230,15 @@ export class PipelineViewImpl implements PipelineView {
     const first = p.firstOp;
     // Matches are gathered first so that the array returned has exactly their length: policies
     // keep these arrays in their queues, and one grown by push carries unused capacity.
-    const found = MATCHED;
-    clearList(found);
+    if (matched.length < p.size) matched = new Int32Array(Math.max(p.size, 2 * matched.length));
+    let n = 0;
     for (let g = first; g < first + p.size; g++) {
       if ((wanted & stateBit(ops, g, now)) === 0) continue;
       if (requireParentsComplete && !parentsComplete(ops, g)) continue;
-      found.push(g);
+      matched[n++] = g;
     }
-    const out = new Array<OperatorView>(found.length);
-    for (let i = 0; i < found.length; i++) out[i] = opView(found[i] as number, host);
+    const out = new Array<OperatorView>(n);
+    for (let i = 0; i < n; i++) out[i] = opView(matched[i] as number, host);
     return out;
   }
   toJSON(): Record<string, unknown> {
