@@ -6,11 +6,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { requireWithCodeCache } from '../core/code-cache';
+import { codeCacheKey } from './code-cache-key';
 
 type CliMain = { main(argv: string[]): Promise<void> };
 
 const bundle = join(__dirname, 'cli-main.js');
-// Bytecode per command group (`faas`, `evolve`, ...): each runs different functions of the bundle.
-const group = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? (process.argv[2] as string) : 'other';
-const cli = (requireWithCodeCache(bundle, group)?.exports ?? createRequire(__filename)(bundle)) as CliMain;
+const cli = (requireWithCodeCache(bundle, codeCacheKey(process.argv))?.exports ?? createRequire(__filename)(bundle)) as CliMain;
 void cli.main(process.argv);
