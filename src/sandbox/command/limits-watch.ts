@@ -33,6 +33,9 @@ export function watchLimits(root: number, limits: CommandLimits, onHit: (hit: Li
     }
   };
   const timer = setInterval(check, SAMPLE_MS);
+  // The watched process keeps the event loop alive while it runs; the watcher itself must not
+  // (one left running by mistake would keep a finished command open for ever).
+  timer.unref();
   const stop = (): void => {
     stopped = true;
     clearInterval(timer);

@@ -42,6 +42,7 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
     let sandboxPid: number | undefined;
     let sandboxStart: string | undefined;
     let stopWatch = (): void => undefined;
+    let settled = false;
     const kill = (why: CommandEnd, what?: string): void => {
       if (end === undefined) {
         end = why;
@@ -68,7 +69,9 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
       if (!match || sandboxPid !== undefined) return;
       sandboxPid = Number(match[1]);
       sandboxStart = startTimeOf(sandboxPid);
-      if (end !== undefined) signalQuietly(sandboxPid);
+      // The pid can arrive after bubblewrap has exited (while its pipes drain): a watcher started
+      // then would never be stopped, and its timer kept the whole process from ending.
+      if (end !== undefined || settled) signalQuietly(sandboxPid);
       else stopWatch = watchLimits(sandboxPid, spec.limits, (hit: LimitHit) => kill(hit.end, hit.detail));
     });
     statusStream.on('error', () => undefined);
@@ -79,7 +82,6 @@ function runInBubblewrap(tools: { bwrap: string; prlimit: string }, spec: Comman
       stream.end(file.content);
     }
 
-    let settled = false;
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: string): void => {
       if (settled) return;
       settled = true;
