@@ -36,91 +36,75 @@ export interface OperatorColumns {
 }
 
 const NONE: readonly number[] = Object.freeze([]);
-const cache = new WeakMap<readonly PipelineSpec[], PipelineTemplate[]>();
 
-/** Templates of a trace's pipelines, in trace order (computed once per pipeline list). */
-export function templatesOf(pipelines: readonly PipelineSpec[]): PipelineTemplate[] {
-  let t = cache.get(pipelines);
-  if (!t) {
-    t = pipelines.map(build);
-    cache.set(pipelines, t);
-  }
-  return t;
+/** `compute` memoised per pipeline list: a trace is simulated many times, its derived tables built once. */
+function perTrace<T>(compute: (pipelines: readonly PipelineSpec[]) => T): (pipelines: readonly PipelineSpec[]) => T {
+  const memo = new WeakMap<readonly PipelineSpec[], { value: T }>();
+  return (pipelines) => {
+    let entry = memo.get(pipelines);
+    if (entry === undefined) {
+      entry = { value: compute(pipelines) };
+      memo.set(pipelines, entry);
+    }
+    return entry.value;
+  };
 }
 
-const indexes = new WeakMap<readonly PipelineSpec[], ReadonlyMap<string, number> | null>();
+/** Templates of a trace's pipelines, in trace order (computed once per pipeline list). */
+export const templatesOf: (pipelines: readonly PipelineSpec[]) => PipelineTemplate[] = perTrace((pipelines) => pipelines.map(build));
 
 /**
  * Each pipeline id's position in the trace, computed once per pipeline list (a map filled during
  * every simulation cost more than the lookups it served); null when an id repeats, for which the
  * simulator keeps its own map of the latest pipeline delivered under each id.
  */
-export function pipelineIndexOf(pipelines: readonly PipelineSpec[]): ReadonlyMap<string, number> | null {
-  let index = indexes.get(pipelines);
-  if (index === undefined) {
-    const byId = new Map<string, number>();
-    for (let i = 0; i < pipelines.length; i++) byId.set((pipelines[i] as PipelineSpec).id, i);
-    index = byId.size === pipelines.length ? byId : null;
-    indexes.set(pipelines, index);
-  }
-  return index;
-}
-
-const operatorCounts = new WeakMap<readonly PipelineSpec[], Float64Array>();
+export const pipelineIndexOf: (pipelines: readonly PipelineSpec[]) => ReadonlyMap<string, number> | null = perTrace((pipelines) => {
+  const byId = new Map<string, number>();
+  for (let i = 0; i < pipelines.length; i++) byId.set((pipelines[i] as PipelineSpec).id, i);
+  return byId.size === pipelines.length ? byId : null;
+});
 
 /**
  * How many operators the pipelines before each position hold (one entry more than pipelines),
  * computed once per pipeline list: the simulator sizes its operator table from it.
  */
-export function operatorsBefore(pipelines: readonly PipelineSpec[]): Float64Array {
-  let counts = operatorCounts.get(pipelines);
-  if (!counts) {
-    counts = new Float64Array(pipelines.length + 1);
-    for (let i = 0; i < pipelines.length; i++) counts[i + 1] = (counts[i] as number) + (pipelines[i] as PipelineSpec).operators.length;
-    operatorCounts.set(pipelines, counts);
-  }
+export const operatorsBefore: (pipelines: readonly PipelineSpec[]) => Float64Array = perTrace((pipelines) => {
+  const counts = new Float64Array(pipelines.length + 1);
+  for (let i = 0; i < pipelines.length; i++) counts[i + 1] = (counts[i] as number) + (pipelines[i] as PipelineSpec).operators.length;
   return counts;
-}
-
-const columns = new WeakMap<readonly PipelineSpec[], OperatorColumns>();
+});
 
 /** The operator columns of a trace, computed once per pipeline list. */
-export function operatorColumnsOf(pipelines: readonly PipelineSpec[]): OperatorColumns {
-  let cols = columns.get(pipelines);
-  if (!cols) {
-    const templates = templatesOf(pipelines);
-    let n = 0;
-    for (const template of templates) n += template.specs.length;
-    const fixedMemory = new Uint8Array(n);
-    const memoryGb = new Float64Array(n);
-    const storageReadGb = new Float64Array(n);
-    const baselineCpuSeconds = new Float64Array(n);
-    const scaling: ScalingName[] = [];
-    const parentStart = new Int32Array(n + 1);
-    const parentList: number[] = [];
-    let g = 0;
-    for (const template of templates) {
-      const first = g;
-      for (let local = 0; local < template.specs.length; local++) {
-        const op = template.specs[local] as OperatorSpec;
-        parentStart[g] = parentList.length;
-        for (const parent of template.parents[local] as readonly number[]) parentList.push(first + parent);
-        if (op.memoryGb !== null) {
-          fixedMemory[g] = 1;
-          memoryGb[g] = op.memoryGb;
-        }
-        storageReadGb[g] = op.storageReadGb;
-        baselineCpuSeconds[g] = op.baselineCpuSeconds;
-        scaling.push(SCALINGS.find((name) => name === op.cpuScaling) ?? op.cpuScaling);
-        g++;
+export const operatorColumnsOf: (pipelines: readonly PipelineSpec[]) => OperatorColumns = perTrace((pipelines) => {
+  const templates = templatesOf(pipelines);
+  const n = operatorsBefore(pipelines)[pipelines.length] as number;
+  const fixedMemory = new Uint8Array(n);
+  const memoryGb = new Float64Array(n);
+  const storageReadGb = new Float64Array(n);
+  const baselineCpuSeconds = new Float64Array(n);
+  const scaling: ScalingName[] = [];
+  const parentStart = new Int32Array(n + 1);
+  const parentList: number[] = [];
+  let g = 0;
+  for (const template of templates) {
+    const first = g;
+    for (let local = 0; local < template.specs.length; local++) {
+      const op = template.specs[local] as OperatorSpec;
+      parentStart[g] = parentList.length;
+      for (const parent of template.parents[local] as readonly number[]) parentList.push(first + parent);
+      if (op.memoryGb !== null) {
+        fixedMemory[g] = 1;
+        memoryGb[g] = op.memoryGb;
       }
+      storageReadGb[g] = op.storageReadGb;
+      baselineCpuSeconds[g] = op.baselineCpuSeconds;
+      scaling.push(SCALINGS.find((name) => name === op.cpuScaling) ?? op.cpuScaling);
+      g++;
     }
-    parentStart[n] = parentList.length;
-    cols = { fixedMemory, memoryGb, storageReadGb, baselineCpuSeconds, scaling, parentStart, parents: Int32Array.from(parentList) };
-    columns.set(pipelines, cols);
   }
-  return cols;
-}
+  parentStart[n] = parentList.length;
+  return { fixedMemory, memoryGb, storageReadGb, baselineCpuSeconds, scaling, parentStart, parents: Int32Array.from(parentList) };
+});
 
 /** Shared frozen `[k]` parent lists, so chains need no per-operator arrays. */
 const SINGLE: (readonly number[])[] = [];
