@@ -160,7 +160,7 @@ function readParams(file: string): SimParams {
   }
 }
 
-function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
+function loadInputs(flags: RunFlags): LoadedWorkload {
   const params = flags.params ? readParams(flags.params) : defaultParams();
   if (flags.physics !== undefined) {
     if (flags.physics !== 'eudoxia' && flags.physics !== 'corrected') throw new UserError(`--physics must be 'eudoxia' or 'corrected', got '${flags.physics}'`, ExitCode.usage);
@@ -177,11 +177,20 @@ function loadInputs(flags: RunFlags): LoadedWorkload & { csv?: string } {
     if (err instanceof InputError) throw new UserError(err.message);
     throw err;
   }
-  return { trace, params, label: flags.trace, csv: readFileSync(flags.trace, 'utf8') };
+  return { trace, params, label: flags.trace };
+}
+
+/**
+ * The trace as the simulator processes get it: already read, so a fresh sandbox worker need not
+ * parse the CSV or generate the trace again.
+ */
+function shippedWorkload(workload: LoadedWorkload): { [key: string]: JsonValue } {
+  const trace = { pipelines: workload.trace.pipelines as unknown as JsonValue, name: basename(workload.label) };
+  return { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
 }
 
 /** A scheduler server in any language, started in the command sandbox as `evolve --serve` scores candidates. */
-async function runServed(file: string, command: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit, unsandboxed: boolean, io: FaasCliOutput): Promise<SimulationOutcome> {
+async function runServed(file: string, command: string, workload: LoadedWorkload, limit: TimeLimit, unsandboxed: boolean, io: FaasCliOutput): Promise<SimulationOutcome> {
   if (command.trim() === '') throw new UserError('--serve needs the command that starts the server, e.g. --serve "python3 {file}"', ExitCode.usage);
   let code: string;
   try {
@@ -192,9 +201,9 @@ async function runServed(file: string, command: string, workload: LoadedWorkload
   const { SERVE_DEFAULTS, ServedCandidates } = await import('../../evaluators/faas/rest/served-candidate.js');
   if (unsandboxed) io.err(UNSANDBOXED_WARNING);
   const served = new ServedCandidates({ ...SERVE_DEFAULTS, command, unsandboxed, timeoutMs: limit.ms, keepInvalid: 20 }, process.cwd());
-  const data = { trace: { csv: workload.csv ?? formatTraceCsv(workload.trace), name: basename(workload.label) }, params: workload.params as unknown as JsonValue, label: workload.label };
+  const data = shippedWorkload(workload);
   const candidate = { id: 'faas-run', code, fileName: basename(file), hash: createHash('sha256').update(code).digest('hex') };
-  const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data: data as unknown as JsonValue }], new AbortController().signal);
+  const [run] = await served.run(candidate, [{ id: 'trace', split: 'search', data }], new AbortController().signal);
   // One line: the server's last output (a traceback, say) joined onto the reason.
   const oneLine = (message: string): string => message.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, ' | ');
   if (run?.failure?.kind === 'timeout') throw new UserError(`${basename(file)}: ${timedOut(limit)}`, ExitCode.evaluation);
@@ -225,7 +234,7 @@ function runBuiltinChecked(name: string, workload: LoadedWorkload, io: FaasCliOu
   return runBuiltin(name, workload);
 }
 
-async function runFile(file: string, workload: LoadedWorkload & { csv?: string }, limit: TimeLimit): Promise<SimulationOutcome> {
+async function runFile(file: string, workload: LoadedWorkload, limit: TimeLimit): Promise<SimulationOutcome> {
   const path = resolve(file);
   if (!existsSync(path)) {
     throw new UserError(`no policy file '${file}' (built-in policies: ${BUILTIN_POLICY_NAMES.join(', ')})`);
@@ -234,8 +243,7 @@ async function runFile(file: string, workload: LoadedWorkload & { csv?: string }
   if (!['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].includes(ext)) throw new UserError(`policy file must be TypeScript or JavaScript (.ts, .js), got '${basename(path)}'`);
   const code = readFileSync(path, 'utf8');
   refuseOtherDomainsPolicy(file, code);
-  const trace: JsonValue = workload.csv !== undefined ? { csv: workload.csv, name: basename(workload.label) } : { profile: 'eudoxia', seed: workload.params.random_seed };
-  const data = { trace, params: workload.params as unknown as { [key: string]: JsonValue }, label: workload.label };
+  const data = shippedWorkload(workload);
   const pool = createSandboxPool({ size: 1, limits: { timeoutMs: limit.ms, memoryMb: 4096 } });
   try {
     const outcome = await pool.run({ harness: FAAS_HARNESS, candidateCode: code, candidateFileName: basename(path), input: { workloads: [{ id: 'run', data }], maxLogLines: 200 } });

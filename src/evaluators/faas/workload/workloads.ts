@@ -1,15 +1,16 @@
-// Workloads as the engine ships them: self-contained JSON (a generator profile and seed, or the
-// CSV text itself, plus the parameters), so a remote worker can rebuild the trace without the
-// run's files. Also the default evaluation set, split into search, validation and holdout traces
+// Workloads as the engine ships them: self-contained JSON (a generator profile and seed, the CSV
+// text itself, or a trace the sender already read, plus the parameters), so a remote worker can
+// rebuild the trace without the run's files. Also the default evaluation set, split into search, validation and holdout traces
 // with distinct seeds.
 import type { JsonValue, Workload, WorkloadSplit } from '../../../core/types';
 import { paramsFromObject } from '../io/params-file';
 import { parseTraceCsv } from '../io/trace-csv';
+import { traceFromJson } from '../io/trace-json';
 import type { SimParams } from '../model/params';
 import type { Trace } from '../model/types';
 import { generateTrace, isProfile, type ProfileName } from './generator';
 
-export type TraceSource = { profile: ProfileName; seed: number } | { csv: string; name: string };
+export type TraceSource = { profile: ProfileName; seed: number } | { csv: string; name: string } | { read: Trace; name: string };
 
 export interface FaasWorkloadData {
   trace: TraceSource;
@@ -30,14 +31,17 @@ export function parseWorkloadData(data: JsonValue | undefined, where = 'workload
   const trace = data['trace'];
   const params = data['params'];
   const label = data['label'];
-  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) throw new Error(`${where}: data.trace must be { profile, seed } or { csv, name }`);
+  if (typeof trace !== 'object' || trace === null || Array.isArray(trace)) throw new Error(`${where}: data.trace must be { profile, seed }, { csv, name } or { pipelines, name }`);
   let source: TraceSource;
+  const name = typeof trace['name'] === 'string' ? trace['name'] : 'trace.csv';
   if (typeof trace['csv'] === 'string') {
-    source = { csv: trace['csv'], name: typeof trace['name'] === 'string' ? trace['name'] : 'trace.csv' };
+    source = { csv: trace['csv'], name };
+  } else if (trace['pipelines'] !== undefined) {
+    source = { read: traceFromJson(trace['pipelines'], where), name };
   } else if (isProfile(trace['profile']) && typeof trace['seed'] === 'number' && Number.isInteger(trace['seed'])) {
     source = { profile: trace['profile'], seed: trace['seed'] };
   } else {
-    throw new Error(`${where}: data.trace must be { profile: eudoxia|poisson|bursty|diurnal, seed: integer } or { csv: text, name }`);
+    throw new Error(`${where}: data.trace must be { profile: eudoxia|poisson|bursty|diurnal, seed: integer }, { csv: text, name } or { pipelines, name }`);
   }
   if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) throw new Error(`${where}: data.params must be an object of Eudoxia keys`);
   return { trace: source, params: (params as { [key: string]: JsonValue } | undefined) ?? {}, label: typeof label === 'string' ? label : describeSource(source) };
@@ -45,12 +49,13 @@ export function parseWorkloadData(data: JsonValue | undefined, where = 'workload
 
 export function loadWorkload(data: FaasWorkloadData): LoadedWorkload {
   const params = paramsFromObject(data.params, `parameters of ${data.label}`);
-  const trace = 'csv' in data.trace ? parseTraceCsv(data.trace.csv, data.trace.name) : generateTrace(params, data.trace.profile, { seed: data.trace.seed });
+  const source = data.trace;
+  const trace = 'read' in source ? source.read : 'csv' in source ? parseTraceCsv(source.csv, source.name) : generateTrace(params, source.profile, { seed: source.seed });
   return { trace, params, label: data.label };
 }
 
 function describeSource(s: TraceSource): string {
-  return 'csv' in s ? s.name : `${s.profile} trace, seed ${s.seed}`;
+  return 'name' in s ? s.name : `${s.profile} trace, seed ${s.seed}`;
 }
 
 /**
