@@ -13,12 +13,14 @@ import { SEPARATE_LIBRARIES as separate } from './separate-libraries.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = JSON.parse(readFileSync(join(root, 'src/sandbox/entries.json'), 'utf8'));
 const { domains } = await tsImport(join(root, 'src/app/domains.ts'), import.meta.url);
+const { COMMAND_GROUP_NAMES } = await tsImport(join(root, 'src/cli/command-names.ts'), import.meta.url);
 const domainHarnesses = Object.fromEntries(domains.harnesses().map((h) => [h.name, h.source]));
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const nodeEntries = {
-  // The executable is a launcher that runs cli-main.js with cached bytecode (src/cli/launch.ts).
+  // The executable is a launcher that runs a CLI bundle with cached bytecode (src/cli/launch.ts):
+  // cli-main.js is the whole CLI, and each command group has its own bundle (built below).
   cli: 'src/cli/launch.ts',
   'cli-main': 'src/cli/main.ts',
   server: 'src/server/main.ts',
@@ -64,6 +66,23 @@ const jobs = [
     entryPoints: Object.fromEntries(Object.entries(nodeEntries).filter(([, f]) => existsSync(join(root, f)))),
     plugins: [separateLibraries],
   }),
+  // Each command group's own bundle (src/cli/group-main.ts), which the launcher runs for its commands.
+  ...COMMAND_GROUP_NAMES.map(({ group, module, register }) =>
+    build({
+      ...common,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: `dist/cli-${group}.js`,
+      plugins: [separateLibraries],
+      stdin: {
+        contents: `import { runGroup } from './src/cli/group-main';\nimport { ${register} } from './src/cli/${module}';\nexport const main = (argv: string[]): Promise<void> => runGroup(argv, ${register});\n`,
+        resolveDir: root,
+        sourcefile: `src/cli/cli-${group}.ts`,
+        loader: 'ts',
+      },
+    }),
+  ),
   // The separately shipped libraries themselves, from their packages' own entry points.
   ...separate.map(separateBuild),
 ];

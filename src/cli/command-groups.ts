@@ -1,27 +1,30 @@
-// Which module registers which top-level commands, each loaded only when one of its commands runs:
-// a command never parses or initialises another command's code (the LLM SDKs, TensorFlow, the
-// broker client...). test/cli/command-groups.test.ts checks these names against the full tree.
+// Which module registers which top-level commands (command-names.ts), each loaded only when one of
+// its commands runs: a command never parses or initialises another command's code (the LLM SDKs,
+// TensorFlow, the broker client...). The shipped CLI goes further and starts a group's own bundle
+// (launch.ts); these loaders serve runs from sources and the full bundle. test/cli/command-groups.test.ts
+// checks the names against the full tree and the loaders against the names.
 import type { Command } from 'commander';
+import { COMMAND_GROUP_NAMES, commandWord, groupOf, type CommandGroupName, type GroupName } from './command-names';
 
-type Register = (program: Command) => void;
+export type Register = (program: Command) => void;
 
-export interface CommandGroup {
-  /** The top-level command names the group's register function adds. */
-  commands: readonly string[];
+export interface CommandGroup extends CommandGroupName {
   load(): Promise<Register>;
 }
 
-export const COMMAND_GROUPS: readonly CommandGroup[] = [
-  { commands: ['evolve', 'resume'], load: async () => (await import('./commands/evolve.js')).registerEvolveCommands },
-  { commands: ['runs', 'show', 'diff', 'apply', 'reject', 'unreject'], load: async () => (await import('./commands/runs.js')).registerRunCommands },
-  { commands: ['llm'], load: async () => (await import('./commands/llm.js')).registerLlmCommands },
-  { commands: ['export-rl'], load: async () => (await import('./commands/export-rl.js')).registerExportRlCommands },
-  { commands: ['faas'], load: async () => (await import('./commands/faas.js')).registerFaasCommands },
-  { commands: ['protocol'], load: async () => (await import('./commands/protocol.js')).registerProtocolCommands },
-  { commands: ['cluster'], load: async () => (await import('./commands/cluster/index.js')).registerClusterCommands },
-  { commands: ['worker'], load: async () => (await import('./commands/worker.js')).registerWorkerCommands },
-  { commands: ['status'], load: async () => (await import('./commands/status.js')).registerStatusCommands },
-];
+const LOADERS: { [G in GroupName]: () => Promise<Register> } = {
+  evolve: async () => (await import('./commands/evolve.js')).registerEvolveCommands,
+  runs: async () => (await import('./commands/runs.js')).registerRunCommands,
+  llm: async () => (await import('./commands/llm.js')).registerLlmCommands,
+  'export-rl': async () => (await import('./commands/export-rl.js')).registerExportRlCommands,
+  faas: async () => (await import('./commands/faas.js')).registerFaasCommands,
+  protocol: async () => (await import('./commands/protocol.js')).registerProtocolCommands,
+  cluster: async () => (await import('./commands/cluster/index.js')).registerClusterCommands,
+  worker: async () => (await import('./commands/worker.js')).registerWorkerCommands,
+  status: async () => (await import('./commands/status.js')).registerStatusCommands,
+};
+
+export const COMMAND_GROUPS: readonly CommandGroup[] = COMMAND_GROUP_NAMES.map((names) => ({ ...names, load: LOADERS[names.group] }));
 
 const VERSION_FLAGS = new Set(['-V', '--version']);
 
@@ -30,12 +33,11 @@ const VERSION_FLAGS = new Set(['-V', '--version']);
  * everything for help, no command or an unknown one (whose error lists the commands).
  */
 export async function programFor(args: readonly string[], base: () => Command, full: () => Promise<Command>): Promise<Command> {
-  // The root has no option that takes a value, so its first non-option word is the command.
-  const word = args.find((a) => !a.startsWith('-'));
+  const word = commandWord(args);
   if (word === undefined) return args.length > 0 && args.every((a) => VERSION_FLAGS.has(a)) ? base() : full();
-  const group = COMMAND_GROUPS.find((g) => g.commands.includes(word));
+  const group = groupOf(word);
   if (!group) return full();
   const program = base();
-  (await group.load())(program);
+  (await LOADERS[group.group]())(program);
   return program;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -21,8 +21,12 @@ test('every top-level command belongs to exactly one group, and each group regis
   assert.deepEqual(listed, all);
   for (const group of COMMAND_GROUPS) {
     const program = new Command();
-    (await group.load())(program);
+    const register = await group.load();
+    register(program);
     assert.deepEqual(names(program), [...group.commands].sort());
+    // The build makes the group's own bundle from its module and register names.
+    const module = (await import(join(ROOT, 'src', 'cli', `${group.module}.ts`))) as { [name: string]: unknown };
+    assert.equal(module[group.register], register, group.group);
   }
 });
 
@@ -41,7 +45,7 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const SEPARATE = ['typescript.js', 'anthropic-sdk.js', 'openai.js', 'amqplib.js', 'tensorflow.js'];
 
 /** The dist/ files a bundled CLI process loaded, with its exit code. */
-function loadedFiles(args: string[], cacheDir = mkdtempSync(join(tmpdir(), 'cli-cache-'))): { code: number | null; loaded: string[]; stderr: string } {
+function loadedFiles(args: string[], cacheDir = mkdtempSync(join(tmpdir(), 'cli-cache-'))): { code: number | null; loaded: string[]; stdout: string; stderr: string } {
   const hook = join(mkdtempSync(join(tmpdir(), 'cli-loaded-')), 'hook.js');
   writeFileSync(hook, "process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
   const r = spawnSync(process.execPath, ['--require', hook, CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, POLICY_EVOLVER_CACHE_DIR: cacheDir } });
@@ -49,20 +53,25 @@ function loadedFiles(args: string[], cacheDir = mkdtempSync(join(tmpdir(), 'cli-
   assert.ok(line, r.stderr);
   const dist = join(ROOT, 'dist');
   const loaded = (JSON.parse(line.slice('LOADED '.length)) as string[]).filter((f) => f.startsWith(dist)).map((f) => f.slice(dist.length + 1));
-  return { code: r.status, loaded, stderr: r.stderr };
+  return { code: r.status, loaded, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('the bundled CLI parses a separately shipped library only when the command uses it', { skip: !existsSync(CLI) && 'dist/cli.js is not built' }, () => {
   const version = loadedFiles(['--version']);
   assert.equal(version.code, 0, version.stderr);
-  // The executable is a launcher for the CLI's bundle (src/cli/launch.ts).
+  // The executable is a launcher for the CLI's bundles (src/cli/launch.ts): the whole CLI for
+  // --version, help and unknown commands, and each group's own bundle for its commands.
   assert.deepEqual(version.loaded, ['cli.js', 'cli-main.js']);
+  for (const args of [['--help'], ['help', 'faas'], ['bogus']]) assert.deepEqual(loadedFiles(args).loaded, ['cli.js', 'cli-main.js'], args.join(' '));
 
-  // Defining a command must not load what running it needs: each group's help, and the full tree's.
-  for (const args of [['--help'], ...COMMAND_GROUPS.map((g) => [g.commands[0] as string, '--help'])]) {
-    const help = loadedFiles(args);
-    assert.equal(help.code, 0, help.stderr);
-    assert.deepEqual(help.loaded, ['cli.js', 'cli-main.js'], args.join(' '));
+  // Defining a command must not load what running it needs: each group's help.
+  for (const group of COMMAND_GROUPS) {
+    for (const command of group.commands) {
+      const help = loadedFiles([command, '--help']);
+      assert.equal(help.code, 0, help.stderr);
+      assert.deepEqual(help.loaded, ['cli.js', `cli-${group.group}.js`], `${command} --help`);
+      assert.match(help.stdout, new RegExp(`^Usage: policy-evolver ${command}`, 'm'));
+    }
   }
 
   const golden = join(ROOT, 'test', 'fixtures', 'eudoxia', 'naive_defaults_10m');
@@ -91,7 +100,9 @@ test('the bundled CLI parses a separately shipped library only when the command 
 test('the CLI bundle and the compiler ship as pure ASCII, so start-up decodes them as Latin-1', { skip: !existsSync(CLI) && 'dist/cli.js is not built' }, () => {
   // One non-ASCII character (a literal em dash in a regex, say) makes every start-up decode
   // megabytes as UTF-8 (core/code-cache.ts); write such characters as \u escapes.
-  for (const file of ['cli.js', 'cli-main.js', 'typescript.js']) {
+  const bundles = readdirSync(join(ROOT, 'dist')).filter((f) => /^cli(-[a-z-]+)?\.js$/.test(f));
+  assert.ok(bundles.includes('cli-faas.js') && bundles.includes('cli-main.js'), bundles.join(' '));
+  for (const file of [...bundles, 'typescript.js']) {
     const bytes = readFileSync(join(ROOT, 'dist', file));
     const at = bytes.findIndex((b) => b > 0x7f);
     const line = at < 0 ? '' : bytes.subarray(0, at).toString('latin1').split('\n').length;
