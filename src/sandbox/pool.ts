@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
+import { monotonicMs } from '../core/monotonic-clock';
 import type { JsonValue } from '../core/types';
 import { compileCandidate, type CompiledCandidate } from './compile';
 import { resolveSandboxEntry, type SandboxEntry } from './entries';
@@ -106,7 +107,7 @@ class Pool implements SandboxPool {
   }
 
   async run(job: SandboxJob, signal?: AbortSignal): Promise<SandboxOutcome> {
-    const queuedAt = performance.now();
+    const queuedAt = monotonicMs();
     validateJob(job);
     const limits = mergeLimits(this.limits, job.limits, 'job limits');
     const harnessPath = this.harnessPath(job.harness);
@@ -238,7 +239,7 @@ class Pool implements SandboxPool {
     worker.setActive(true);
     this.running.set(worker, job);
     job.worker = worker;
-    job.dispatchedAt = performance.now();
+    job.dispatchedAt = monotonicMs();
     job.acknowledged = false;
     job.cpuAtStart = this.cpu.worker(worker.pid);
     job.idleAtStart = this.cpu.hostIdle();
@@ -310,7 +311,7 @@ class Pool implements SandboxPool {
     const since = (start: number | undefined, now: number | undefined): number | undefined => (start === undefined || now === undefined ? undefined : now - start);
     const verdict = judgeTimeLimit({
       limitMs: job.limits.timeoutMs,
-      wallMs: performance.now() - job.dispatchedAt,
+      wallMs: monotonicMs() - job.dispatchedAt,
       workerCpuSeconds: since(job.cpuAtStart, this.cpu.worker(worker.pid)),
       hostIdleSeconds: since(job.idleAtStart, this.cpu.hostIdle()),
     });
@@ -493,7 +494,7 @@ function failed(kind: SandboxFailureKind, message: string, since: number): Sandb
 }
 
 function elapsed(since: number): number {
-  return Math.round((performance.now() - since) * 10) / 10;
+  return Math.round((monotonicMs() - since) * 10) / 10;
 }
 
 function describeExit(exit: WorkerExit): string {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -102,7 +102,9 @@ export class SyncHttpClient {
     private readonly timeoutMs = 60_000,
     options: { listenPath?: string } = {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath, maxAnswerBytes: MAX_ANSWER_BYTES } });
+    // Loaded here, not at the top: every `faas run` loads this module, few use a REST scheduler.
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    this.worker = new WorkerThread(WORKER_SOURCE, { eval: true, workerData: { listenPath: options.listenPath, maxAnswerBytes: MAX_ANSWER_BYTES } });
     this.worker.unref();
   }
 
