@@ -26,6 +26,13 @@ const LOADERS: { [G in GroupName]: () => Promise<Register> } = {
 
 export const COMMAND_GROUPS: readonly CommandGroup[] = COMMAND_GROUP_NAMES.map((names) => ({ ...names, load: LOADERS[names.group] }));
 
+/** The whole command tree: for the top-level help and unknown commands, and for tests that drive many inputs through one process. */
+export async function fullProgram(base: () => Command): Promise<Command> {
+  const program = base();
+  for (const group of COMMAND_GROUP_NAMES) (await LOADERS[group.group]())(program);
+  return program;
+}
+
 const VERSION_FLAGS = new Set(['-V', '--version']);
 
 /**

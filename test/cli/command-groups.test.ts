@@ -8,17 +8,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { COMMAND_GROUPS, programFor } from '../../src/cli/command-groups';
+import { COMMAND_GROUPS, fullProgram, programFor } from '../../src/cli/command-groups';
 import { baseProgram } from '../../src/cli/base-program';
-import { buildProgram } from '../../src/cli/program';
 import { ROOT } from '../helpers/cli';
 
 const names = (program: Command): string[] => program.commands.map((c) => c.name()).sort();
 
 test('every top-level command belongs to exactly one group, and each group registers exactly its names', async () => {
-  const all = names(buildProgram());
+  const all = names(await fullProgram(baseProgram));
   const listed = COMMAND_GROUPS.flatMap((g) => [...g.commands]).sort();
   assert.deepEqual(listed, all);
+  assert.equal(new Set(listed).size, listed.length, 'a command is listed in two groups');
   for (const group of COMMAND_GROUPS) {
     const program = new Command();
     const register = await group.load();
@@ -31,11 +31,11 @@ test('every top-level command belongs to exactly one group, and each group regis
 });
 
 test('an invocation loads its own group, the bare root for --version, everything for help or an unknown command', async () => {
-  const full = async (): Promise<Command> => buildProgram();
+  const full = (): Promise<Command> => fullProgram(baseProgram);
   assert.deepEqual(names(await programFor(['--version'], baseProgram, full)), []);
   assert.deepEqual(names(await programFor(['faas', 'run', 'naive', '--json'], baseProgram, full)), ['faas']);
   assert.deepEqual(names(await programFor(['show', 'abc'], baseProgram, full)), ['apply', 'diff', 'reject', 'runs', 'show', 'unreject']);
-  const everything = names(buildProgram());
+  const everything = names(await full());
   for (const args of [[], ['--help'], ['help', 'faas'], ['bogus'], ['--version', '--bogus']]) {
     assert.deepEqual(names(await programFor(args, baseProgram, full)), everything, args.join(' '));
   }

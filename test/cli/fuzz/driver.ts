@@ -4,7 +4,8 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildProgram } from '../../../src/cli/program';
+import { baseProgram } from '../../../src/cli/base-program';
+import { fullProgram } from '../../../src/cli/command-groups';
 import { runProgram } from '../../../src/app/run-program';
 import type { FuzzCase } from './cases';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     process.exitCode = undefined;
     process.chdir(dir);
     try {
-      await runProgram(buildProgram(), ['node', 'policy-evolver', ...c.args]);
+      await runProgram(await fullProgram(baseProgram), ['node', 'policy-evolver', ...c.args]);
     } finally {
       process.stderr.write = errWrite;
       process.stdout.write = outWrite;
