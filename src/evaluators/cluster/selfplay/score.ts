@@ -2,7 +2,7 @@
 // cluster evaluator), and each (policy, scenario) pair gives the policy's reward, the best
 // heuristic's, and whether the policy succeeded (matched the best heuristic within tolerance).
 import type { JsonValue } from '../../../core/types';
-import { baselinesFor, createClusterEvaluator, parseWeights, scenarioToJson, type Scenario } from '..';
+import { baselinesFor, createClusterEvaluator, parseWeights, scenarioToJson, type ClusterEvaluator, type Scenario } from '..';
 import type { SandboxPool } from '../../../sandbox/types';
 
 export interface MatchOutcome {
@@ -21,6 +21,13 @@ export interface PolicyScore {
   matches: MatchOutcome[];
 }
 
+/** A cluster evaluator whose workloads are exactly `scenarios`, in order, scored with `weights`. */
+export async function scenarioEvaluator(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined): Promise<ClusterEvaluator> {
+  const options: { [key: string]: JsonValue } = { scenarioSet: scenarios.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })) as unknown as JsonValue };
+  if (weights !== undefined) options['weights'] = weights;
+  return (await createClusterEvaluator(options, { baseDir: '.', sandbox: () => sandbox })) as ClusterEvaluator;
+}
+
 export async function scorePolicy(
   code: string,
   fileName: string,
@@ -30,9 +37,7 @@ export async function scorePolicy(
   weights?: JsonValue,
 ): Promise<PolicyScore> {
   if (!scenarios.length) return { meanReward: 0, successRate: 0, matches: [] };
-  const options: { [key: string]: JsonValue } = { scenarioSet: scenarios.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })) as unknown as JsonValue };
-  if (weights !== undefined) options['weights'] = weights;
-  const evaluator = await createClusterEvaluator(options, { baseDir: '.', sandbox: () => sandbox });
+  const evaluator = await scenarioEvaluator(scenarios, sandbox, weights);
   const workloads = await evaluator.workloads();
   const result = await evaluator.evaluate({ id: 'match', code, fileName, hash: 'match' }, workloads, signal);
   const parsedWeights = parseWeights(weights);

@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonValue } from '../../../../core/types';
-import { createClusterEvaluator, scenarioToJson, type ClusterEvaluator, type Scenario } from '../..';
+import type { Scenario } from '../..';
+import { scenarioEvaluator } from '../score';
 import type { SandboxPool } from '../../../../sandbox/types';
 import { describeChanges, findKnobs, withKnobValues, type Knob } from './knobs';
 import { tuneKnobs, type TunePoint } from './search';
@@ -158,9 +159,7 @@ interface RewardOn {
  * scenario are computed once). A scenario the policy fails scores 0, the reward floor.
  */
 async function meanRewardOn(scenarios: readonly Scenario[], sandbox: SandboxPool, weights: JsonValue | undefined): Promise<(code: string, fileName: string, signal: AbortSignal) => Promise<RewardOn>> {
-  const options: { [key: string]: JsonValue } = { scenarioSet: scenarios.map((s) => ({ scenario: scenarioToJson(s), split: 'search' })) as unknown as JsonValue };
-  if (weights !== undefined) options['weights'] = weights;
-  const evaluator = (await createClusterEvaluator(options, { baseDir: '.', sandbox: () => sandbox })) as ClusterEvaluator;
+  const evaluator = await scenarioEvaluator(scenarios, sandbox, weights);
   const workloads = await evaluator.workloads();
   return async (code, fileName, signal) => {
     const runs = await evaluator.runCandidate({ code, fileName }, workloads, [...scenarios], signal);
