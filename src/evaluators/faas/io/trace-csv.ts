@@ -143,6 +143,9 @@ function stripBom(s: string): string {
 
 /** Splits one CSV record (RFC 4180 quoting, no embedded newlines). */
 function splitCsvLine(line: string, file: string, lineNo: number): string[] {
+  // Nearly every row has no quotes, and a short command parses its trace once, in code not yet
+  // compiled: the native split is several times cheaper there than the loop below, with the same fields.
+  if (!line.includes('"')) return line.split(',');
   const out: string[] = [];
   let i = 0;
   for (;;) {
