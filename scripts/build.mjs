@@ -23,6 +23,7 @@ const nodeEntries = {
   // cli-main.js is the whole CLI, and each command group has its own bundle (built below).
   cli: 'src/cli/launch.ts',
   'cli-main': 'src/cli/main.ts',
+  'cli-root': 'src/cli/root-main.ts',
   server: 'src/server/main.ts',
   worker: 'src/worker/main.ts',
   'sandbox-worker': entries.worker,

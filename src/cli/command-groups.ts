@@ -4,7 +4,7 @@
 // (launch.ts); these loaders serve runs from sources and the full bundle. test/cli/command-groups.test.ts
 // checks the names against the full tree and the loaders against the names.
 import type { Command } from 'commander';
-import { COMMAND_GROUP_NAMES, commandWord, groupOf, type CommandGroupName, type GroupName } from './command-names';
+import { COMMAND_GROUP_NAMES, commandWord, groupOf, isVersionQuery, type CommandGroupName, type GroupName } from './command-names';
 
 export type Register = (program: Command) => void;
 
@@ -33,15 +33,13 @@ export async function fullProgram(base: () => Command): Promise<Command> {
   return program;
 }
 
-const VERSION_FLAGS = new Set(['-V', '--version']);
-
 /**
  * The program an invocation needs: its command's group alone; the bare root for `--version`;
  * everything for help, no command or an unknown one (whose error lists the commands).
  */
 export async function programFor(args: readonly string[], base: () => Command, full: () => Promise<Command>): Promise<Command> {
   const word = commandWord(args);
-  if (word === undefined) return args.length > 0 && args.every((a) => VERSION_FLAGS.has(a)) ? base() : full();
+  if (word === undefined) return isVersionQuery(args) ? base() : full();
   const group = groupOf(word);
   if (!group) return full();
   const program = base();

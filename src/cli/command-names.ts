@@ -36,3 +36,10 @@ export function commandWord(args: readonly string[]): string | undefined {
 export function groupOf(word: string | undefined): (typeof COMMAND_GROUP_NAMES)[number] | undefined {
   return word === undefined ? undefined : COMMAND_GROUP_NAMES.find((g) => (g.commands as readonly string[]).includes(word));
 }
+
+const VERSION_FLAGS = new Set(['-V', '--version']);
+
+/** Only asks for the version: the root program alone answers it. */
+export function isVersionQuery(args: readonly string[]): boolean {
+  return args.length > 0 && args.every((a) => VERSION_FLAGS.has(a));
+}

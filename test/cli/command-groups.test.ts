@@ -59,9 +59,12 @@ function loadedFiles(args: string[], cacheDir = mkdtempSync(join(tmpdir(), 'cli-
 test('the bundled CLI parses a separately shipped library only when the command uses it', { skip: !existsSync(CLI) && 'dist/cli.js is not built' }, () => {
   const version = loadedFiles(['--version']);
   assert.equal(version.code, 0, version.stderr);
-  // The executable is a launcher for the CLI's bundles (src/cli/launch.ts): the whole CLI for
-  // --version, help and unknown commands, and each group's own bundle for its commands.
-  assert.deepEqual(version.loaded, ['cli.js', 'cli-main.js']);
+  // The executable is a launcher for the CLI's bundles (src/cli/launch.ts): the root program alone
+  // for --version, the whole CLI for help and unknown commands, each group's own bundle for its commands.
+  assert.deepEqual(version.loaded, ['cli.js', 'cli-root.js']);
+  assert.equal(version.stdout, '0.1.0\n');
+  const short = loadedFiles(['-V']);
+  assert.deepEqual([short.loaded, short.stdout], [['cli.js', 'cli-root.js'], '0.1.0\n']);
   for (const args of [['--help'], ['help', 'faas'], ['bogus']]) assert.deepEqual(loadedFiles(args).loaded, ['cli.js', 'cli-main.js'], args.join(' '));
 
   // Defining a command must not load what running it needs: each group's help.
