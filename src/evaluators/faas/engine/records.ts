@@ -73,12 +73,11 @@ export class OpTable {
     const first = this.size;
     if (first + n > this.capacity) this.grow(first + n);
     this.pipes[p.seq] = p;
+    // start (-1) and estimate (NaN) come initialised from grow().
     for (let i = 0; i < n; i++) {
       const g = first + i;
       this.pipeSeq[g] = p.seq;
       this.local[g] = i;
-      this.start[g] = -1;
-      this.estimate[g] = Number.NaN;
     }
     this.size += n;
     return first;
@@ -109,13 +108,15 @@ export class OpTable {
     this.pipeSeq = copy(this.pipeSeq, (n) => new Int32Array(n));
     this.local = copy(this.local, (n) => new Int32Array(n));
     this.state = copy(this.state, (n) => new Uint8Array(n));
-    this.start = copy(this.start, (n) => new Float64Array(n));
+    // Operators not yet added read as unscheduled, without an estimate: filling a whole column
+    // at once is cheaper than a store per operator as each arrives.
+    this.start = copy(this.start, (n) => new Float64Array(n).fill(-1));
     this.container = copy(this.container, (n) => new Int32Array(n));
     this.attempts = copy(this.attempts, (n) => new Int32Array(n));
     this.error = copy(this.error, (n) => new Uint8Array(n));
     this.mark = copy(this.mark, (n) => new Float64Array(n));
     this.stepMark = copy(this.stepMark, (n) => new Float64Array(n));
-    this.estimate = copy(this.estimate, (n) => new Float64Array(n));
+    this.estimate = copy(this.estimate, (n) => new Float64Array(n).fill(Number.NaN));
     const views = new Array<object | undefined>(capacity);
     for (let g = 0; g < this.size; g++) views[g] = this.views[g];
     this.views = views;
@@ -170,8 +171,14 @@ export interface ContRec {
   ram: number;
   priority: Priority;
   createdTick: number;
-  /** Per operator that will run: first tick, I/O ticks, last tick (the kill tick for the operator that dies), packed in threes. */
-  timeline: number[];
+  /**
+   * Per operator that will run: first tick, I/O ticks, last tick (the kill tick for the operator
+   * that dies), packed in threes in the run's timeline column from `timelineAt` on.
+   */
+  timelines: TimelineColumn;
+  timelineAt: number;
+  /** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
+  timed: number;
   /** Tick at which the container is killed for exceeding its RAM, or -1. */
   oomTick: number;
   /** Index of the operator that exceeds RAM, or -1. */
@@ -190,21 +197,44 @@ export interface ContRec {
   view: object | null;
 }
 
+/**
+ * The timelines of a run's containers, one after another in a single growing column. An array per
+ * container was a tenth of a run's garbage (thousands of containers, most of them short-lived),
+ * and the column holds no pointers for the garbage collector to follow.
+ */
+export class TimelineColumn {
+  data = new Float64Array(3 * 1024);
+  private used = 0;
+
+  /** Room for `n` operators' entries; returns where they start (entries of earlier containers stay). */
+  take(n: number): number {
+    const at = this.used;
+    const end = at + 3 * n;
+    if (end > this.data.length) {
+      const data = new Float64Array(Math.max(end, 2 * this.data.length));
+      data.set(this.data.subarray(0, at));
+      this.data = data;
+    }
+    this.used = end;
+    return at;
+  }
+}
+
 export function opStart(c: ContRec, k: number): number {
-  return c.timeline[3 * k] as number;
+  return c.timelines.data[c.timelineAt + 3 * k] as number;
 }
 
 export function opIo(c: ContRec, k: number): number {
-  return c.timeline[3 * k + 1] as number;
+  return c.timelines.data[c.timelineAt + 3 * k + 1] as number;
 }
 
 export function opEnd(c: ContRec, k: number): number {
-  return c.timeline[3 * k + 2] as number;
+  return c.timelines.data[c.timelineAt + 3 * k + 2] as number;
 }
 
 /** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
 export function timedOps(c: ContRec): number {
-  return c.timeline.length / 3;
+  return c.timed;
 }
 
 export interface PoolRec {

@@ -37,6 +37,7 @@ import {
   operatorByName,
   OpTable,
   timedOps,
+  TimelineColumn,
   type ContRec,
   type PipeRec,
   type PoolRec,
@@ -112,6 +113,7 @@ class Simulation implements ViewHost {
   now = 0;
   readonly tick: number;
   readonly ops = new OpTable();
+  private readonly timelines = new TimelineColumn();
   private readonly tps: number;
   /** Physically corrected behaviour instead of Eudoxia's exact quirks (params.physics). */
   private readonly corrected: boolean;
@@ -468,8 +470,10 @@ class Simulation implements ViewHost {
       ram: a.ram,
       priority: a.priority,
       createdTick: t,
-      // Sized for every operator (cut short if one runs out of RAM): it lives as long as the container.
-      timeline: new Array<number>(3 * a.ops.length),
+      // Room for every operator (the container may run out of RAM before the last).
+      timelines: this.timelines,
+      timelineAt: this.timelines.take(a.ops.length),
+      timed: a.ops.length,
       oomTick: -1,
       oomOp: -1,
       curOp: 0,
@@ -507,7 +511,8 @@ class Simulation implements ViewHost {
   /** Lays out when each operator starts and ends and whether (and when) the container runs out of RAM. */
   private computeTimeline(c: ContRec, t0: number): void {
     const tick = this.tick;
-    const timeline = c.timeline;
+    const timeline = c.timelines.data;
+    const at = c.timelineAt;
     let t = t0;
     const cols = this.ops.columns;
     for (let k = 0; k < c.ops.length; k++) {
@@ -520,10 +525,10 @@ class Simulation implements ViewHost {
       // its pipeline never finishes); as the container's last operator it would stop Eudoxia
       // itself, so there (and under corrected physics) it takes one tick.
       if (d === 0 && (this.corrected || k === c.ops.length - 1)) d = 1;
-      timeline[3 * k] = t;
-      timeline[3 * k + 1] = io;
+      timeline[at + 3 * k] = t;
+      timeline[at + 3 * k + 1] = io;
       if (d === 0) {
-        timeline[3 * k + 2] = t - 1;
+        timeline[at + 3 * k + 2] = t - 1;
         continue;
       }
       let over = -1;
@@ -536,11 +541,11 @@ class Simulation implements ViewHost {
       if (over >= 0) {
         c.oomTick = t + over;
         c.oomOp = k;
-        timeline[3 * k + 2] = c.oomTick;
-        timeline.length = 3 * k + 3;
+        timeline[at + 3 * k + 2] = c.oomTick;
+        c.timed = k + 1;
         return;
       }
-      timeline[3 * k + 2] = t + d - 1;
+      timeline[at + 3 * k + 2] = t + d - 1;
       t += d;
     }
   }

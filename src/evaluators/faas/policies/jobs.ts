@@ -58,7 +58,9 @@ export interface JobQueues {
   /**
    * Queued jobs by pipeline id, so a pipeline's work is never queued twice. A pipeline nearly
    * always has a single queued job, held without a wrapping array: these entries live as long as
-   * the job waits, and each long-lived object is work for the garbage collector.
+   * the job waits, and each long-lived object is work for the garbage collector. A pipeline whose
+   * jobs all left keeps its entry, set to NOT_QUEUED: deleting made the map shrink and grow again
+   * (a new table each time) as queues drained and filled.
    */
   queued: Map<string, Job | Job[]>;
   /** Jobs of containers being suspended, by container id, re-queued once the suspension ends. */
@@ -113,6 +115,14 @@ export class PipelineBatch {
   }
 }
 
+/** The `queued` entry of a pipeline with no queued job (compared by identity, never filled). */
+const NOT_QUEUED: Job[] = [];
+
+function hasQueued(q: JobQueues, id: string): boolean {
+  const held = q.queued.get(id);
+  return held !== undefined && held !== NOT_QUEUED;
+}
+
 export function newJobQueues(): JobQueues {
   return {
     queues: { QUERY: new JobQueue(), INTERACTIVE: new JobQueue(), BATCH_PIPELINE: new JobQueue() },
@@ -126,7 +136,7 @@ export function enqueue(q: JobQueues, job: Job): void {
   q.queues[job.priority].push(job);
   const id = pipelineOf(job);
   const held = q.queued.get(id);
-  if (held === undefined) q.queued.set(id, job);
+  if (held === undefined || held === NOT_QUEUED) q.queued.set(id, job);
   else if (Array.isArray(held)) held.push(job);
   else q.queued.set(id, [held, job]);
 }
@@ -140,8 +150,8 @@ export function dequeueFront(q: JobQueues, priority: Priority, n: number): void 
     const job = queue.at(i) as Job;
     const id = pipelineOf(job);
     const held = q.queued.get(id);
-    if (held === undefined) continue;
-    if (!Array.isArray(held) || held.length === 1) q.queued.delete(id);
+    if (held === undefined || held === NOT_QUEUED) continue;
+    if (!Array.isArray(held) || held.length === 1) q.queued.set(id, NOT_QUEUED);
     else held.splice(held.indexOf(job), 1);
   }
   queue.dropFront(count);
@@ -189,7 +199,7 @@ export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly
     const p = pipelines[i] as PipelineView;
     if (p.status !== 'active') continue;
     let ops = p.opsIn(ASSIGNABLE, !multi);
-    if (q.queued.has(p.id)) ops = ops.filter((op) => !isQueued(q, op));
+    if (hasQueued(q, p.id)) ops = ops.filter((op) => !isQueued(q, op));
     if (ops.length === 0) continue;
     if (multi) enqueue(q, { priority: p.priority, ops, retry: failed ? retryOf(results, ops[0] as OperatorView) : undefined });
     else for (const op of ops) enqueue(q, { priority: p.priority, ops: [op], retry: failed ? retryOf(results, op) : undefined });
