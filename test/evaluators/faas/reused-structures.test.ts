@@ -44,7 +44,7 @@ test('clearList empties a list in place', () => {
 
 test('PipelineBatch keeps first-seen order and replaces a repeated id in place, like a Map, past its hashing threshold too', () => {
   const rnd = lcg(11);
-  const batch = new PipelineBatch();
+  const batch = new PipelineBatch(new Map());
   for (let round = 0; round < 30; round++) {
     batch.reset();
     const map = new Map<string, PipelineView>();

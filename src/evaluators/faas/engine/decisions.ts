@@ -66,6 +66,9 @@ export interface DecisionScratch {
   decision: ValidDecision;
   cpuTaken: number[];
   ramTaken: number[];
+  /** Assignment records handed out by the current call (the first `used`), kept for the next. */
+  records: ValidAssignment[];
+  used: number;
 }
 
 export function decisionScratch(pools: number): DecisionScratch {
@@ -74,7 +77,7 @@ export function decisionScratch(pools: number): DecisionScratch {
     decision.suspensions.push([]);
     decision.assignments.push([]);
   }
-  return { decision, cpuTaken: new Array<number>(pools).fill(0), ramTaken: new Array<number>(pools).fill(0) };
+  return { decision, cpuTaken: new Array<number>(pools).fill(0), ramTaken: new Array<number>(pools).fill(0), records: [], used: 0 };
 }
 
 const MAX_ITEMS = 1_000_000;
@@ -117,6 +120,7 @@ export function validateDecision(raw: unknown, ctx: DecisionContext): ValidDecis
     ramTaken[i] = 0;
   }
   const stepStamp = ++ctx.stamp;
+  scratch.used = 0;
   for (let i = 0; i < assignments.length; i++) {
     const a = validateAssignment(assignments[i], i, ctx, stepStamp, cpuTaken, ramTaken);
     if (a) {
@@ -222,7 +226,26 @@ function validateAssignment(
   // Eudoxia marks operators ASSIGNED as soon as the assignment exists, so a later assignment in
   // the same step cannot reuse them.
   for (const g of ops) table.stepMark[g] = stepStamp;
-  return { ops, cpu, ram, pool, priority: (rawPriority as Priority | undefined) ?? table.pipeOf(ops[0] as number).priority };
+  return assignmentRecord(ctx.scratch, ops, cpu, ram, pool, (rawPriority as Priority | undefined) ?? table.pipeOf(ops[0] as number).priority);
+}
+
+/**
+ * A reused record for a valid assignment: the simulator applies a decision before it asks for the
+ * next, and only the operator list (which becomes the container's) must be new each time.
+ */
+function assignmentRecord(scratch: DecisionScratch, ops: number[], cpu: number, ram: number, pool: PoolRec, priority: Priority): ValidAssignment {
+  const a = scratch.records[scratch.used++];
+  if (a === undefined) {
+    const fresh = { ops, cpu, ram, pool, priority };
+    scratch.records.push(fresh);
+    return fresh;
+  }
+  a.ops = ops;
+  a.cpu = cpu;
+  a.ram = ram;
+  a.pool = pool;
+  a.priority = priority;
+  return a;
 }
 
 /** `assignments[3]`: built only for a message, as most decisions are valid. */

@@ -7,7 +7,7 @@
 // was known.
 import { ioMemory } from '../model/physics';
 import { clearList } from './lists';
-import { C_ACTIVE, C_DONE, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PoolRec } from './records';
+import { C_ACTIVE, C_DONE, memoryAt, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PoolRec } from './records';
 
 /** One change of the running sum: at tick `tick`, container `seq` adds `delta` (phase 1 = killed after every container ticked). */
 interface Change {
@@ -88,8 +88,8 @@ export function settleLedger(pool: PoolRec, t: number, sum: number): void {
 }
 
 /** Eudoxia's recomputation when a container leaves: the float sum of the remaining containers' memory, in pool order. */
-export function reconcileLedger(pool: PoolRec, t: number, memoryOf: (c: ContRec) => number): void {
+export function reconcileLedger(pool: PoolRec, t: number, ops: OpTable, tick: number): void {
   let sum = 0;
-  for (const c of pool.active) sum += memoryOf(c);
+  for (const c of pool.active) sum += memoryAt(ops, c, t, tick);
   settleLedger(pool, t, sum);
 }

@@ -14,7 +14,7 @@ import { NumpyGenerator } from '../model/numpy-random';
 import { decisionScratch, MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
-import { operatorColumnsOf, operatorsBefore, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
+import { operatorColumnsOf, operatorsBefore, pipelineIdsOf, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
   C_DONE,
@@ -125,6 +125,8 @@ class Simulation implements ViewHost {
   private nextSpec = 0;
   /** Trace position by pipeline id (shared by runs of the trace), or null when ids repeat... */
   private readonly traceIndex: ReadonlyMap<string, number> | null;
+  /** Pipeline ids by trace position, internalized (shared by runs of the trace). */
+  private readonly ids: readonly string[];
   /** ...and then the latest pipeline delivered under each id. */
   private readonly pipesById: Map<string, PipeRec> | null;
   /** Arrived pipelines in arrival order, which is trace order; finished ones are skipped lazily. */
@@ -199,6 +201,7 @@ class Simulation implements ViewHost {
     this.stats = new SimStatistics(params, this.pools, this.ops, this.tick, this.maxTicks);
     this.specs = trace.pipelines;
     this.traceIndex = pipelineIndexOf(this.specs);
+    this.ids = pipelineIdsOf(this.specs);
     this.pipesById = this.traceIndex === null ? new Map() : null;
     // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
     // pipeline listed before it (Eudoxia reads the trace in order).
@@ -311,8 +314,11 @@ class Simulation implements ViewHost {
       if (touched.length !== before) sortByKey(touched, poolId);
     }
 
-    const results: ResultView[] = this.anyDone(touched) ? [] : (FROZEN_EMPTY as unknown as ResultView[]);
-    for (const pool of touched) this.finishPool(pool, t, pool.done, results);
+    // Sized up front: grown by push, a list of one or two results carried room for seventeen.
+    const finished = this.doneCount(touched);
+    const results: ResultView[] = finished > 0 ? new Array<ResultView>(finished) : (FROZEN_EMPTY as unknown as ResultView[]);
+    let filled = 0;
+    for (const pool of touched) filled = this.finishPool(pool, t, pool.done, results, filled);
 
     if (results.length > 0) {
       for (const p of this.pendingDone) {
@@ -328,9 +334,10 @@ class Simulation implements ViewHost {
     if (this.uncounted.length > 0 && this.isTimeoutCount(t)) this.countTimeouts();
   }
 
-  private anyDone(pools: readonly PoolRec[]): boolean {
-    for (const pool of pools) if (pool.done.length > 0) return true;
-    return false;
+  private doneCount(pools: readonly PoolRec[]): number {
+    let n = 0;
+    for (const pool of pools) n += pool.done.length;
+    return n;
   }
 
   /** The pipelines arriving at tick `t`, in a list reused every tick (read before the next). */
@@ -339,20 +346,20 @@ class Simulation implements ViewHost {
     clearList(out);
     while (this.nextSpec < this.specs.length && (this.deliverTicks[this.nextSpec] as number) <= t) {
       const i = this.nextSpec++;
-      const p = this.buildPipeline(this.specs[i] as PipelineSpec, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, t);
+      const p = this.buildPipeline(this.specs[i] as PipelineSpec, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, this.ids[i] as string, t);
       out.push(p);
     }
     return out;
   }
 
-  private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, t: number): PipeRec {
+  private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, id: string, t: number): PipeRec {
     const prio = priorityIndex(spec.priority);
     // The shared constant rather than the parsed trace's copy of the name: policies compare
     // priorities constantly, and a copy compares character by character.
     const shared = PRIORITIES[prio] as Priority;
     const p: PipeRec = {
       seq: this.stats.created,
-      id: spec.id,
+      id,
       priority: shared === spec.priority ? shared : spec.priority,
       prio,
       arrivalTick: t,
@@ -394,7 +401,13 @@ class Simulation implements ViewHost {
     } else {
       this.suspendedView = FROZEN_EMPTY;
     }
-    const arrivalViews = arrivals.length ? Object.freeze(arrivals.map((p) => pipelineView(p, this))) : FROZEN_EMPTY;
+    let arrivalViews: readonly PipelineView[] = FROZEN_EMPTY;
+    if (arrivals.length > 0) {
+      // A loop rather than map(): the callback showed in the garbage of arrival-heavy runs.
+      const views = new Array<PipelineView>(arrivals.length);
+      for (let i = 0; i < arrivals.length; i++) views[i] = pipelineView(arrivals[i] as PipeRec, this);
+      arrivalViews = Object.freeze(views);
+    }
     let raw: unknown;
     try {
       raw = this.policy.step(this.ctx, results, arrivalViews);
@@ -716,14 +729,15 @@ class Simulation implements ViewHost {
     return total;
   }
 
-  private finishPool(pool: PoolRec, t: number, done: ContRec[], results: ResultView[]): void {
+  /** Releases the pool's finished containers, writing their results from `results[filled]` on; returns the next free index. */
+  private finishPool(pool: PoolRec, t: number, done: ContRec[], results: ResultView[], filled: number): number {
     sortByKey(done, containerSeq);
     for (const c of done) {
       this.live[c.seq] = undefined;
       pool.availCpu += c.cpu;
       pool.availRam += c.ram;
       pool.activeAlloc -= c.ram;
-      results.push(resultView(c, this));
+      results[filled++] = resultView(c, this);
       this.stats.tickTimes.push(t - c.createdTick + 1);
       if (c.error === null) this.stats.containersCompleted++;
       else {
@@ -735,10 +749,11 @@ class Simulation implements ViewHost {
     if (done.length > 0) {
       compactActive(pool);
       pool.staleRam = 0;
-      if (!this.corrected) reconcileLedger(pool, t, (c) => memoryAt(this.ops, c, t, this.tick));
+      if (!this.corrected) reconcileLedger(pool, t, this.ops, this.tick);
       pool.version++;
     } else compactActive(pool);
     this.scheduleMemoryWatch(pool, t + 1);
+    return filled;
   }
 
   /**

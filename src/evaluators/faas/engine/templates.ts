@@ -54,14 +54,28 @@ function perTrace<T>(compute: (pipelines: readonly PipelineSpec[]) => T): (pipel
 export const templatesOf: (pipelines: readonly PipelineSpec[]) => PipelineTemplate[] = perTrace((pipelines) => pipelines.map(build));
 
 /**
+ * The same string, internalized: V8 keeps property names unique, so it hands back its own copy.
+ * Two different internalized strings compare unequal without reading their characters, which
+ * matters for ids: the policies' maps and the simulator's index are keyed by them, and ids of one
+ * length ("p1042", "p1043") otherwise compare character by character along each hash chain.
+ */
+function internalized(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
+/** Each pipeline's id as the simulator hands it out (internalized), computed once per pipeline list. */
+export const pipelineIdsOf: (pipelines: readonly PipelineSpec[]) => readonly string[] = perTrace((pipelines) => pipelines.map((p) => internalized(p.id)));
+
+/**
  * Each pipeline id's position in the trace, computed once per pipeline list (a map filled during
  * every simulation cost more than the lookups it served); null when an id repeats, for which the
  * simulator keeps its own map of the latest pipeline delivered under each id.
  */
 export const pipelineIndexOf: (pipelines: readonly PipelineSpec[]) => ReadonlyMap<string, number> | null = perTrace((pipelines) => {
+  const ids = pipelineIdsOf(pipelines);
   const byId = new Map<string, number>();
-  for (let i = 0; i < pipelines.length; i++) byId.set((pipelines[i] as PipelineSpec).id, i);
-  return byId.size === pipelines.length ? byId : null;
+  for (let i = 0; i < ids.length; i++) byId.set(ids[i] as string, i);
+  return byId.size === ids.length ? byId : null;
 });
 
 /**

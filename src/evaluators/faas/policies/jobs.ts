@@ -14,6 +14,15 @@ export interface Job {
   priority: Priority;
   ops: OperatorView[];
   retry: RetryInfo | undefined;
+  /** Its pipeline's entry in JobQueues.queued, set when queued. */
+  slot: QueuedSlot | null;
+}
+
+/** A pipeline's queued jobs (none, one, or several), and its place in the step's PipelineBatch. */
+export interface QueuedSlot {
+  jobs: Job | Job[] | null;
+  batchStamp: number;
+  batchAt: number;
 }
 
 function pipelineOf(job: Job): string {
@@ -56,13 +65,13 @@ export interface JobQueues {
   /** One FIFO per priority, highest first. */
   queues: Record<Priority, JobQueue>;
   /**
-   * Queued jobs by pipeline id, so a pipeline's work is never queued twice. A pipeline nearly
-   * always has a single queued job, held without a wrapping array: these entries live as long as
-   * the job waits, and each long-lived object is work for the garbage collector. A pipeline whose
-   * jobs all left keeps its entry, set to NOT_QUEUED: deleting made the map shrink and grow again
-   * (a new table each time) as queues drained and filled.
+   * Queued jobs by pipeline id, so a pipeline's work is never queued twice. Each pipeline gets one
+   * slot for good, which its jobs point to: taking a job off the queue then needs no lookup by id
+   * (map lookups by id were a twentieth of the simulation time), and the map never shrinks and
+   * regrows a new table as queues drain and fill. A pipeline nearly always has a single queued
+   * job, held without a wrapping array.
    */
-  queued: Map<string, Job | Job[]>;
+  queued: Map<string, QueuedSlot>;
   /** Jobs of containers being suspended, by container id, re-queued once the suspension ends. */
   suspending: Map<string, Job>;
   /** Scratch of queueNewWork, reused every step: the pipelines to look at, each once. */
@@ -71,74 +80,77 @@ export interface JobQueues {
 
 /**
  * The pipelines one step looks at, each once, in first-seen order (a later view of the same id
- * replaces the earlier one in its place, as a Map would). It is reused from step to step (a Map per
- * step was the policy's largest source of garbage); a handful of ids are compared directly, and an
- * index takes over only when a step brings many pipelines.
+ * replaces the earlier one in its place, as a Map would), with their slots. It is reused from step
+ * to step (a Map per step was the policy's largest source of garbage); a pipeline's slot remembers
+ * whether and where it is listed in the current step, so the slot lookup the step needs anyway
+ * is the only lookup by id.
  */
 export class PipelineBatch {
   readonly list: PipelineView[] = [];
-  private readonly index = new Map<string, number>();
-  private indexed = false;
+  /** The slot of each listed pipeline, in list order. */
+  readonly slots: QueuedSlot[] = [];
+  /** Marks this step's entries in the slots (slots start at 0, before any step). */
+  private stamp = 1;
+
+  constructor(private readonly queued: Map<string, QueuedSlot>) {}
 
   reset(): void {
+    // Popping keeps the lists' storage (setting length = 0 drops it).
     while (this.list.length > 0) this.list.pop();
-    if (this.indexed) {
-      this.index.clear();
-      this.indexed = false;
-    }
+    while (this.slots.length > 0) this.slots.pop();
+    this.stamp++;
   }
 
   has(id: string): boolean {
-    return this.position(id) >= 0;
+    const slot = this.queued.get(id);
+    return slot !== undefined && slot.batchStamp === this.stamp;
   }
 
   set(p: PipelineView): void {
-    const id = p.id;
-    const at = this.position(id);
-    if (at >= 0) {
-      this.list[at] = p;
+    const slot = slotIn(this.queued, p.id);
+    if (slot.batchStamp === this.stamp) {
+      this.list[slot.batchAt] = p;
       return;
     }
+    slot.batchStamp = this.stamp;
+    slot.batchAt = this.list.length;
     this.list.push(p);
-    if (this.indexed) this.index.set(id, this.list.length - 1);
-    else if (this.list.length > 16) {
-      for (let i = 0; i < this.list.length; i++) this.index.set((this.list[i] as PipelineView).id, i);
-      this.indexed = true;
-    }
+    this.slots.push(slot);
   }
-
-  private position(id: string): number {
-    if (this.indexed) return this.index.get(id) ?? -1;
-    const list = this.list;
-    for (let i = 0; i < list.length; i++) if ((list[i] as PipelineView).id === id) return i;
-    return -1;
-  }
-}
-
-/** The `queued` entry of a pipeline with no queued job (compared by identity, never filled). */
-const NOT_QUEUED: Job[] = [];
-
-function hasQueued(q: JobQueues, id: string): boolean {
-  const held = q.queued.get(id);
-  return held !== undefined && held !== NOT_QUEUED;
 }
 
 export function newJobQueues(): JobQueues {
+  const queued = new Map<string, QueuedSlot>();
   return {
     queues: { QUERY: new JobQueue(), INTERACTIVE: new JobQueue(), BATCH_PIPELINE: new JobQueue() },
-    queued: new Map(),
+    queued,
     suspending: new Map(),
-    batch: new PipelineBatch(),
+    batch: new PipelineBatch(queued),
   };
 }
 
 export function enqueue(q: JobQueues, job: Job): void {
+  enqueueIn(q, slotIn(q.queued, pipelineOf(job)), job);
+}
+
+/** The pipeline's slot, made when the pipeline is first seen. */
+function slotIn(queued: Map<string, QueuedSlot>, id: string): QueuedSlot {
+  let slot = queued.get(id);
+  if (slot === undefined) {
+    slot = { jobs: null, batchStamp: 0, batchAt: 0 };
+    queued.set(id, slot);
+  }
+  return slot;
+}
+
+/** Queues a job whose pipeline's slot is known. */
+function enqueueIn(q: JobQueues, slot: QueuedSlot, job: Job): void {
   q.queues[job.priority].push(job);
-  const id = pipelineOf(job);
-  const held = q.queued.get(id);
-  if (held === undefined || held === NOT_QUEUED) q.queued.set(id, job);
+  job.slot = slot;
+  const held = slot.jobs;
+  if (held === null) slot.jobs = job;
   else if (Array.isArray(held)) held.push(job);
-  else q.queued.set(id, [held, job]);
+  else slot.jobs = [held, job];
 }
 
 /** Removes the first `n` jobs of a queue (the ones a pass looked at). */
@@ -147,19 +159,19 @@ export function dequeueFront(q: JobQueues, priority: Priority, n: number): void 
   const queue = q.queues[priority];
   const count = Math.min(n, queue.length);
   for (let i = 0; i < count; i++) {
-    const job = queue.at(i) as Job;
-    const id = pipelineOf(job);
-    const held = q.queued.get(id);
-    if (held === undefined || held === NOT_QUEUED) continue;
-    if (!Array.isArray(held) || held.length === 1) q.queued.set(id, NOT_QUEUED);
-    else held.splice(held.indexOf(job), 1);
+    const slot = (queue.at(i) as Job).slot;
+    const held = slot === null ? null : slot.jobs;
+    if (held === null) continue;
+    if (!Array.isArray(held) || held.length === 1) (slot as QueuedSlot).jobs = null;
+    else held.splice(held.indexOf(queue.at(i) as Job), 1);
   }
   queue.dropFront(count);
 }
 
-function isQueued(q: JobQueues, op: OperatorView): boolean {
-  const held = q.queued.get(op.pipelineId);
-  if (held === undefined) return false;
+/** Whether a job held in the slot has `op`. */
+function holds(slot: QueuedSlot, op: OperatorView): boolean {
+  const held = slot.jobs;
+  if (held === null) return false;
   if (!Array.isArray(held)) return held.ops.includes(op);
   for (let i = 0; i < held.length; i++) if ((held[i] as Job).ops.includes(op)) return true;
   return false;
@@ -199,10 +211,11 @@ export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly
     const p = pipelines[i] as PipelineView;
     if (p.status !== 'active') continue;
     let ops = p.opsIn(ASSIGNABLE, !multi);
-    if (hasQueued(q, p.id)) ops = ops.filter((op) => !isQueued(q, op));
+    const slot = batch.slots[i] as QueuedSlot;
+    if (slot.jobs !== null) ops = ops.filter((op) => !holds(slot, op));
     if (ops.length === 0) continue;
-    if (multi) enqueue(q, { priority: p.priority, ops, retry: failed ? retryOf(results, ops[0] as OperatorView) : undefined });
-    else for (const op of ops) enqueue(q, { priority: p.priority, ops: [op], retry: failed ? retryOf(results, op) : undefined });
+    if (multi) enqueueIn(q, slot, { priority: p.priority, ops, retry: failed ? retryOf(results, ops[0] as OperatorView) : undefined, slot: null });
+    else for (const op of ops) enqueueIn(q, slot, { priority: p.priority, ops: [op], retry: failed ? retryOf(results, op) : undefined, slot: null });
   }
 }
 
@@ -227,7 +240,7 @@ export function trackSuspensions(ctx: PolicyContext, q: JobQueues): void {
       // suspended, so the job would come out the same.
       if (q.suspending.has(c.id)) continue;
       const ops = incompleteOps(ctx, c);
-      if (ops.length) q.suspending.set(c.id, { priority: c.priority, ops, retry: { ram: c.ram, cpu: c.cpu, error: null } });
+      if (ops.length) q.suspending.set(c.id, { priority: c.priority, ops, retry: { ram: c.ram, cpu: c.cpu, error: null }, slot: null });
     }
   }
   const suspended = ctx.suspended;

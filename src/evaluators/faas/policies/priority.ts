@@ -13,9 +13,17 @@ interface PoolStats {
   totalRam: number;
 }
 
+/** suspendForQueries' per-pool walk, reused by every call (it runs on most steps while queries wait). */
+interface SuspendWalk {
+  lists: (readonly ContainerView[])[];
+  cursor: number[];
+  exhausted: boolean[];
+}
+
 export function init(ctx: PolicyContext): void {
   ctx.state['jobs'] = newJobQueues();
   ctx.state['poolStats'] = [];
+  ctx.state['suspendWalk'] = { lists: [], cursor: [], exhausted: [] } satisfies SuspendWalk;
 }
 
 // Loops are indexed and per-step scratch is kept in state: this step runs thousands of times per
@@ -94,11 +102,13 @@ function poolStats(ctx: PolicyContext, stats: PoolStats[]): PoolStats[] {
  */
 function suspendForQueries(ctx: PolicyContext, wanted: number, suspensions: Suspension[]): void {
   const pools = ctx.pools;
-  const lists: (readonly ContainerView[])[] = [];
-  for (let i = 0; i < pools.length; i++) lists.push((pools[i] as PoolView).containers);
-  const cursor = new Array<number>(lists.length).fill(0);
-  const exhausted = new Array<boolean>(lists.length).fill(false);
-  let left = lists.length;
+  const { lists, cursor, exhausted } = ctx.state['suspendWalk'] as SuspendWalk;
+  for (let i = 0; i < pools.length; i++) {
+    lists[i] = (pools[i] as PoolView).containers;
+    cursor[i] = 0;
+    exhausted[i] = false;
+  }
+  let left = pools.length;
   let poolId = 0;
   while (suspensions.length < wanted && left > 0) {
     const list = lists[poolId] as readonly ContainerView[];
@@ -115,7 +125,7 @@ function suspendForQueries(ctx: PolicyContext, wanted: number, suspensions: Susp
       cursor[poolId] = i + 1;
       if (c.canSuspend) suspensions.push({ containerId: c.id, poolId: c.poolId });
     }
-    poolId = (poolId + 1) % lists.length;
+    poolId = (poolId + 1) % pools.length;
   }
   // Look again next tick: a container still writing its RAM out is remembered then.
   if (suspensions.length > 0) ctx.wakeAt(ctx.now + 1);
