@@ -6,15 +6,14 @@
 // and finally results in container creation order.
 import { maxTicksOf, type SimParams } from '../model/params';
 import { cpuTicksOf, firstIoTickOver, ioTicksOf, suspendTicksOf, tickLength } from '../model/physics';
-import type { PipelineSpec, ScalingName, Trace } from '../model/types';
-import { PRIORITIES, priorityIndex, type Priority } from '../model/types';
+import type { PipelineSpec, Priority, ScalingName, Trace } from '../model/types';
 import type { ContainerView, OperatorView, PipelineView, PolicyContext, PoolView, ResultView, SimulationParams } from '../policy-api';
 import { SeededRandom } from '../workload/random';
 import { NumpyGenerator } from '../model/numpy-random';
 import { decisionScratch, MalformedDecision, validateDecision, type DecisionContext, type DecisionError, type ValidAssignment, type ValidDecision } from './decisions';
 import { EventHeap, TickHeap, type HeapItem } from './heap';
 import { ledgerAt, reconcileLedger, settleLedger } from './memory-ledger';
-import { operatorColumnsOf, operatorsBefore, pipelineIdsOf, pipelineIndexOf, templatesOf, type PipelineTemplate } from './templates';
+import { operatorColumnsOf, operatorsBefore, pipelineIdsOf, pipelineIndexOf, priorityIndexesOf, priorityNamesOf, templatesOf, type PipelineTemplate } from './templates';
 import {
   C_ACTIVE,
   C_DONE,
@@ -127,6 +126,9 @@ class Simulation implements ViewHost {
   private readonly traceIndex: ReadonlyMap<string, number> | null;
   /** Pipeline ids by trace position, internalized (shared by runs of the trace). */
   private readonly ids: readonly string[];
+  /** Pipeline priorities by trace position, as indexes into PRIORITIES (shared by runs of the trace). */
+  private readonly prios: Uint8Array;
+  private readonly priorityNames: readonly Priority[];
   /** ...and then the latest pipeline delivered under each id. */
   private readonly pipesById: Map<string, PipeRec> | null;
   /** Arrived pipelines in arrival order, which is trace order; finished ones are skipped lazily. */
@@ -202,6 +204,8 @@ class Simulation implements ViewHost {
     this.specs = trace.pipelines;
     this.traceIndex = pipelineIndexOf(this.specs);
     this.ids = pipelineIdsOf(this.specs);
+    this.prios = priorityIndexesOf(this.specs);
+    this.priorityNames = priorityNamesOf(this.specs);
     this.pipesById = this.traceIndex === null ? new Map() : null;
     // A pipeline is delivered at the first tick t with arrival / tick <= t, and never before the
     // pipeline listed before it (Eudoxia reads the trace in order).
@@ -346,22 +350,21 @@ class Simulation implements ViewHost {
     clearList(out);
     while (this.nextSpec < this.specs.length && (this.deliverTicks[this.nextSpec] as number) <= t) {
       const i = this.nextSpec++;
-      const p = this.buildPipeline(this.specs[i] as PipelineSpec, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, this.ids[i] as string, t);
+      const p = this.buildPipeline(i, (this.templates ??= templatesOf(this.specs))[i] as PipelineTemplate, t);
       out.push(p);
     }
     return out;
   }
 
-  private buildPipeline(spec: PipelineSpec, template: PipelineTemplate, id: string, t: number): PipeRec {
-    const prio = priorityIndex(spec.priority);
-    // The shared constant rather than the parsed trace's copy of the name: policies compare
-    // priorities constantly, and a copy compares character by character.
-    const shared = PRIORITIES[prio] as Priority;
+  /** The record of the pipeline at trace position `i`, arriving at tick `t`. */
+  private buildPipeline(i: number, template: PipelineTemplate, t: number): PipeRec {
     const p: PipeRec = {
       seq: this.stats.created,
-      id,
-      priority: shared === spec.priority ? shared : spec.priority,
-      prio,
+      id: this.ids[i] as string,
+      // The shared constant rather than the parsed trace's copy of the name: policies compare
+      // priorities constantly, and a copy compares character by character.
+      priority: this.priorityNames[i] as Priority,
+      prio: this.prios[i] as number,
       arrivalTick: t,
       template,
       firstOp: 0,

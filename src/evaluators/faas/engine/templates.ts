@@ -2,7 +2,7 @@
 // roots, a child queued once all its parents were visited) and each operator's parents as indices
 // into that order; and where each pipeline id sits in the trace. Cached by spec object, so repeated simulations of a trace (baselines,
 // benchmarks) skip the work.
-import { SCALINGS, type OperatorSpec, type PipelineSpec, type ScalingName } from '../model/types';
+import { PRIORITIES, priorityIndex, SCALINGS, type OperatorSpec, type PipelineSpec, type Priority, type ScalingName } from '../model/types';
 
 export interface PipelineTemplate {
   /** Operators in execution (topological) order. */
@@ -65,6 +65,20 @@ function internalized(s: string): string {
 
 /** Each pipeline's id as the simulator hands it out (internalized), computed once per pipeline list. */
 export const pipelineIdsOf: (pipelines: readonly PipelineSpec[]) => readonly string[] = perTrace((pipelines) => pipelines.map((p) => internalized(p.id)));
+
+/**
+ * Each pipeline's priority as an index into PRIORITIES, computed once per pipeline list: the parsed
+ * names are copies, and comparing a copy with the constants reads its characters at every delivery.
+ */
+export const priorityIndexesOf: (pipelines: readonly PipelineSpec[]) => Uint8Array = perTrace((pipelines) => Uint8Array.from(pipelines, (p) => priorityIndex(p.priority)));
+
+/** Each pipeline's priority name: the shared constant, or the trace's own string should it be no known name. */
+export const priorityNamesOf: (pipelines: readonly PipelineSpec[]) => readonly Priority[] = perTrace((pipelines) =>
+  pipelines.map((p) => {
+    const shared = PRIORITIES[priorityIndex(p.priority)] as Priority;
+    return shared === p.priority ? shared : p.priority;
+  }),
+);
 
 /**
  * Each pipeline id's position in the trace, computed once per pipeline list (a map filled during

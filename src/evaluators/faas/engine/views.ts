@@ -43,6 +43,9 @@ export interface ViewHost {
 const EMPTY: readonly never[] = Object.freeze([]);
 /** Scratch of PipelineView.opsIn (it calls nothing that could re-enter it). */
 let matched = new Int32Array(64);
+/** The last frozen state list opsIn was given, and its state mask (a frozen list cannot change). */
+let lastStates: readonly OperatorState[] | null = null;
+let lastWanted = 0;
 
 export function opStateName(ops: OpTable, g: number, now: number): OperatorState {
   switch (ops.state[g]) {
@@ -222,7 +225,19 @@ export class PipelineViewImpl implements PipelineView {
   }
   opsIn(states: readonly OperatorState[], requireParentsComplete = false): OperatorView[] {
     let wanted = 0;
-    if (Array.isArray(states)) for (const name of states) wanted |= STATE_BITS[name as string] ?? 0;
+    if (states === lastStates) wanted = lastWanted;
+    else if (Array.isArray(states)) {
+      let names = true;
+      for (const name of states) {
+        wanted |= STATE_BITS[name as string] ?? 0;
+        if (typeof name !== 'string') names = false;
+      }
+      // Only names: anything else is converted by calling into the policy, every time.
+      if (names && Object.isFrozen(states)) {
+        lastStates = states;
+        lastWanted = wanted;
+      }
+    }
     const host = this.#host;
     const ops = host.ops;
     const now = host.now;

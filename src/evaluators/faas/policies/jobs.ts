@@ -31,7 +31,8 @@ function pipelineOf(job: Job): string {
 
 export const PRIORITY_ORDER: readonly Priority[] = ['QUERY', 'INTERACTIVE', 'BATCH_PIPELINE'];
 
-const ASSIGNABLE: readonly OperatorState[] = ['PENDING', 'FAILED'];
+// Frozen, so opsIn may keep the state mask it computed from it.
+const ASSIGNABLE: readonly OperatorState[] = Object.freeze(['PENDING', 'FAILED']);
 
 /** A FIFO of jobs; taking from the front is O(1) so long queues stay cheap. */
 export class JobQueue {
@@ -103,11 +104,25 @@ export class PipelineBatch {
 
   has(id: string): boolean {
     const slot = this.queued.get(id);
-    return slot !== undefined && slot.batchStamp === this.stamp;
+    return slot !== undefined && this.listed(slot);
+  }
+
+  /** Whether the pipeline with this slot is listed in the current step. */
+  listed(slot: QueuedSlot): boolean {
+    return slot.batchStamp === this.stamp;
+  }
+
+  /** The slot of a pipeline id (made on first sight). */
+  slotOf(id: string): QueuedSlot {
+    return slotIn(this.queued, id);
   }
 
   set(p: PipelineView): void {
-    const slot = slotIn(this.queued, p.id);
+    this.add(p, slotIn(this.queued, p.id));
+  }
+
+  /** set() with the pipeline's slot already in hand. */
+  add(p: PipelineView, slot: QueuedSlot): void {
     if (slot.batchStamp === this.stamp) {
       this.list[slot.batchAt] = p;
       return;
@@ -143,9 +158,21 @@ function slotIn(queued: Map<string, QueuedSlot>, id: string): QueuedSlot {
   return slot;
 }
 
+/**
+ * The queue of a priority. Compared with the names rather than indexed by them: a priority taken
+ * from a variable made every queue access a generic keyed lookup.
+ */
+export function queueOf(q: JobQueues, priority: Priority): JobQueue {
+  const queues = q.queues;
+  if (priority === 'QUERY') return queues.QUERY;
+  if (priority === 'INTERACTIVE') return queues.INTERACTIVE;
+  if (priority === 'BATCH_PIPELINE') return queues.BATCH_PIPELINE;
+  return queues[priority];
+}
+
 /** Queues a job whose pipeline's slot is known. */
 function enqueueIn(q: JobQueues, slot: QueuedSlot, job: Job): void {
-  q.queues[job.priority].push(job);
+  queueOf(q, job.priority).push(job);
   job.slot = slot;
   const held = slot.jobs;
   if (held === null) slot.jobs = job;
@@ -156,7 +183,7 @@ function enqueueIn(q: JobQueues, slot: QueuedSlot, job: Job): void {
 /** Removes the first `n` jobs of a queue (the ones a pass looked at). */
 export function dequeueFront(q: JobQueues, priority: Priority, n: number): void {
   if (n === 0) return;
-  const queue = q.queues[priority];
+  const queue = queueOf(q, priority);
   const count = Math.min(n, queue.length);
   for (let i = 0; i < count; i++) {
     const slot = (queue.at(i) as Job).slot;
@@ -199,10 +226,12 @@ export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly
     const ops = r.operators;
     for (let j = 0; j < ops.length; j++) {
       const id = (ops[j] as OperatorView).pipelineId;
-      if (id === last || batch.has(id)) continue;
+      if (id === last) continue;
+      const slot = batch.slotOf(id);
+      if (batch.listed(slot)) continue;
       last = id;
       const p = ctx.pipeline(id);
-      if (p) batch.set(p);
+      if (p) batch.add(p, slot);
     }
   }
   const multi = ctx.params.multiOperatorContainers;

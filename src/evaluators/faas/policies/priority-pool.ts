@@ -3,7 +3,7 @@
 // doubling after a failure, dropping retries that would need half a pool) except that a request
 // larger than what is left takes the rest of the pool. No preemption. Needs exactly two pools.
 import type { Assignment, Decision, PipelineView, PolicyContext, Priority, ResultView } from '../policy-api';
-import { dequeueFront, newJobQueues, queueNewWork, stillRunnable, trackSuspensions, type Job, type JobQueues } from './jobs';
+import { dequeueFront, newJobQueues, queueOf, queueNewWork, stillRunnable, trackSuspensions, type Job, type JobQueues } from './jobs';
 
 const POOL_QUEUES: readonly (readonly Priority[])[] = [['QUERY', 'INTERACTIVE'], ['BATCH_PIPELINE']];
 
@@ -25,7 +25,7 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
     let availCpu = pool.availCpu;
     let availRam = pool.availRam;
     for (const priority of priorities) {
-      const queue = q.queues[priority];
+      const queue = queueOf(q, priority);
       let served = 0;
       while (served < queue.length) {
         if (availCpu <= 0 || availRam <= 0) break;

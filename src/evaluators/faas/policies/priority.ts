@@ -3,7 +3,7 @@
 // CPU and RAM (and dropped once that would exceed half a pool), and while queries wait, running
 // lower-priority containers are suspended at their next operator boundary.
 import type { Assignment, ContainerView, Decision, PipelineView, PolicyContext, PoolView, Priority, ResultView, Suspension } from '../policy-api';
-import { dequeueFront, newJobQueues, PRIORITY_ORDER, queueNewWork, stillRunnable, trackSuspensions, type Job, type JobQueues } from './jobs';
+import { dequeueFront, newJobQueues, queueOf, PRIORITY_ORDER, queueNewWork, stillRunnable, trackSuspensions, type Job, type JobQueues } from './jobs';
 
 /** What is left of a pool while a step hands out resources (kept in state, reused every step). */
 interface PoolStats {
@@ -38,7 +38,7 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
   const assignments: Assignment[] = [];
   for (let pi = 0; pi < PRIORITY_ORDER.length; pi++) {
     const priority = PRIORITY_ORDER[pi] as Priority;
-    const queue = q.queues[priority];
+    const queue = queueOf(q, priority);
     let served = 0;
     for (; served < queue.length; ) {
       const poolId = poolWithMostFreeRam(stats);
