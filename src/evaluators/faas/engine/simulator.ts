@@ -45,6 +45,7 @@ import type { SimulationFailure, SimulationOutcome } from './results';
 import { SimStatistics } from './statistics';
 import { clearList, sortByKey } from './lists';
 import { containerView, opView, pipelineView, poolView, resultView, type ViewHost } from './views';
+import { monotonicMs } from '../../../core/monotonic-clock';
 
 /** A policy as the simulator drives it: plain functions, called in-process. */
 export interface PolicyModule {
@@ -251,7 +252,7 @@ class Simulation implements ViewHost {
   }
 
   run(): SimulationOutcome {
-    const started = performance.now();
+    const started = monotonicMs();
     try {
       if (typeof this.policy.init === 'function') {
         try {
@@ -275,7 +276,7 @@ class Simulation implements ViewHost {
       }
       throw err;
     }
-    const stats = this.stats.report(this.outstanding, this.invalidCount, performance.now() - started);
+    const stats = this.stats.report(this.outstanding, this.invalidCount, monotonicMs() - started);
     return { ok: true, ...stats, invalid: this.invalid, logs: this.options.logs ?? [] };
   }
 
