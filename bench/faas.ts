@@ -93,33 +93,28 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 }
 
 /**
- * Eudoxia runs per case. This machine's speed drifts by a third within minutes, so a single
- * Eudoxia run against our median of 15 made the ratio a coin toss near the goal; both sides now
- * give a median and a best of several runs.
+ * Eudoxia runs per case. This machine's speed drifts by a third, sometimes by half, within minutes:
+ * both sides give a median and a best of several runs, and each round runs Eudoxia and ours on a
+ * case one after the other, so both sample the same minutes (all of Eudoxia first, then all of
+ * ours, once gave Eudoxia 4.2 s and later 11.6 s for the same case).
  */
 const EUDOXIA_RUNS = 3;
 
-/** Eudoxia's own CPU ms per case (EUDOXIA_RUNS runs each, every run of all cases in one Python process, on the same trace): median and best. */
-function eudoxiaCpu(all: readonly Case[]): { ms: Map<string, { median: number; best: number }> } | { why: string } {
+/** Where Eudoxia's CPU can be measured here, or why not. */
+function eudoxiaSource(): { src: string } | { why: string } {
   const src = process.env['EUDOXIA_SRC'];
   if (!src) return { why: 'EUDOXIA_SRC is not set: ratios use the spec\'s Eudoxia wall times (set it to an Eudoxia checkout to measure Eudoxia\'s CPU time here)' };
   if (!existsSync(join(src, 'eudoxia', 'simulator.py'))) return { why: `EUDOXIA_SRC=${src} is not an Eudoxia checkout` };
-  const golden = all;
-  const input = JSON.stringify(golden.map((c) => c.eudoxia()));
-  const samples = new Map<string, number[]>();
-  for (let k = 0; k < EUDOXIA_RUNS; k++) {
-    const r = spawnSync('python3', [EUDOXIA_RUNNER, src], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (r.status !== 0) return { why: `Eudoxia did not run: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
-    const runs = JSON.parse(r.stdout) as { cpu_seconds?: number; error?: string }[];
-    golden.forEach((c, i) => {
-      const run = runs[i];
-      const key = `${c.name}/${c.policy}`;
-      if (run?.cpu_seconds !== undefined) samples.set(key, [...(samples.get(key) ?? []), run.cpu_seconds * 1000]);
-    });
-  }
-  const ms = new Map<string, { median: number; best: number }>();
-  for (const [key, values] of samples) ms.set(key, { median: median(values), best: Math.min(...values) });
-  return { ms };
+  return { src };
+}
+
+/** Eudoxia's own CPU ms for one run of one case (in its own Python process, on the same trace). */
+function eudoxiaRunMs(src: string, c: Case): number | { why: string } {
+  const r = spawnSync('python3', [EUDOXIA_RUNNER, src], { input: JSON.stringify([c.eudoxia()]), encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) return { why: `Eudoxia did not run: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+  const [run] = JSON.parse(r.stdout) as { cpu_seconds?: number; error?: string }[];
+  if (run?.cpu_seconds === undefined) return { why: `Eudoxia failed on ${c.name}: ${run?.error ?? 'no result'}` };
+  return run.cpu_seconds * 1000;
 }
 
 /** The golden params.toml files hold only `key = value` lines. */
@@ -198,43 +193,60 @@ function faasRunCpu(label: string, policy: (i: number) => string, env: NodeJS.Pr
 
 export async function run(): Promise<void> {
   const all = cases();
-  const eudoxia = eudoxiaCpu(all);
-  const measured = 'ms' in eudoxia;
+  const eudoxiaSrc = eudoxiaSource();
+  let eudoxiaWhy = 'src' in eudoxiaSrc ? undefined : eudoxiaSrc.why;
   console.log(`faas simulator (${how}): CPU ms per simulation, in-process, median of ${RUNS} runs after ${WARMUP} warm-up runs (trace parsed once, outside the timing)`);
-  console.log(measured ? `Eudoxia: CPU ms of the same case and trace in CPython (EUDOXIA_SRC), median (best) of ${EUDOXIA_RUNS} runs; ratios of the medians and of the bests` : `note: ${eudoxia.why}`);
+  console.log(
+    eudoxiaWhy === undefined
+      ? `Eudoxia: CPU ms of the same case and trace in CPython (EUDOXIA_SRC), median (best) of ${EUDOXIA_RUNS} runs, each beside a third of ours; ratios of the medians and of the bests`
+      : `note: ${eudoxiaWhy}`,
+  );
+  // Warm the JIT on every case first, so the first case measured is not also the first compiled.
+  const traces = all.map((c) => c.trace());
+  all.forEach((c, i) => {
+    for (let k = 0; k < WARMUP; k++) simulate(traces[i] as Trace, c.params, builtinPolicy(c.policy) as NonNullable<ReturnType<typeof builtinPolicy>>);
+  });
+  const ours = all.map((): number[] => []);
+  const theirs = all.map((): number[] => []);
+  for (let round = 0; round < EUDOXIA_RUNS; round++) {
+    all.forEach((c, i) => {
+      if (eudoxiaWhy === undefined && 'src' in eudoxiaSrc) {
+        const ms = eudoxiaRunMs(eudoxiaSrc.src, c);
+        if (typeof ms === 'number') theirs[i]?.push(ms);
+        else eudoxiaWhy = ms.why;
+      }
+      const policy = builtinPolicy(c.policy);
+      if (!policy) throw new Error(`no built-in policy ${c.policy}`);
+      const share = Math.ceil(RUNS / EUDOXIA_RUNS);
+      for (let k = 0; k < share; k++) {
+        const started = process.cpuUsage();
+        const outcome = simulate(traces[i] as Trace, c.params, policy);
+        ours[i]?.push(cpuMs(started));
+        if (!outcome.ok) throw new Error(`${c.name}: ${outcome.failure.message}`);
+      }
+    });
+  }
+  const measured = eudoxiaWhy === undefined && 'src' in eudoxiaSrc;
+  if (!measured && 'src' in eudoxiaSrc) console.log(`note: ${eudoxiaWhy ?? ''}`);
   console.log(`${'case'.padEnd(26)} ${'policy'.padEnd(9)} ${'ours cpu'.padStart(9)} ${'(best)'.padStart(8)} ${(measured ? 'Eudoxia cpu' : 'Eudoxia wall').padStart(12)} ${'(best)'.padStart(8)} ${'ratio'.padStart(7)} ${'(best)'.padStart(8)}`);
   let worst = Infinity;
   let worstBest = Infinity;
-  // Warm the JIT on every case first, so the first case measured is not also the first compiled.
-  for (const c of all) {
-    const trace = c.trace();
-    for (let i = 0; i < WARMUP; i++) simulate(trace, c.params, builtinPolicy(c.policy) as NonNullable<ReturnType<typeof builtinPolicy>>);
-  }
-  for (const c of all) {
-    const policy = builtinPolicy(c.policy);
-    if (!policy) throw new Error(`no built-in policy ${c.policy}`);
-    const trace = c.trace();
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const started = process.cpuUsage();
-      const outcome = simulate(trace, c.params, policy);
-      times.push(cpuMs(started));
-      if (!outcome.ok) throw new Error(`${c.name}: ${outcome.failure.message}`);
-    }
-    const ours = median(times);
+  all.forEach((c, i) => {
+    const times = ours[i] ?? [];
+    const mine = median(times);
     const best = Math.min(...times);
-    const key = `${c.name}/${c.policy}`;
-    const spec = SPEC_EUDOXIA_MS[key];
-    const theirs = measured ? eudoxia.ms.get(key) : spec === undefined ? undefined : { median: spec, best: spec };
-    const ratio = theirs === undefined ? undefined : theirs.median / ours;
-    const ratioBest = theirs === undefined ? undefined : theirs.best / best;
+    const spec = SPEC_EUDOXIA_MS[`${c.name}/${c.policy}`];
+    const samples = theirs[i] ?? [];
+    const other = measured ? { median: median(samples), best: Math.min(...samples) } : spec === undefined ? undefined : { median: spec, best: spec };
+    const ratio = other === undefined ? undefined : other.median / mine;
+    const ratioBest = other === undefined ? undefined : other.best / best;
     if (ratio !== undefined) worst = Math.min(worst, ratio);
     if (ratioBest !== undefined) worstBest = Math.min(worstBest, ratioBest);
     const x = (r: number | undefined): string => (r === undefined ? '' : `${r.toFixed(0)}x`);
     console.log(
-      `${c.name.padEnd(26)} ${c.policy.padEnd(9)} ${ours.toFixed(2).padStart(9)} ${`(${best.toFixed(2)})`.padStart(8)} ${(theirs === undefined ? 'n/a' : theirs.median.toFixed(0)).padStart(12)} ${(theirs === undefined ? '' : `(${theirs.best.toFixed(0)})`).padStart(8)} ${x(ratio).padStart(7)} ${`(${x(ratioBest)})`.padStart(8)}`,
+      `${c.name.padEnd(26)} ${c.policy.padEnd(9)} ${mine.toFixed(2).padStart(9)} ${`(${best.toFixed(2)})`.padStart(8)} ${(other === undefined ? 'n/a' : other.median.toFixed(0)).padStart(12)} ${(other === undefined ? '' : `(${other.best.toFixed(0)})`).padStart(8)} ${x(ratio).padStart(7)} ${`(${x(ratioBest)})`.padStart(8)}`,
     );
-  }
+  });
   if (Number.isFinite(worst)) console.log(`smallest ratio: ${worst.toFixed(0)}x of the medians, ${worstBest.toFixed(0)}x of the bests (goal: 100x by CPU time on every case; a loaded machine inflates our medians more than Eudoxia's seconds)`);
 
   // CLI start-up: CPU of whole processes (median of CLI_RUNS), and of `faas run` outside its simulation.
