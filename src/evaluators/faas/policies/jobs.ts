@@ -23,6 +23,11 @@ export interface QueuedSlot {
   jobs: Job | Job[] | null;
   batchStamp: number;
   batchAt: number;
+  /**
+   * The latest view listed under this id (every pipeline is listed when it arrives): what
+   * ctx.pipeline(id) returns, without the simulator's lookup by id for every result.
+   */
+  pipeline: PipelineView | null;
 }
 
 function pipelineOf(job: Job): string {
@@ -123,6 +128,7 @@ export class PipelineBatch {
 
   /** set() with the pipeline's slot already in hand. */
   add(p: PipelineView, slot: QueuedSlot): void {
+    slot.pipeline = p;
     if (slot.batchStamp === this.stamp) {
       this.list[slot.batchAt] = p;
       return;
@@ -152,7 +158,7 @@ export function enqueue(q: JobQueues, job: Job): void {
 function slotIn(queued: Map<string, QueuedSlot>, id: string): QueuedSlot {
   let slot = queued.get(id);
   if (slot === undefined) {
-    slot = { jobs: null, batchStamp: 0, batchAt: 0 };
+    slot = { jobs: null, batchStamp: 0, batchAt: 0, pipeline: null };
     queued.set(id, slot);
   }
   return slot;
@@ -230,7 +236,8 @@ export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly
       const slot = batch.slotOf(id);
       if (batch.listed(slot)) continue;
       last = id;
-      const p = ctx.pipeline(id);
+      // A result's pipeline arrived in an earlier step, where its slot took its view.
+      const p = slot.pipeline ?? ctx.pipeline(id);
       if (p) batch.add(p, slot);
     }
   }
