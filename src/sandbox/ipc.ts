@@ -1,10 +1,16 @@
-// Messages between the pool (parent) and a sandbox worker over the IPC channel ('advanced'
-// serialisation, so large strings travel without JSON re-escaping).
+// Messages between the pool (parent) and a sandbox worker, over a pipe in frames (link-frames.ts)
+// or, where there is no such pipe, node's IPC channel (worker-link.ts says why and when).
 //
 // Big texts (compiled code, source maps, job inputs) travel as content-addressed blobs: the
 // parent sends a blob's text only when it believes the worker lacks it, and the worker asks
 // for any it has evicted. Re-running one candidate on many workloads, or many candidates on one
 // large trace, then costs a hash instead of megabytes of IPC.
+
+/** How the pool and a worker talk: a plain pipe as the worker's fd LINK_FD, or node's IPC channel. */
+export type LinkKind = 'pipe' | 'ipc';
+
+/** The worker's file descriptor of a 'pipe' link (after stdin, stdout, stderr). */
+export const LINK_FD = 3;
 
 export interface BlobRef {
   hash: string;

@@ -1,6 +1,6 @@
 // If the engine process dies while a candidate spins in an infinite loop, nothing would ever
-// kill this worker: its main thread never returns to the event loop to notice the closed IPC
-// channel. Where the kernel is not asked to (parent-death-signal.ts), a tiny thread, which keeps
+// kill this worker: its main thread never returns to read the closed link to the engine
+// (worker-link.ts). Where the kernel is not asked to (parent-death-signal.ts), a tiny thread, which keeps
 // running while the main thread is stuck, kills the process once it has been re-parented,
 // removing its private working folder first (a killed engine never gets to).
 import { rmSync } from 'node:fs';

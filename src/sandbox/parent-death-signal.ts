@@ -1,5 +1,5 @@
 // A sandbox worker must die with its engine, even while a candidate spins in a loop that never
-// lets its event loop notice the closed IPC channel. On Linux the kernel can do that: a process
+// returns to read the closed link to its engine. On Linux the kernel can do that: a process
 // started through util-linux's `setpriv --pdeathsig KILL` is killed when the thread that started
 // it ends, and node starts children from its main thread, so that is when the engine process
 // ends. It costs nothing at run time, where the fallback, a watchdog thread inside the worker

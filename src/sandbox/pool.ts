@@ -9,7 +9,7 @@ import { monotonicMs } from '../core/monotonic-clock';
 import type { JsonValue } from '../core/types';
 import { compileCandidate, type CompiledCandidate } from './compile';
 import { resolveSandboxEntry, type SandboxEntry } from './entries';
-import type { BlobRef, JobMessage, WorkerMessage } from './ipc';
+import type { BlobRef, JobMessage, LinkKind, WorkerMessage } from './ipc';
 import type { SandboxFailureKind, SandboxHarness, SandboxJob, SandboxLimits, SandboxOutcome, SandboxPool } from './types';
 import { SandboxWorker, type WorkerExit } from './worker-process';
 import { hostIdleSeconds, processCpuSeconds } from './cpu-probe';
@@ -30,6 +30,8 @@ export interface SandboxPoolOptions {
    * inject a host that looks fully busy or idle.
    */
   cpu?: { worker(pid: number | undefined): number | undefined; hostIdle(): number | undefined };
+  /** How the pool talks to its workers; defaults to the platform's (worker-process.ts), tests pick each. */
+  link?: LinkKind;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
@@ -88,6 +90,7 @@ class Pool implements SandboxPool {
   private readonly running = new Map<SandboxWorker, QueuedJob>();
   private readonly startTimers = new Map<SandboxWorker, NodeJS.Timeout>();
   private readonly cpu: NonNullable<SandboxPoolOptions['cpu']>;
+  private readonly link: LinkKind | undefined;
   private queue: QueuedJob[] = [];
   private nextId = 1;
   private closed = false;
@@ -101,6 +104,7 @@ class Pool implements SandboxPool {
     this.workerEntry = resolveSandboxEntry('worker');
     this.extraHarnesses = new Map(Object.entries(options.harnesses ?? {}));
     this.cpu = options.cpu ?? { worker: processCpuSeconds, hostIdle: hostIdleSeconds };
+    this.link = options.link;
     for (const [name, path] of this.extraHarnesses) {
       if (!isAbsolute(path) || !existsSync(path)) throw new Error(`sandbox harness '${name}' must be an absolute path to an existing file, got ${path}`);
     }
@@ -215,7 +219,7 @@ class Pool implements SandboxPool {
         message: (w, m) => this.onMessage(w, m),
         memoryExceeded: (w, rss) => this.onMemoryExceeded(w, rss),
         exit: (w, exit) => this.onExit(w, exit),
-      });
+      }, this.link);
     } catch (error) {
       const head = this.queue.shift();
       if (head) this.settle(head, failed('crash', `could not start a sandbox worker: ${errorText(error)}`, head.queuedAt));

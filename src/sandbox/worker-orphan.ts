@@ -22,11 +22,12 @@ if (workFolder !== undefined && __filename.endsWith('.js')) {
 process.on('exit', () => {
   if (process.ppid !== enginePid) removeWorkFolder(workFolder);
 });
-process.on('disconnect', () => {
-  // The engine is gone (a normal close removes the folder itself; a killed one cannot).
+/** Ends the worker once its link to the engine closed (worker-link.ts). */
+export function engineGone(): never {
+  // A normal close removes the folder itself; a killed engine cannot.
   if (process.ppid !== enginePid) removeWorkFolder(workFolder);
   process.exit(0);
-});
+}
 
 // An engine that died before the kernel or the watchdog could watch it has already re-parented
 // this process: nothing will ever send it work.

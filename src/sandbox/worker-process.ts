@@ -1,7 +1,7 @@
 // The parent's handle on one sandbox child process: how it is started (empty environment,
 // private empty directory, heap cap), its output tail for crash reports, its memory watch, and
 // killing it. Scheduling decisions live in pool.ts.
-import { fork, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { cacheRootArg } from './worker-code-cache';
 import { memoryProbe } from './memory-probe';
 import { PARENT_DEATH_SIGNAL_ARG, setprivWithParentDeathSignal, withParentDeathSignal } from './parent-death-signal';
 import { sweepFoldersOfDeadOwners } from './stale-folders';
-import { isWorkerMessage, type ParentMessage, type WorkerMessage } from './ipc';
+import { isWorkerMessage, LINK_FD, type LinkKind, type ParentMessage, type WorkerMessage } from './ipc';
+import { encodeFrame, FrameReader } from './link-frames';
 
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -42,16 +43,26 @@ const EXIT_DRAIN_MS = 250;
  * harnesses; node needs no variables), the private folder as cwd, and the heap cap. Where the
  * kernel can kill it with the engine, it is started that way and told so (parent-death-signal.ts).
  */
-function startWorkerProcess(entry: SandboxEntry, memoryMb: number, cwd: string): ChildProcess {
+function startWorkerProcess(entry: SandboxEntry, memoryMb: number, cwd: string, link: LinkKind): ChildProcess {
   const execArgv = [...entry.execArgv, `--max-old-space-size=${memoryMb}`];
   const args = [String(process.pid), cacheRootArg(cacheRoot())];
-  const options: SpawnOptions = { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' };
+  const options: SpawnOptions =
+    link === 'pipe' ? { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] } : { cwd, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' };
   // Run from sources, the worker keeps its folder (worker-orphan.ts) and must clean it up itself
   // when orphaned, which a kernel's SIGKILL would not let it do.
   const setpriv = entry.mode === 'bundled' ? setprivWithParentDeathSignal() : null;
-  if (setpriv === null) return fork(entry.path, args, { ...options, execArgv });
-  const command = withParentDeathSignal(setpriv, process.execPath, [...execArgv, entry.path, ...args, PARENT_DEATH_SIGNAL_ARG]);
+  const nodeArgs = [...execArgv, entry.path, ...args];
+  if (setpriv === null) return spawn(process.execPath, nodeArgs, options);
+  const command = withParentDeathSignal(setpriv, process.execPath, [...nodeArgs, PARENT_DEATH_SIGNAL_ARG]);
   return spawn(command.file, command.args, options);
+}
+
+/**
+ * A pipe wherever the worker can read one as a file descriptor; node's IPC channel on Windows,
+ * where a child's extra pipes are not plain descriptors (worker-link.ts).
+ */
+export function defaultLinkKind(platform: NodeJS.Platform = process.platform): LinkKind {
+  return platform === 'win32' ? 'ipc' : 'pipe';
 }
 
 export class SandboxWorker {
@@ -68,14 +79,19 @@ export class SandboxWorker {
   /** Highest resident memory seen since the last resetPeakMemory(). */
   private peakRss = 0;
 
+  /** The pipe of a 'pipe' link; undefined for node's IPC channel. */
+  private readonly pipe: Socket | undefined;
+
   constructor(
     entry: SandboxEntry,
     readonly memoryMb: number,
     private readonly events: WorkerEvents,
+    link: LinkKind = defaultLinkKind(),
   ) {
     sweepFoldersOfDeadOwners(DIR_PREFIX);
     this.dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${process.pid}-`));
-    this.child = startWorkerProcess(entry, memoryMb, this.dir);
+    this.child = startWorkerProcess(entry, memoryMb, this.dir, link);
+    this.pipe = link === 'pipe' ? (this.child.stdio[LINK_FD] as Socket | null | undefined) ?? undefined : undefined;
     this.exited = new Promise((resolve) => {
       let finished = false;
       const finish = (exit: WorkerExit) => {
@@ -100,9 +116,12 @@ export class SandboxWorker {
     });
     this.capture(this.child.stdout);
     this.capture(this.child.stderr);
-    this.child.on('message', (raw: unknown) => {
-      if (isWorkerMessage(raw)) this.events.message(this, raw);
-    });
+    if (this.pipe) this.readFrames(this.pipe);
+    else {
+      this.child.on('message', (raw: unknown) => {
+        if (isWorkerMessage(raw)) this.events.message(this, raw);
+      });
+    }
     this.startMemoryWatch();
   }
 
@@ -116,17 +135,37 @@ export class SandboxWorker {
   }
 
   send(message: ParentMessage): boolean {
-    if (this.state === 'dead' || !this.child.connected) return false;
+    if (this.state === 'dead' || !(this.pipe ? this.pipe.writable : this.child.connected)) return false;
+    // A failed send means the link broke; the exit handler reports the job.
+    const failed = (error: Error | null | undefined): void => {
+      if (error) this.kill();
+    };
     try {
-      this.child.send(message, (error) => {
-        // A failed send means the channel broke; the exit handler reports the job.
-        if (error) this.kill();
-      });
+      if (this.pipe) this.pipe.write(encodeFrame(message), failed);
+      else this.child.send(message, failed);
       return true;
     } catch {
       this.kill();
       return false;
     }
+  }
+
+  private readFrames(pipe: Socket): void {
+    const reader = new FrameReader();
+    // A write to a worker that died in the meantime reports EPIPE here; its exit is reported anyway.
+    pipe.on('error', () => undefined);
+    pipe.on('data', (chunk: Buffer) => {
+      let messages: unknown[];
+      try {
+        messages = reader.push(chunk);
+      } catch (error) {
+        // Only our own worker writes this pipe: a broken frame means a broken worker.
+        this.outputTail = `${this.outputTail}\nthe worker sent a malformed message: ${(error as Error).message}`.slice(-OUTPUT_TAIL_CHARS);
+        this.kill();
+        return;
+      }
+      for (const message of messages) if (isWorkerMessage(message)) this.events.message(this, message);
+    });
   }
 
   kill(): void {
@@ -149,7 +188,7 @@ export class SandboxWorker {
     this.active = active;
     // Piped stdio of a child process are sockets, which the Readable type does not say.
     const pipes = [this.child.stdout, this.child.stderr] as unknown as Array<Socket | null>;
-    const handles: Array<{ ref(): void; unref(): void } | null | undefined> = [this.child, this.child.channel, ...pipes];
+    const handles: Array<{ ref(): void; unref(): void } | null | undefined> = [this.child, this.child.channel, this.pipe, ...pipes];
     for (const handle of handles) {
       if (!handle) continue;
       if (active) handle.ref();

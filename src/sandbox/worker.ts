@@ -4,22 +4,25 @@
 // Limits (time, memory) are enforced from outside by the pool; this process only has to
 // report results and failures precisely.
 // First: orphan protection must be in place before the slow imports below.
-import './worker-orphan';
+import { engineGone } from './worker-orphan';
 import type { JsonValue } from '../core/types';
 import { createCandidateLoader, isCandidateRejection, type CandidateLoader } from './candidate-loader';
 import { describeThrown } from './describe-error';
 import { loadHarness } from './harness-module';
 import { LruMap } from '../core/lru';
-import { isParentMessage, type BlobRef, type JobMessage, type WorkerFailureKind, type WorkerMessage } from './ipc';
+import type { BlobRef, JobMessage, ParentMessage, WorkerFailureKind, WorkerMessage } from './ipc';
 import { lockdownRealm, type SesGlobals } from './ses-globals';
 import { requireShippedBundle, saveShippedBytecode } from './worker-code-cache';
 import { isResultError, toJsonText } from './serialize-result';
 import type { Harness, HarnessContext } from './types';
+import { openLinkToPool, type LinkToPool } from './worker-link';
 
-if (typeof process.send !== 'function') {
-  process.stderr.write('the sandbox worker must be started by the sandbox pool (it needs an IPC channel)\n');
+const opened = openLinkToPool();
+if (opened === undefined) {
+  process.stderr.write('the sandbox worker must be started by the sandbox pool (it needs its link to the pool)\n');
   process.exit(2);
 }
+const link: LinkToPool = opened;
 
 
 const ses: SesGlobals = lockdownRealm({
@@ -48,24 +51,18 @@ const heapCapMb = Number(/(?:^| )--max-old-space-size=(\d+)/.exec(process.execAr
 const BLOB_CACHE_CHARS = Math.min(64 * 1024 * 1024, Math.floor((heapCapMb * 1024 * 1024) / 8));
 const blobs = new LruMap<string, string>(64, BLOB_CACHE_CHARS, (text) => text.length);
 const loaders = new LruMap<string, CandidateLoader>(8);
-const blobWaiters = new Map<number, (received: { hash: string; text: string }[]) => void>();
 let currentJob: number | undefined;
-let queue: Promise<void> = Promise.resolve();
+/** Jobs that arrived while the worker waited for blobs; the pool sends one at a time, but order is kept if it ever sends more. */
+const backlog: JobMessage[] = [];
 
-function send(message: WorkerMessage): void {
-  process.send?.(message);
-}
-
-process.on('message', (raw: unknown) => {
-  if (!isParentMessage(raw)) return;
-  if (raw.type === 'blobs') {
-    blobWaiters.get(raw.id)?.(raw.blobs);
-    blobWaiters.delete(raw.id);
-    return;
+async function serve(): Promise<void> {
+  await link.send({ type: 'ready' });
+  for (;;) {
+    const message = backlog.shift() ?? (await link.receive());
+    if (message === null) engineGone();
+    if (message.type === 'job') await runJob(message);
   }
-  // The pool sends one job at a time; chaining keeps order even if it ever sends more.
-  queue = queue.then(() => runJob(raw));
-});
+}
 
 // Candidates cannot schedule timers, but they can leave rejected promises behind; those must
 // not kill a worker that later jobs will use.
@@ -82,7 +79,7 @@ process.on('uncaughtException', (error: unknown) => {
     process.stderr.write(`${message}\n`);
     exit();
   } else {
-    process.send?.(failure(currentJob, 'error', message), undefined, undefined, exit);
+    link.send(failure(currentJob, 'error', message)).then(exit, exit);
   }
 });
 
@@ -90,13 +87,16 @@ async function runJob(job: JobMessage): Promise<void> {
   currentJob = job.id;
   // Wait until the acknowledgement is written: the pool treats a worker that dies before
   // acknowledging as already broken, and a harness may end the process right away.
-  await new Promise<void>((resolve) => process.send?.({ type: 'started', id: job.id } satisfies WorkerMessage, undefined, undefined, () => resolve()));
+  await link.send({ type: 'started', id: job.id });
+  let outcome: WorkerMessage;
   try {
-    const outcome = await execute(job);
+    outcome = await execute(job);
     saveShippedBytecode();
-    send(outcome);
   } catch (error) {
-    send(failure(job.id, 'error', `sandbox worker failure: ${describeThrown(error, { frames: hostFrames })}`));
+    outcome = failure(job.id, 'error', `sandbox worker failure: ${describeThrown(error, { frames: hostFrames })}`);
+  }
+  try {
+    await link.send(outcome);
   } finally {
     currentJob = undefined;
   }
@@ -161,10 +161,8 @@ async function resolveBlobs(job: JobMessage): Promise<{ code: string; sourceMap:
     else missing.push(ref.hash);
   }
   if (missing.length > 0) {
-    const received = await new Promise<{ hash: string; text: string }[]>((resolve) => {
-      blobWaiters.set(job.id, resolve);
-      send({ type: 'need', id: job.id, hashes: missing });
-    });
+    await link.send({ type: 'need', id: job.id, hashes: missing });
+    const received = await blobsFor(job.id);
     for (const blob of received) {
       found.set(blob.hash, blob.text);
       blobs.set(blob.hash, blob.text);
@@ -176,6 +174,15 @@ async function resolveBlobs(job: JobMessage): Promise<{ code: string; sourceMap:
     return value;
   };
   return { code: text(job.code), sourceMap: text(job.sourceMap), input: text(job.input) };
+}
+
+async function blobsFor(id: number): Promise<{ hash: string; text: string }[]> {
+  for (;;) {
+    const message: ParentMessage | null = await link.receive();
+    if (message === null) engineGone();
+    if (message.type === 'blobs' && message.id === id) return message.blobs;
+    if (message.type === 'job') backlog.push(message);
+  }
 }
 
 function hostFrames(error: object): string[] {
@@ -200,4 +207,8 @@ function failure(id: number, kind: WorkerFailureKind, message: string): WorkerMe
   return { type: 'done', id, ok: false, kind, message: bounded };
 }
 
-send({ type: 'ready' });
+serve().catch((error: unknown) => {
+  // The link itself broke (a malformed frame, a failed write): nothing more can reach the pool.
+  process.stderr.write(`the sandbox worker lost its link to the pool: ${describeThrown(error, { frames: hostFrames })}\n`);
+  process.exit(70);
+});
