@@ -106,8 +106,9 @@ describe('both links run jobs', () => {
         const next = rng(link === 'pipe' ? 1 : 2);
         const value = Array.from({ length: 40 }, () => randomValue(next, 0));
         assertValue(await pool.run({ harness: 'call', candidateCode: code, candidateFileName: 'echo.js', input: { export: 'echo', args: [value] } }), value);
-        // Inputs past the worker's blob budget (an eighth of its heap) push the first one out.
-        const big = Array.from({ length: 8 }, (_, i) => `${'é'.repeat(3 * 1024 * 1024)}${i}`);
+        // 36 M characters of inputs pass the worker's blob budget (an eighth of its 256 MB heap),
+        // so the first one is pushed out and asked for again when it is reused.
+        const big = Array.from({ length: 12 }, (_, i) => `${'é'.repeat(3 * 1024 * 1024)}${i}`);
         const measure = 'export function tail(text) { return text.slice(-2); }';
         for (const text of [...big, big[0] as string]) {
           assertValue(await pool.run({ harness: 'call', candidateCode: measure, candidateFileName: 'tail.js', input: { export: 'tail', args: [text] } }), text.slice(-2));
