@@ -60,6 +60,11 @@ export class OpTable {
    * garbage collector a copy or two. Sized with the other columns (empty slots read undefined).
    */
   views: (object | undefined)[] = [];
+  /**
+   * Each operator's id once a view was asked for it: kept here rather than in the view, whose
+   * every field is copied each time the garbage collector moves the run's views.
+   */
+  ids: (string | undefined)[] = [];
   /** The trace's numbers of each operator, indexed by operator number like every column here. */
   columns: OperatorColumns = NO_COLUMNS;
 
@@ -118,8 +123,13 @@ export class OpTable {
     this.stepMark = copy(this.stepMark, (n) => new Float64Array(n));
     this.estimate = copy(this.estimate, (n) => new Float64Array(n).fill(Number.NaN));
     const views = new Array<object | undefined>(capacity);
-    for (let g = 0; g < this.size; g++) views[g] = this.views[g];
+    const ids = new Array<string | undefined>(capacity);
+    for (let g = 0; g < this.size; g++) {
+      views[g] = this.views[g];
+      ids[g] = this.ids[g];
+    }
     this.views = views;
+    this.ids = ids;
     this.capacity = capacity;
   }
 }
@@ -161,9 +171,11 @@ export const C_SUSPENDED = 2;
 export const C_DONE = 3;
 
 export interface ContRec {
-  /** Global creation number; container id is `c<seq>`. */
+  /**
+   * Global creation number; the container's id is `c<seq>` (containerId), spelled out only when a
+   * view or result shows it: most containers are never asked for it while they run.
+   */
   seq: number;
-  id: string;
   pool: PoolRec;
   /** Operator numbers, in execution order. */
   ops: number[];
@@ -235,6 +247,11 @@ export function opEnd(c: ContRec, k: number): number {
 /** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
 export function timedOps(c: ContRec): number {
   return c.timed;
+}
+
+/** The id policies know a container by. */
+export function containerId(c: ContRec): string {
+  return `c${c.seq}`;
 }
 
 export interface PoolRec {

@@ -480,7 +480,6 @@ class Simulation implements ViewHost {
     const seq = ++this.containerCount;
     const c: ContRec = {
       seq,
-      id: `c${seq}`,
       pool,
       ops: a.ops,
       cpu: a.cpu,

@@ -24,6 +24,7 @@ import {
   OP_SUSPENDING,
   PIPE_ACTIVE,
   PIPE_COMPLETED,
+  containerId,
   memoryAt,
   operatorByName,
   type ContRec,
@@ -118,7 +119,6 @@ export function operatorNumber(value: unknown, ops: OpTable): number {
 export class OperatorViewImpl implements OperatorView {
   readonly #g: number;
   readonly #host: ViewHost;
-  #id: string | undefined;
 
   static {
     numberOf = (value, ops) => (typeof value === 'object' && value !== null && #g in value && (value as OperatorViewImpl).#host.ops === ops ? (value as OperatorViewImpl).#g : -1);
@@ -131,7 +131,8 @@ export class OperatorViewImpl implements OperatorView {
   }
 
   get id(): string {
-    return (this.#id ??= opId(this.#host.ops, this.#g));
+    const ops = this.#host.ops;
+    return (ops.ids[this.#g] ??= opId(ops, this.#g));
   }
   get name(): string {
     return this.#host.ops.spec(this.#g).id;
@@ -264,6 +265,7 @@ export class PipelineViewImpl implements PipelineView {
 export class ContainerViewImpl implements ContainerView {
   readonly #c: ContRec;
   readonly #host: ViewHost;
+  #id: string | undefined;
   #ops: readonly string[] | undefined;
 
   constructor(token: symbol, c: ContRec, host: ViewHost) {
@@ -273,7 +275,7 @@ export class ContainerViewImpl implements ContainerView {
   }
 
   get id(): string {
-    return this.#c.id;
+    return (this.#id ??= containerId(this.#c));
   }
   get poolId(): number {
     return this.#c.pool.id;
@@ -408,7 +410,7 @@ export function resultView(c: ContRec, host: ViewHost): ResultView {
   const operators = new Array<OperatorView>(c.ops.length);
   for (let k = 0; k < c.ops.length; k++) operators[k] = opView(c.ops[k] as number, host);
   return Object.freeze({
-    containerId: c.id,
+    containerId: containerId(c),
     poolId: c.pool.id,
     operators: Object.freeze(operators),
     cpu: c.cpu,
