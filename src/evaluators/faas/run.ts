@@ -9,8 +9,19 @@ import { builtinPolicy } from './policies';
 import type { LoadedWorkload } from './workload/workloads';
 import { ContainerViewImpl, OperatorViewImpl, PipelineViewImpl, PoolViewImpl } from './engine/views';
 
-// Every candidate of a worker reaches these classes through its views: nothing on them may change.
-hardenShared(OperatorViewImpl, PipelineViewImpl, ContainerViewImpl, PoolViewImpl);
+let viewsHardened = false;
+
+/**
+ * Every candidate of a worker reaches these classes through its views: nothing on them may change.
+ * Done before the first simulation rather than at load, since a CLI process that only sends
+ * candidates to the sandbox loads this module and never simulates. A candidate's module code runs
+ * before this, but reaches no view: views exist only inside a simulation.
+ */
+function hardenViews(): void {
+  if (viewsHardened) return;
+  viewsHardened = true;
+  hardenShared(OperatorViewImpl, PipelineViewImpl, ContainerViewImpl, PoolViewImpl);
+}
 
 const isSimulatorView = (value: object): boolean => value instanceof OperatorViewImpl || value instanceof PipelineViewImpl || value instanceof ContainerViewImpl || value instanceof PoolViewImpl;
 
@@ -25,6 +36,7 @@ export function policyFromExports(exports: Record<string, unknown>): PolicyModul
 }
 
 export function runPolicy(policy: PolicyModule, workload: LoadedWorkload, options: SimulationOptions = {}): SimulationOutcome {
+  hardenViews();
   return simulate(workload.trace, workload.params, policy, options);
 }
 
