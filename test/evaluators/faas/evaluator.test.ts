@@ -148,6 +148,25 @@ test('under the default objective a copy of priority that never serves INTERACTI
   assert.equal(penalized.checks, undefined);
 });
 
+test('under the default objective, starving QUERY or BATCH_PIPELINE instead is infeasible too, on every split, with the guardrail named', async () => {
+  const { ev } = await evaluator({});
+  const workloads = await ev.workloads();
+  const order = "const SERVE_ORDER: Priority[] = ['QUERY', 'INTERACTIVE', 'BATCH_PIPELINE'];";
+  for (const [starved, kept] of [['QUERY', "['INTERACTIVE', 'BATCH_PIPELINE']"], ['BATCH_PIPELINE', "['QUERY', 'INTERACTIVE']"]] as const) {
+    const starving = PRIORITY.replace(order, `const SERVE_ORDER: Priority[] = ${kept};`);
+    assert.notEqual(starving, PRIORITY);
+    const result = await ev.evaluate(candidate(starving, `no-${starved}.ts`), workloads, signal);
+    assert.ok(result.ok, result.error);
+    for (const split of ['search', 'validation', 'holdout']) {
+      const ids = new Set(workloads.filter((w) => w.split === split).map((w) => w.id));
+      const scores = result.perWorkload.filter((r) => ids.has(r.workloadId)).map((r) => r.score);
+      assert.ok(scores.length > 0 && scores.every((s) => s < -10), `${starved} starved, ${split}: ${scores.join(', ')}`);
+    }
+    assert.equal(result.checks?.find((c) => c.name === `completion rate ${starved}`)?.status, 'violated', starved);
+    assert.match(result.feedback, new RegExp(`completion rate ${starved} on \\S+: 0/\\d+ ${starved} pipelines completed`));
+  }
+});
+
 test("the seed paper's objective stays selectable, with a warning in the feedback", async () => {
   const { ev } = await evaluator({ ...SHORT, objective: 'adjusted-latency' });
   const result = await ev.evaluate(candidate(PRIORITY, 'priority.ts'), (await ev.workloads()).slice(0, 1), signal);
