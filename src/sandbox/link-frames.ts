@@ -28,29 +28,32 @@ interface Encoding {
 /** String.prototype.isWellFormed (node 20; newer than the ES2022 library this project types against). */
 const wellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
-function lift(value: unknown, enc: Encoding): unknown {
-  if (typeof value === 'string') {
-    // Strings with lone surrogates stay in the JSON, which keeps them exactly; UTF-8 would not.
-    if (value.length >= ATTACH_FROM && wellFormed(value)) {
-      enc.texts.push(value);
-      enc.bytes.push(Buffer.byteLength(value, 'utf8'));
-      return NUL + String(enc.texts.length - 1);
-    }
-    return value.startsWith(NUL) ? NUL + value : value;
-  }
-  if (Array.isArray(value)) return value.map((item) => lift(item, enc));
+/** `value` with every string (keys aside) replaced by `fn` of it. */
+function mapStrings(value: unknown, fn: (text: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = lift(item, enc);
+    for (const [key, item] of Object.entries(value)) out[key] = mapStrings(item, fn);
     return out;
   }
   return value;
 }
 
+function lift(text: string, enc: Encoding): string {
+  // Strings with lone surrogates stay in the JSON, which keeps them exactly; UTF-8 would not.
+  if (text.length >= ATTACH_FROM && wellFormed(text)) {
+    enc.texts.push(text);
+    enc.bytes.push(Buffer.byteLength(text, 'utf8'));
+    return NUL + String(enc.texts.length - 1);
+  }
+  return text.startsWith(NUL) ? NUL + text : text;
+}
+
 /** One frame holding `message` (plain JSON data: objects, arrays, strings, numbers, booleans, null). */
 export function encodeFrame(message: unknown): Buffer {
   const enc: Encoding = { texts: [], bytes: [] };
-  const head = Buffer.from(JSON.stringify({ m: lift(message, enc), a: enc.bytes }), 'utf8');
+  const head = Buffer.from(JSON.stringify({ m: mapStrings(message, (text) => lift(text, enc)), a: enc.bytes }), 'utf8');
   let size = 4 + head.length;
   for (const n of enc.bytes) size += n;
   if (size > MAX_FRAME_BYTES) throw new FrameError(`a message of ${size} bytes is over the ${MAX_FRAME_BYTES}-byte limit`);
@@ -63,21 +66,12 @@ export function encodeFrame(message: unknown): Buffer {
   return frame;
 }
 
-function lower(value: unknown, texts: readonly string[]): unknown {
-  if (typeof value === 'string') {
-    if (!value.startsWith(NUL)) return value;
-    if (value.startsWith(NUL, 1)) return value.slice(1);
-    const text = texts[Number(value.slice(1))];
-    if (text === undefined) throw new FrameError(`a frame refers to attachment ${value.slice(1)}, which it does not carry`);
-    return text;
-  }
-  if (Array.isArray(value)) return value.map((item) => lower(item, texts));
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = lower(item, texts);
-    return out;
-  }
-  return value;
+function lower(text: string, texts: readonly string[]): string {
+  if (!text.startsWith(NUL)) return text;
+  if (text.startsWith(NUL, 1)) return text.slice(1);
+  const attached = texts[Number(text.slice(1))];
+  if (attached === undefined) throw new FrameError(`a frame refers to attachment ${text.slice(1)}, which it does not carry`);
+  return attached;
 }
 
 /** The message in a frame's body (the bytes after its first length field). */
@@ -102,7 +96,7 @@ export function decodeFrameBody(body: Buffer): unknown {
     at += n;
   }
   if (at !== body.length) throw new FrameError('a frame has bytes after its last attachment');
-  return lower(parsed.m, texts);
+  return mapStrings(parsed.m, (text) => lower(text, texts));
 }
 
 /** Cuts a byte stream into messages; for the pool's end, which reads the pipe in chunks. */
