@@ -4,9 +4,12 @@
 // definitions (O'Neill's PCG paper, the SeedSequence mixing rules, Marsaglia and Tsang's ziggurat),
 // so an estimate under the same seed gets the same random factor as in Eudoxia.
 //
-// PCG64's integers and doubles are bit-identical to numpy's. numpy's ziggurat tables were built
-// with a rounding we do not reproduce, so a normal can differ from numpy's in its last bit or two
-// (relative 1e-15), which never changes a decision that is not on an exact boundary.
+// Integers, doubles and normals are bit-identical to numpy's: the ziggurat tables are numpy's
+// own double-precision set-up, re-derived in ziggurat-derivation.ts. Lognormals take exp rounded
+// to the nearest double, as the C library numpy calls (glibc) returns it but for rare near-ties.
+
+import { nearestExp } from './nearest-exp';
+import { ZIGGURAT_F, ZIGGURAT_K, ZIGGURAT_W } from './numpy-ziggurat-tables';
 
 const MASK32 = 0xffffffff;
 const MASK64 = (1n << 64n) - 1n;
@@ -116,48 +119,9 @@ export class Pcg64 {
   }
 }
 
-/** Ziggurat layers and the start of the normal's tail (Marsaglia and Tsang's 256-layer constants). */
-const LAYERS = 256;
+/** Start of the normal's tail beyond the widest layer (Marsaglia and Tsang's 256-layer ziggurat). */
 const TAIL_START = 3.6541528853610088;
-/** Area of each layer: TAIL_START·f(TAIL_START) plus the tail's area beyond it, f(x) = exp(-x²/2). */
-const LAYER_AREA = 0.004928673233974655;
-const MANTISSA = 2 ** 52;
-
-interface Ziggurat {
-  /** Per layer: the largest 52-bit integer accepted without further test. */
-  k: Float64Array;
-  /** Per layer: the scale from a 52-bit integer to x. */
-  w: Float64Array;
-  /** Per layer: f at the layer's edge. */
-  f: Float64Array;
-}
-
-let ziggurat: Ziggurat | undefined;
-
-function buildZiggurat(): Ziggurat {
-  const k = new Float64Array(LAYERS);
-  const w = new Float64Array(LAYERS);
-  const f = new Float64Array(LAYERS);
-  const density = (x: number): number => Math.exp(-0.5 * x * x);
-  let edge = TAIL_START;
-  let previous = edge;
-  // The base layer: a rectangle of the layer area whose width continues into the tail.
-  const baseWidth = LAYER_AREA / density(edge);
-  k[0] = Math.trunc((edge / baseWidth) * MANTISSA);
-  k[1] = 0;
-  w[0] = baseWidth / MANTISSA;
-  w[LAYERS - 1] = edge / MANTISSA;
-  f[0] = 1;
-  f[LAYERS - 1] = density(edge);
-  for (let i = LAYERS - 2; i >= 1; i--) {
-    edge = Math.sqrt(-2 * Math.log(LAYER_AREA / edge + density(edge)));
-    k[i + 1] = Math.trunc((edge / previous) * MANTISSA);
-    previous = edge;
-    f[i] = density(edge);
-    w[i] = edge / MANTISSA;
-  }
-  return { k, w, f };
-}
+const INVERSE_TAIL_START = 1 / TAIL_START;
 
 /** numpy's Generator for the draws Eudoxia makes: standard normals and lognormals. */
 export class NumpyGenerator {
@@ -169,30 +133,31 @@ export class NumpyGenerator {
 
   /** A standard normal by the ziggurat: one 64-bit draw gives the layer, the sign and the abscissa. */
   standardNormal(): number {
-    const z = (ziggurat ??= buildZiggurat());
+    const k = ZIGGURAT_K;
+    const w = ZIGGURAT_W;
     for (;;) {
       const { hi, lo } = this.bits.nextHalves();
       const layer = lo & 0xff;
       const negative = ((lo >>> 8) & 1) === 1;
       const magnitude = (hi & 0x1fffffff) * 2 ** 23 + (lo >>> 9);
-      const x = magnitude * (z.w[layer] as number);
-      if (magnitude < (z.k[layer] as number)) return negative ? -x : x;
+      const x = magnitude * (w[layer] as number);
+      if (magnitude < (k[layer] as number)) return negative ? -x : x;
       if (layer === 0) {
         // The tail beyond TAIL_START, by Marsaglia's exponential rejection; 1 - U keeps log away from 0.
         for (;;) {
-          const xx = -(1 / TAIL_START) * Math.log1p(-this.bits.nextDouble());
+          const xx = -INVERSE_TAIL_START * Math.log1p(-this.bits.nextDouble());
           const yy = -Math.log1p(-this.bits.nextDouble());
           if (yy + yy > xx * xx) return ((lo >>> 17) & 1) === 1 ? -(TAIL_START + xx) : TAIL_START + xx;
         }
       }
       const signed = negative ? -x : x;
-      const fLow = z.f[layer] as number;
-      if (((z.f[layer - 1] as number) - fLow) * this.bits.nextDouble() + fLow < Math.exp(-0.5 * signed * signed)) return signed;
+      const fLow = ZIGGURAT_F[layer] as number;
+      if (((ZIGGURAT_F[layer - 1] as number) - fLow) * this.bits.nextDouble() + fLow < nearestExp(-0.5 * signed * signed)) return signed;
     }
   }
 
   /** exp(mean + sigma * N(0,1)), as numpy's Generator.lognormal. */
   lognormal(mean: number, sigma: number): number {
-    return Math.exp(mean + sigma * this.standardNormal());
+    return nearestExp(mean + sigma * this.standardNormal());
   }
 }

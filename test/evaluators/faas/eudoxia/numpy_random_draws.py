@@ -22,6 +22,19 @@ for seed in SEEDS:
         "normals": [float(v) for v in normals],
         "lognormals_sigma_0_7": [float(v) for v in lognormals],
     })
+# One long stream, stored sparsely: every draw beyond |z| = 3 (the tail beyond the last layer
+# starts at 3.654, and the outer layers' wedges lie close by) and every 100th draw, which shows the
+# generator stays in step between them. Fresh streams are compared live when numpy is present.
+LONG_SEED = 20261207
+LONG_COUNT = 200000
+long_normals = np.random.default_rng(LONG_SEED).standard_normal(LONG_COUNT)
+picked = [i for i in range(LONG_COUNT) if abs(long_normals[i]) > 3 or i % 100 == 99]
+out["long"] = {
+    "seed": str(LONG_SEED),
+    "count": LONG_COUNT,
+    "indices": picked,
+    "normals": [float(long_normals[i]) for i in picked],
+}
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "numpy_random_draws.json"), "w") as f:
     json.dump(out, f)
     f.write("\n")
