@@ -36,7 +36,7 @@ test('sortedCopy orders tick counts and any other numbers exactly as the typed a
   }
 });
 
-test('TimelineColumn hands out consecutive ranges and keeps earlier entries when it grows', () => {
+test('TimelineColumn hands out consecutive entries and keeps earlier operator numbers and timelines when it grows', () => {
   const column = new TimelineColumn();
   const ranges: { at: number; n: number }[] = [];
   let expectedAt = 0;
@@ -44,13 +44,16 @@ test('TimelineColumn hands out consecutive ranges and keeps earlier entries when
     const n = 1 + (i % 7);
     const at = column.take(n);
     assert.equal(at, expectedAt);
-    expectedAt += 3 * n;
-    for (let k = 0; k < 3 * n; k++) column.data[at + k] = i * 100 + k;
+    expectedAt += n;
+    for (let k = 0; k < n; k++) column.ops[at + k] = i * 10 + k;
+    for (let k = 0; k < 3 * n; k++) column.data[3 * at + k] = i * 100 + k;
     ranges.push({ at, n });
   }
-  assert.ok(column.data.length >= expectedAt);
+  assert.ok(column.ops.length >= expectedAt);
+  assert.ok(column.data.length >= 3 * expectedAt);
   for (let i = 0; i < ranges.length; i++) {
     const { at, n } = ranges[i] as { at: number; n: number };
-    for (let k = 0; k < 3 * n; k++) assert.equal(column.data[at + k], i * 100 + k);
+    for (let k = 0; k < n; k++) assert.equal(column.ops[at + k], i * 10 + k);
+    for (let k = 0; k < 3 * n; k++) assert.equal(column.data[3 * at + k], i * 100 + k);
   }
 });

@@ -14,8 +14,12 @@ export interface DecisionError {
 }
 
 export interface ValidAssignment {
-  /** Operator numbers, in execution order. */
-  ops: number[];
+  /**
+   * Its operator numbers, in execution order, are scratch.ops[opsAt .. opsAt + size - 1] of the
+   * call that validated it (valid until the next call).
+   */
+  opsAt: number;
+  size: number;
   cpu: number;
   ram: number;
   pool: PoolRec;
@@ -69,6 +73,12 @@ export interface DecisionScratch {
   /** Assignment records handed out by the current call (the first `used`), kept for the next. */
   records: ValidAssignment[];
   used: number;
+  /**
+   * The operator numbers of the current call's assignments (the first `opsUsed`): the simulator
+   * copies them into its container column, so no list per assignment is made.
+   */
+  ops: Int32Array;
+  opsUsed: number;
 }
 
 export function decisionScratch(pools: number): DecisionScratch {
@@ -77,7 +87,7 @@ export function decisionScratch(pools: number): DecisionScratch {
     decision.suspensions.push([]);
     decision.assignments.push([]);
   }
-  return { decision, cpuTaken: new Array<number>(pools).fill(0), ramTaken: new Array<number>(pools).fill(0), records: [], used: 0 };
+  return { decision, cpuTaken: new Array<number>(pools).fill(0), ramTaken: new Array<number>(pools).fill(0), records: [], used: 0, ops: new Int32Array(256), opsUsed: 0 };
 }
 
 const MAX_ITEMS = 1_000_000;
@@ -121,6 +131,7 @@ export function validateDecision(raw: unknown, ctx: DecisionContext): ValidDecis
   }
   const stepStamp = ++ctx.stamp;
   scratch.used = 0;
+  scratch.opsUsed = 0;
   for (let i = 0; i < assignments.length; i++) {
     const a = validateAssignment(assignments[i], i, ctx, stepStamp, cpuTaken, ramTaken);
     if (a) {
@@ -188,8 +199,15 @@ function validateAssignment(
     return fail(ctx, 'multi-operator-disabled', `${itemName('assignments', index)} has ${opsList.length} operators but multi_operator_containers is false: one operator per container`);
   }
   const table = ctx.ops;
-  // Sized up front: it becomes the container's operator list and lives as long as the container.
-  const ops = new Array<number>(opsList.length);
+  const scratch = ctx.scratch;
+  const at = scratch.opsUsed;
+  const n = opsList.length;
+  if (at + n > scratch.ops.length) {
+    const grown = new Int32Array(Math.max(at + n, 2 * scratch.ops.length));
+    grown.set(scratch.ops.subarray(0, at));
+    scratch.ops = grown;
+  }
+  const ops = scratch.ops;
   const mine = ++ctx.stamp;
   for (let j = 0; j < opsList.length; j++) {
     const ref = opsList[j];
@@ -211,7 +229,7 @@ function validateAssignment(
       }
     }
     table.mark[g] = mine;
-    ops[j] = g;
+    ops[at + j] = g;
   }
   const cpuAfter = (cpuTaken[poolId] as number) + cpu;
   if (cpuAfter > pool.availCpu) {
@@ -225,22 +243,21 @@ function validateAssignment(
   ramTaken[poolId] = ramAfter;
   // Eudoxia marks operators ASSIGNED as soon as the assignment exists, so a later assignment in
   // the same step cannot reuse them.
-  for (const g of ops) table.stepMark[g] = stepStamp;
-  return assignmentRecord(ctx.scratch, ops, cpu, ram, pool, (rawPriority as Priority | undefined) ?? table.pipeOf(ops[0] as number).priority);
+  for (let j = 0; j < n; j++) table.stepMark[ops[at + j] as number] = stepStamp;
+  scratch.opsUsed = at + n;
+  return assignmentRecord(scratch, at, n, cpu, ram, pool, (rawPriority as Priority | undefined) ?? table.pipeOf(ops[at] as number).priority);
 }
 
-/**
- * A reused record for a valid assignment: the simulator applies a decision before it asks for the
- * next, and only the operator list (which becomes the container's) must be new each time.
- */
-function assignmentRecord(scratch: DecisionScratch, ops: number[], cpu: number, ram: number, pool: PoolRec, priority: Priority): ValidAssignment {
+/** A reused record for a valid assignment: the simulator applies a decision before it asks for the next. */
+function assignmentRecord(scratch: DecisionScratch, opsAt: number, size: number, cpu: number, ram: number, pool: PoolRec, priority: Priority): ValidAssignment {
   const a = scratch.records[scratch.used++];
   if (a === undefined) {
-    const fresh = { ops, cpu, ram, pool, priority };
+    const fresh = { opsAt, size, cpu, ram, pool, priority };
     scratch.records.push(fresh);
     return fresh;
   }
-  a.ops = ops;
+  a.opsAt = opsAt;
+  a.size = size;
   a.cpu = cpu;
   a.ram = ram;
   a.pool = pool;

@@ -7,7 +7,7 @@
 // was known.
 import { ioMemory } from '../model/physics';
 import { clearList } from './lists';
-import { C_ACTIVE, C_DONE, memoryAt, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PoolRec } from './records';
+import { C_ACTIVE, C_DONE, memoryAt, opAt, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PoolRec } from './records';
 
 /** One change of the running sum: at tick `tick`, container `seq` adds `delta` (phase 1 = killed after every container ticked). */
 interface Change {
@@ -25,7 +25,7 @@ function memoryChanges(ops: OpTable, c: ContRec, from: number, to: number, tick:
     const end = opEnd(c, k);
     if (end < start || end < from) continue;
     if (start > to) break;
-    const s = ops.spec(c.ops[k] as number);
+    const s = ops.spec(opAt(c, k));
     if (s.memoryGb !== null) {
       out(Math.max(start, from), s.memoryGb);
       continue;

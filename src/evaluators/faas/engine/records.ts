@@ -61,10 +61,11 @@ export class OpTable {
    */
   views: (object | undefined)[] = [];
   /**
-   * Each operator's id once a view was asked for it: kept here rather than in the view, whose
-   * every field is copied each time the garbage collector moves the run's views.
+   * Each operator's id once asked for: kept here rather than in its view, whose every field is
+   * copied each time the garbage collector moves the run's views. Made at the first request (the
+   * built-in policies never ask).
    */
-  ids: (string | undefined)[] = [];
+  private ids: (string | undefined)[] = [];
   /** The trace's numbers of each operator, indexed by operator number like every column here. */
   columns: OperatorColumns = NO_COLUMNS;
 
@@ -96,6 +97,16 @@ export class OpTable {
     return this.pipeOf(g).template.specs[this.local[g] as number] as OperatorSpec;
   }
 
+  /** The id policies know operator `g` by: `<pipeline id>/<operator name>`. */
+  idOf(g: number): string {
+    if (this.ids.length < this.capacity) {
+      const ids = new Array<string | undefined>(this.capacity);
+      for (let i = 0; i < this.ids.length; i++) ids[i] = this.ids[i];
+      this.ids = ids;
+    }
+    return (this.ids[g] ??= `${this.pipeOf(g).id}/${this.spec(g).id}`);
+  }
+
   /** Parents of operator `g`, as operator numbers. */
   parentsOf(g: number): number[] {
     const p = this.pipeOf(g);
@@ -123,13 +134,8 @@ export class OpTable {
     this.stepMark = copy(this.stepMark, (n) => new Float64Array(n));
     this.estimate = copy(this.estimate, (n) => new Float64Array(n).fill(Number.NaN));
     const views = new Array<object | undefined>(capacity);
-    const ids = new Array<string | undefined>(capacity);
-    for (let g = 0; g < this.size; g++) {
-      views[g] = this.views[g];
-      ids[g] = this.ids[g];
-    }
+    for (let g = 0; g < this.size; g++) views[g] = this.views[g];
     this.views = views;
-    this.ids = ids;
     this.capacity = capacity;
   }
 }
@@ -177,18 +183,19 @@ export interface ContRec {
    */
   seq: number;
   pool: PoolRec;
-  /** Operator numbers, in execution order. */
-  ops: number[];
+  /** Number of operators; opAt(c, k) is the k-th operator number, in execution order. */
+  size: number;
   cpu: number;
   ram: number;
   priority: Priority;
   createdTick: number;
   /**
-   * Per operator that will run: first tick, I/O ticks, last tick (the kill tick for the operator
-   * that dies), packed in threes in the run's timeline column from `timelineAt` on.
+   * Its operators' entries in the run's container column, from `entryAt` on: the operator
+   * number, and for an operator that will run its first tick, I/O ticks and last tick (the kill
+   * tick for the operator that dies).
    */
   timelines: TimelineColumn;
-  timelineAt: number;
+  entryAt: number;
   /** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
   timed: number;
   /** Tick at which the container is killed for exceeding its RAM, or -1. */
@@ -210,38 +217,49 @@ export interface ContRec {
 }
 
 /**
- * The timelines of a run's containers, one after another in a single growing column. An array per
- * container was a tenth of a run's garbage (thousands of containers, most of them short-lived),
- * and the column holds no pointers for the garbage collector to follow.
+ * The operator lists and timelines of a run's containers, one container after another in growing
+ * columns: entry e has its operator number in ops[e] and its timeline in data[3e .. 3e + 2]. An
+ * array per container was a tenth of a run's garbage (thousands of containers, most of them
+ * short-lived), and the columns hold no pointers for the garbage collector to follow.
  */
 export class TimelineColumn {
   data = new Float64Array(3 * 1024);
+  ops = new Int32Array(1024);
   private used = 0;
 
-  /** Room for `n` operators' entries; returns where they start (entries of earlier containers stay). */
+  /** Room for `n` operators' entries; returns the first (entries of earlier containers stay). */
   take(n: number): number {
     const at = this.used;
-    const end = at + 3 * n;
-    if (end > this.data.length) {
-      const data = new Float64Array(Math.max(end, 2 * this.data.length));
-      data.set(this.data.subarray(0, at));
+    const end = at + n;
+    if (end > this.ops.length) {
+      const size = Math.max(end, 2 * this.ops.length);
+      const data = new Float64Array(3 * size);
+      data.set(this.data.subarray(0, 3 * at));
       this.data = data;
+      const ops = new Int32Array(size);
+      ops.set(this.ops.subarray(0, at));
+      this.ops = ops;
     }
     this.used = end;
     return at;
   }
 }
 
+/** The number of the container's k-th operator. */
+export function opAt(c: ContRec, k: number): number {
+  return c.timelines.ops[c.entryAt + k] as number;
+}
+
 export function opStart(c: ContRec, k: number): number {
-  return c.timelines.data[c.timelineAt + 3 * k] as number;
+  return c.timelines.data[3 * (c.entryAt + k)] as number;
 }
 
 export function opIo(c: ContRec, k: number): number {
-  return c.timelines.data[c.timelineAt + 3 * k + 1] as number;
+  return c.timelines.data[3 * (c.entryAt + k) + 1] as number;
 }
 
 export function opEnd(c: ContRec, k: number): number {
-  return c.timelines.data[c.timelineAt + 3 * k + 2] as number;
+  return c.timelines.data[3 * (c.entryAt + k) + 2] as number;
 }
 
 /** Number of operators with a timeline (all of them, or up to the one that runs out of RAM). */
@@ -292,7 +310,7 @@ export function memoryAt(ops: OpTable, c: ContRec, t: number, tick: number): num
   let k = c.curOp > last ? last : c.curOp;
   while (k > 0 && opStart(c, k) > t) k--;
   while (k < last && opEnd(c, k) < t) k++;
-  const g = c.ops[k] as number;
+  const g = opAt(c, k);
   const cols = ops.columns;
   if (cols.fixedMemory[g] === 1) return cols.memoryGb[g] as number;
   const i = t - opStart(c, k);

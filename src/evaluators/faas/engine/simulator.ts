@@ -32,6 +32,7 @@ import {
   memoryAt,
   opEnd,
   opIo,
+  opAt,
   opStart,
   operatorByName,
   OpTable,
@@ -458,7 +459,10 @@ class Simulation implements ViewHost {
     c.status = C_SUSPENDING;
     c.epoch++;
     // Every operator not yet done goes (an operator that took no time is still unfinished).
-    for (let k = 0; k < c.ops.length; k++) if (this.ops.state[c.ops[k] as number] === OP_ASSIGNED) this.ops.state[c.ops[k] as number] = OP_SUSPENDING;
+    for (let k = 0; k < c.size; k++) {
+      const g = opAt(c, k);
+      if (this.ops.state[g] === OP_ASSIGNED) this.ops.state[g] = OP_SUSPENDING;
+    }
     // The RAM it used stays in the pool's consumption count until the pool next reconciles.
     pool.staleRam += memoryAt(this.ops, c, t - 1, this.tick);
     pool.activeAlloc -= c.ram;
@@ -478,18 +482,20 @@ class Simulation implements ViewHost {
   private createContainer(a: ValidAssignment, t: number): void {
     const pool = a.pool;
     const seq = ++this.containerCount;
+    const n = a.size;
+    // Room for every operator (the container may run out of RAM before the last).
+    const entryAt = this.timelines.take(n);
     const c: ContRec = {
       seq,
       pool,
-      ops: a.ops,
+      size: n,
       cpu: a.cpu,
       ram: a.ram,
       priority: a.priority,
       createdTick: t,
-      // Room for every operator (the container may run out of RAM before the last).
       timelines: this.timelines,
-      timelineAt: this.timelines.take(a.ops.length),
-      timed: a.ops.length,
+      entryAt,
+      timed: n,
       oomTick: -1,
       oomOp: -1,
       curOp: 0,
@@ -503,7 +509,11 @@ class Simulation implements ViewHost {
     };
     this.live.push(c);
     const ops = this.ops;
-    for (const g of a.ops) {
+    const chosen = this.decisionContext.scratch.ops;
+    const entries = this.timelines.ops;
+    for (let k = 0; k < n; k++) {
+      const g = chosen[a.opsAt + k] as number;
+      entries[entryAt + k] = g;
       const p = ops.pipeOf(g);
       if (ops.state[g] === OP_FAILED) p.failedOps--;
       ops.state[g] = OP_ASSIGNED;
@@ -514,7 +524,7 @@ class Simulation implements ViewHost {
     }
     this.computeTimeline(c, t);
     c.curOp = skipInstant(c, 0);
-    ops.start[a.ops[c.curOp] as number] = t;
+    ops.start[opAt(c, c.curOp)] = t;
     pool.availCpu -= a.cpu;
     pool.availRam -= a.ram;
     pool.activeAlloc += a.ram;
@@ -528,11 +538,11 @@ class Simulation implements ViewHost {
   private computeTimeline(c: ContRec, t0: number): void {
     const tick = this.tick;
     const timeline = c.timelines.data;
-    const at = c.timelineAt;
+    const at = 3 * c.entryAt;
     let t = t0;
     const cols = this.ops.columns;
-    for (let k = 0; k < c.ops.length; k++) {
-      const g = c.ops[k] as number;
+    for (let k = 0; k < c.size; k++) {
+      const g = opAt(c, k);
       const readGb = cols.storageReadGb[g] as number;
       const io = ioTicksOf(readGb, tick);
       // Eudoxia cannot run an operator that takes no time at all; we give it one tick.
@@ -540,7 +550,7 @@ class Simulation implements ViewHost {
       // Eudoxia runs an operator of 0 ticks in no time and never completes it (it stays RUNNING, so
       // its pipeline never finishes); as the container's last operator it would stop Eudoxia
       // itself, so there (and under corrected physics) it takes one tick.
-      if (d === 0 && (this.corrected || k === c.ops.length - 1)) d = 1;
+      if (d === 0 && (this.corrected || k === c.size - 1)) d = 1;
       timeline[at + 3 * k] = t;
       timeline[at + 3 * k + 1] = io;
       if (d === 0) {
@@ -569,7 +579,7 @@ class Simulation implements ViewHost {
   private scheduleNext(c: ContRec): void {
     const k = c.curOp;
     if (k === c.oomOp) this.pushEvent(c.oomTick, EV_OOM, c, c.pool);
-    else if (k === c.ops.length - 1) this.pushEvent(opEnd(c, k), EV_END, c, c.pool);
+    else if (k === c.size - 1) this.pushEvent(opEnd(c, k), EV_END, c, c.pool);
     else this.pushEvent(opEnd(c, k), EV_OP_END, c, c.pool);
   }
 
@@ -611,14 +621,14 @@ class Simulation implements ViewHost {
     for (const ev of contEvents) {
       const c = ev.cont as ContRec;
       if (ev.kind === EV_OP_END) {
-        this.completeOp(c.ops[c.curOp] as number);
+        this.completeOp(opAt(c, c.curOp));
         c.curOp = skipInstant(c, c.curOp + 1);
-        this.ops.start[c.ops[c.curOp] as number] = t + 1;
+        this.ops.start[opAt(c, c.curOp)] = t + 1;
         c.canSuspendAt = t + 1;
         if (this.boundaryCalls) this.wakeAtTick(t + 1);
         this.scheduleNext(c);
       } else if (ev.kind === EV_END) {
-        this.completeOp(c.ops[c.curOp] as number);
+        this.completeOp(opAt(c, c.curOp));
         c.curOp++;
         this.markDone(c, t, null, done);
       } else {
@@ -643,8 +653,8 @@ class Simulation implements ViewHost {
     c.status = C_SUSPENDED;
     c.releasedTick = t;
     const ops = this.ops;
-    for (let k = 0; k < c.ops.length; k++) {
-      const g = c.ops[k] as number;
+    for (let k = 0; k < c.size; k++) {
+      const g = opAt(c, k);
       if (ops.state[g] === OP_SUSPENDING) {
         ops.state[g] = OP_PENDING;
         ops.start[g] = -1;
@@ -675,8 +685,8 @@ class Simulation implements ViewHost {
   private kill(c: ContRec, t: number, error: string, done: ContRec[]): void {
     const ops = this.ops;
     const code = errorCode(error);
-    for (let k = 0; k < c.ops.length; k++) {
-      const g = c.ops[k] as number;
+    for (let k = 0; k < c.size; k++) {
+      const g = opAt(c, k);
       if (ops.state[g] !== OP_ASSIGNED) continue;
       ops.state[g] = OP_FAILED;
       ops.start[g] = -1;
@@ -802,7 +812,7 @@ class Simulation implements ViewHost {
       let k = Math.min(c.curOp, last);
       while (k > 0 && opStart(c, k) > t) k--;
       while (k < last && opEnd(c, k) < t) k++;
-      if (this.ops.columns.fixedMemory[c.ops[k] as number] === 0 && t - opStart(c, k) < opIo(c, k)) return true;
+      if (this.ops.columns.fixedMemory[opAt(c, k)] === 0 && t - opStart(c, k) < opIo(c, k)) return true;
     }
     return false;
   }

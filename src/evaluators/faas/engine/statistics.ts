@@ -3,7 +3,7 @@
 // final report — Eudoxia's stats under Eudoxia's keys plus our extra metrics.
 import type { SimParams } from '../model/params';
 import { MemorySamples } from './memory-samples';
-import { C_ACTIVE, C_SUSPENDING, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PipeRec, type PoolRec } from './records';
+import { C_ACTIVE, C_SUSPENDING, opAt, opEnd, opIo, opStart, timedOps, type ContRec, type OpTable, type PipeRec, type PoolRec } from './records';
 import type { CategoryExtra, CategoryStats, EudoxiaStats, ExtraStats } from './results';
 import { jainIndex, mean, percentile, percentileOfSorted, sortedCopy } from './stats';
 
@@ -64,7 +64,7 @@ export class SimStatistics {
       if (start > end) break;
       const stop = Math.min(opEnd(c, k), end);
       const ticks = stop - start + 1;
-      const g = c.ops[k] as number;
+      const g = opAt(c, k);
       const cols = this.ops.columns;
       if (cols.fixedMemory[g] === 1) total += (cols.memoryGb[g] as number) * ticks;
       else {
@@ -124,7 +124,10 @@ export class SimStatistics {
     const delays: number[][] = [[], [], []];
     const never = [0, 0, 0];
     let maxWait = 0;
-    for (const p of outstanding) {
+    // Indexed: this runs once per simulation, too rarely to be optimised, and an unoptimised for-of
+    // allocates an iterator result per pipeline.
+    for (let i = 0; i < outstanding.length; i++) {
+      const p = outstanding[i] as PipeRec;
       if (p.firstAssignTick >= 0) {
         const d = p.firstAssignTick - p.arrivalTick;
         (delays[p.prio] as number[]).push(d);

@@ -26,6 +26,7 @@ import {
   PIPE_COMPLETED,
   containerId,
   memoryAt,
+  opAt,
   operatorByName,
   type ContRec,
   type OpTable,
@@ -77,7 +78,7 @@ export function isAssignable(ops: OpTable, g: number): boolean {
 }
 
 export function opId(ops: OpTable, g: number): string {
-  return `${ops.pipeOf(g).id}/${ops.spec(g).id}`;
+  return ops.idOf(g);
 }
 
 const STATE_BITS: Record<string, number> = { PENDING: 1, ASSIGNED: 2, RUNNING: 4, SUSPENDING: 8, COMPLETED: 16, FAILED: 32 };
@@ -131,8 +132,7 @@ export class OperatorViewImpl implements OperatorView {
   }
 
   get id(): string {
-    const ops = this.#host.ops;
-    return (ops.ids[this.#g] ??= opId(ops, this.#g));
+    return this.#host.ops.idOf(this.#g);
   }
   get name(): string {
     return this.#host.ops.spec(this.#g).id;
@@ -292,7 +292,10 @@ export class ContainerViewImpl implements ContainerView {
   get operators(): readonly string[] {
     if (!this.#ops) {
       const ops = this.#host.ops;
-      this.#ops = Object.freeze(this.#c.ops.map((g) => opId(ops, g)));
+      const c = this.#c;
+      const ids = new Array<string>(c.size);
+      for (let k = 0; k < c.size; k++) ids[k] = opId(ops, opAt(c, k));
+      this.#ops = Object.freeze(ids);
     }
     return this.#ops;
   }
@@ -407,8 +410,8 @@ export function poolView(pool: PoolRec, host: ViewHost): PoolView {
 
 export function resultView(c: ContRec, host: ViewHost): ResultView {
   // A loop rather than map(): one result per container, and the callback showed in the garbage.
-  const operators = new Array<OperatorView>(c.ops.length);
-  for (let k = 0; k < c.ops.length; k++) operators[k] = opView(c.ops[k] as number, host);
+  const operators = new Array<OperatorView>(c.size);
+  for (let k = 0; k < c.size; k++) operators[k] = opView(opAt(c, k), host);
   return Object.freeze({
     containerId: containerId(c),
     poolId: c.pool.id,
