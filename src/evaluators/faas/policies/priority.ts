@@ -24,7 +24,6 @@ export function init(ctx: PolicyContext): void {
   ctx.state['jobs'] = newJobQueues();
   ctx.state['poolStats'] = [];
   ctx.state['suspendWalk'] = { lists: [], cursor: [], exhausted: [] } satisfies SuspendWalk;
-  ctx.state['assigned'] = [];
 }
 
 // Loops are indexed and per-step scratch is kept in state: this step runs thousands of times per
@@ -36,10 +35,7 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
   trackSuspensions(ctx, q);
 
   const stats = poolStats(ctx, ctx.state['poolStats'] as PoolStats[]);
-  // Gathered in a reused list and returned as an exact copy: a fresh list grown by push takes room
-  // for seventeen entries at the first, and most steps assign one or two.
-  const assigned = ctx.state['assigned'] as Assignment[];
-  while (assigned.length > 0) assigned.pop();
+  const assignments: Assignment[] = [];
   for (let pi = 0; pi < PRIORITY_ORDER.length; pi++) {
     const priority = PRIORITY_ORDER[pi] as Priority;
     const queue = queueOf(q, priority);
@@ -69,7 +65,7 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
           ram = pool.availRam;
         }
       }
-      assigned.push({ operators: job.ops, cpu, ram, poolId, priority: job.priority });
+      assignments.push({ operators: job.ops, cpu, ram, poolId, priority: job.priority });
       pool.availCpu -= cpu;
       pool.availRam -= ram;
     }
@@ -81,7 +77,7 @@ export function step(ctx: PolicyContext, results: readonly ResultView[], arrival
   if (waitingQueries > 0) suspendForQueries(ctx, waitingQueries, suspensions);
   // Boundaries matter only while queries wait (they are when containers can be suspended).
   ctx.setBoundaryCalls(waitingQueries > 0);
-  return { suspensions, assignments: assigned.slice() };
+  return { suspensions, assignments };
 }
 
 /** Fills the reused per-pool stats with the pools' current free and total resources. */
