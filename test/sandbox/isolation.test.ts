@@ -28,7 +28,9 @@ function workerPids(): number[] {
 test('memory left behind by one candidate is not charged to the next one in the worker', { timeout: 900_000 }, async () => {
   const pool = createSandboxPool({ size: 1, limits: { memoryMb: 256, timeoutMs: 60_000 } });
   try {
-    assertValue(await callHostile(pool, 'memory-squatter.js', 'run', [176]), 22);
+    // 160 MB on a worker of about 75 MB (run from sources) stays clear of the limit under load,
+    // and is past the share after which a worker is replaced (RECYCLE_MEMORY_SHARE in pool.ts).
+    assertValue(await callHostile(pool, 'memory-squatter.js', 'run', [160]), 20);
     // Alone this fits easily; on top of the squatter's leftovers it would not.
     assertValue(await callHostile(pool, 'modest-allocation.js', 'run', [120]), 15);
   } finally {
