@@ -23,11 +23,6 @@ export interface QueuedSlot {
   jobs: Job | Job[] | null;
   batchStamp: number;
   batchAt: number;
-  /**
-   * The latest view listed under this id (every pipeline is listed when it arrives): what
-   * ctx.pipeline(id) returns, without the simulator's lookup by id for every result.
-   */
-  pipeline: PipelineView | null;
 }
 
 function pipelineOf(job: Job): string {
@@ -128,7 +123,6 @@ export class PipelineBatch {
 
   /** set() with the pipeline's slot already in hand. */
   add(p: PipelineView, slot: QueuedSlot): void {
-    slot.pipeline = p;
     if (slot.batchStamp === this.stamp) {
       this.list[slot.batchAt] = p;
       return;
@@ -158,7 +152,7 @@ export function enqueue(q: JobQueues, job: Job): void {
 function slotIn(queued: Map<string, QueuedSlot>, id: string): QueuedSlot {
   let slot = queued.get(id);
   if (slot === undefined) {
-    slot = { jobs: null, batchStamp: 0, batchAt: 0, pipeline: null };
+    slot = { jobs: null, batchStamp: 0, batchAt: 0 };
     queued.set(id, slot);
   }
   return slot;
@@ -236,8 +230,7 @@ export function queueNewWork(ctx: PolicyContext, q: JobQueues, results: readonly
       const slot = batch.slotOf(id);
       if (batch.listed(slot)) continue;
       last = id;
-      // A result's pipeline arrived in an earlier step, where its slot took its view.
-      const p = slot.pipeline ?? ctx.pipeline(id);
+      const p = ctx.pipeline(id);
       if (p) batch.add(p, slot);
     }
   }
