@@ -27,7 +27,9 @@ export async function pushSecrets(client: ServerClient, secrets: vscode.SecretSt
 export async function setApiKey(client: ServerClient, secrets: vscode.SecretStorage): Promise<void> {
   const pick = await vscode.window.showQuickPick(
     KEY_NAMES.map((k) => ({ label: k.label, description: k.name, name: k.name })),
-    { title: 'Policy Evolver: Set API Key', placeHolder: 'Which provider?' },
+    // Often opened from a notification's button: the toast closing must not take focus, and the
+    // picker with it, before the user has chosen (as the key's input box below, it stays open).
+    { title: 'Policy Evolver: Set API Key', placeHolder: 'Which provider?', ignoreFocusOut: true },
   );
   if (!pick) return;
   const value = await vscode.window.showInputBox({ title: `${pick.label} API key`, prompt: 'Stored in VS Code SecretStorage; leave empty to remove it', password: true, ignoreFocusOut: true });
