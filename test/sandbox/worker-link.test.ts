@@ -7,16 +7,13 @@ import { decodeFrameBody, encodeFrame, FrameError, FrameReader } from '../../src
 import { createSandboxPool } from '../../src/sandbox/pool';
 import { defaultLinkKind } from '../../src/sandbox/worker-process';
 import type { JsonValue } from '../../src/core/types';
+import { Rng } from '../../src/core/rng';
 import { PROBE_HARNESS, assertFailure, assertValue } from './helpers';
 
-/** A small deterministic generator, so a failing case can be replayed from its seed. */
+/** A seeded generator's draws in [0, 1), so a failing case can be replayed from its seed. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return s / 2 ** 32;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 const ALPHABET = ['a', 'Z', '0', ' ', '"', '\\', '\n', '\u0000', '\u0001', 'é', '字', '😀', '\ud800', '\udfff', '}', '['];
